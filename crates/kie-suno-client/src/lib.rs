@@ -1,0 +1,1 @@
+//! kie-suno-client.

@@ -1,0 +1,251 @@
+//! Callback families, the task-id lookup that works whatever the family's spelling,
+//! the callback stage, and `parse` into the typed callback of each family.
+
+use serde::Deserialize;
+
+use crate::{ApiCode, LyricsCallback, TaskId};
+
+/// The callback families KIE sends (00-endpoint-index, "Callback shapes").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CallbackFamily {
+    /// Lyrics generation.
+    Lyrics,
+    /// Music generation, extension, covers, add-instrumental, add-vocals, mashup:
+    /// one shape with stages text / first / complete / error.
+    Music,
+    /// Replace a music section (`data.error` on failure).
+    ReplaceSection,
+    /// Cover art images (`data.taskId`).
+    CoverImage,
+    /// WAV conversion.
+    Wav,
+    /// Vocal / stem separation.
+    Separation,
+    /// MIDI generation (`data.taskId`).
+    Midi,
+    /// Music video.
+    Video,
+}
+
+impl CallbackFamily {
+    /// Every family.
+    pub const ALL: &'static [CallbackFamily] = &[
+        Self::Lyrics,
+        Self::Music,
+        Self::ReplaceSection,
+        Self::CoverImage,
+        Self::Wav,
+        Self::Separation,
+        Self::Midi,
+        Self::Video,
+    ];
+
+    /// A stable slug, used in receiver paths and storage: `lyrics`, `music`, ...
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Lyrics => "lyrics",
+            Self::Music => "music",
+            Self::ReplaceSection => "replace-section",
+            Self::CoverImage => "cover-image",
+            Self::Wav => "wav",
+            Self::Separation => "separation",
+            Self::Midi => "midi",
+            Self::Video => "video",
+        }
+    }
+
+    /// The family for a slug.
+    pub fn from_slug(slug: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|f| f.as_str() == slug)
+    }
+}
+
+impl std::fmt::Display for CallbackFamily {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Just enough of a callback body to find its task id and stage, whatever the
+/// family. Borrowed from the body where possible.
+#[derive(Debug, Deserialize)]
+struct Probe<'a> {
+    #[serde(default)]
+    code: Option<ApiCode>,
+    #[serde(default, rename = "taskId", borrow)]
+    task_id: Option<std::borrow::Cow<'a, str>>,
+    #[serde(default, borrow)]
+    data: Option<ProbeData<'a>>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ProbeData<'a> {
+    #[serde(default, borrow)]
+    task_id: Option<std::borrow::Cow<'a, str>>,
+    #[serde(default, rename = "taskId", borrow)]
+    task_id_camel: Option<std::borrow::Cow<'a, str>>,
+    #[serde(default, rename = "callbackType", borrow)]
+    callback_type: Option<std::borrow::Cow<'a, str>>,
+}
+
+/// The task id and stage of a callback body, read without parsing the family's
+/// full shape.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CallbackKey {
+    /// The task id: `data.task_id`, else `data.taskId`, else top-level `taskId`.
+    pub task_id: TaskId,
+    /// The stage: `callbackType` when the family has one, else `complete` for
+    /// `code == 200` and `error` otherwise.
+    pub stage: String,
+    /// The envelope code, when present.
+    pub code: Option<ApiCode>,
+}
+
+/// Why a body has no usable callback key.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum KeyError {
+    /// The body is not JSON of the callback envelope's shape.
+    #[error("body is not a json callback envelope: {0}")]
+    Syntax(String),
+    /// No task id in any documented place.
+    #[error("callback has no task id (data.task_id, data.taskId or taskId)")]
+    MissingTaskId,
+}
+
+/// Reads the task id and stage from a raw callback body.
+///
+/// The task id is looked up at `data.task_id`, then `data.taskId`, then a
+/// top-level `taskId`: the families spell it differently.
+pub fn callback_key(body: &[u8]) -> Result<CallbackKey, KeyError> {
+    let probe: Probe<'_> =
+        serde_json::from_slice(body).map_err(|e| KeyError::Syntax(e.to_string()))?;
+    let data = probe.data.as_ref();
+    let task_id = data
+        .and_then(|d| d.task_id.as_deref().or(d.task_id_camel.as_deref()))
+        .or(probe.task_id.as_deref())
+        .filter(|t| !t.trim().is_empty())
+        .ok_or(KeyError::MissingTaskId)?;
+    let stage = match data.and_then(|d| d.callback_type.as_deref()) {
+        Some(t) if !t.is_empty() => t.to_owned(),
+        _ => match probe.code {
+            Some(ApiCode::Success) | None => "complete".to_owned(),
+            Some(_) => "error".to_owned(),
+        },
+    };
+    Ok(CallbackKey {
+        task_id: TaskId::new(task_id),
+        stage,
+        code: probe.code,
+    })
+}
+
+/// A parsed callback of any family.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Callback {
+    /// A lyrics callback.
+    Lyrics(LyricsCallback),
+}
+
+/// Why a callback body could not be parsed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ParseError {
+    /// Not JSON at all (maps to 400).
+    #[error("callback body is not valid json: {0}")]
+    Syntax(String),
+    /// JSON, but not of the family's shape (maps to 422).
+    #[error("callback body does not match the {family} callback shape at {path}: {message}")]
+    Data {
+        /// The family parsed for.
+        family: CallbackFamily,
+        /// JSON path of the first mismatch.
+        path: String,
+        /// What was wrong there.
+        message: String,
+    },
+}
+
+impl Callback {
+    /// The task id of the callback.
+    pub fn task_id(&self) -> &TaskId {
+        match self {
+            Self::Lyrics(c) => &c.data.task_id,
+        }
+    }
+
+    /// The family.
+    pub fn family(&self) -> CallbackFamily {
+        match self {
+            Self::Lyrics(_) => CallbackFamily::Lyrics,
+        }
+    }
+
+    /// The envelope code.
+    pub fn code(&self) -> ApiCode {
+        match self {
+            Self::Lyrics(c) => c.code,
+        }
+    }
+
+    /// Whether this is the last callback the task will send (complete or error).
+    pub fn is_terminal(&self) -> bool {
+        match self {
+            Self::Lyrics(_) => true,
+        }
+    }
+
+    /// Whether the callback reports success.
+    pub fn is_success(&self) -> bool {
+        self.code() == ApiCode::Success
+    }
+}
+
+fn classify(e: serde_json::Error, family: CallbackFamily, path: String) -> ParseError {
+    use serde_json::error::Category;
+    match e.classify() {
+        Category::Syntax | Category::Eof | Category::Io => ParseError::Syntax(e.to_string()),
+        Category::Data => ParseError::Data {
+            family,
+            path,
+            message: e.to_string(),
+        },
+    }
+}
+
+fn parse_as<T: serde::de::DeserializeOwned>(
+    family: CallbackFamily,
+    body: &[u8],
+) -> Result<T, ParseError> {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let result = serde_path_to_error::deserialize::<_, T>(&mut de);
+    match result {
+        Ok(v) => de
+            .end()
+            .map(|()| v)
+            .map_err(|e| ParseError::Syntax(e.to_string())),
+        Err(e) => {
+            // A syntax error anywhere must win over a shape error found earlier.
+            if serde_json::from_slice::<serde::de::IgnoredAny>(body).is_err() {
+                return Err(ParseError::Syntax(e.inner().to_string()));
+            }
+            let path = e.path().to_string();
+            Err(classify(e.into_inner(), family, path))
+        }
+    }
+}
+
+/// Parses a raw callback body as the given family's typed callback.
+pub fn parse(family: CallbackFamily, body: &[u8]) -> Result<Callback, ParseError> {
+    match family {
+        CallbackFamily::Lyrics => parse_as(family, body).map(Callback::Lyrics),
+        other => Err(ParseError::Data {
+            family: other,
+            path: "$".to_owned(),
+            message: "family not supported yet".to_owned(),
+        }),
+    }
+}

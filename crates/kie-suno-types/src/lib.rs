@@ -1,0 +1,29 @@
+#![doc = include_str!("../README.md")]
+
+mod macros;
+
+mod callback;
+mod common;
+mod envelope;
+mod error;
+mod ids;
+mod lenient;
+mod lyrics;
+mod status;
+mod url;
+
+pub use callback::{
+    callback_key, parse, Callback, CallbackFamily, CallbackKey, KeyError, ParseError,
+};
+pub use common::{Credits, DownloadUrl, DownloadUrlRequest};
+pub use envelope::{ApiCode, ApiResponse, CodeMeaning, Endpoint, Host, Method, TaskCreated};
+pub use error::ValidationError;
+pub use ids::{AudioId, PersonaId, TaskId};
+pub use lenient::{opt_int_or_string, KieTime, LenientNumber, RawParam};
+pub use lyrics::{
+    CallbackType, GenerateLyricsRequest, LyricsCallback, LyricsCallbackData, LyricsCallbackItem,
+    LyricsItemStatus, LyricsPrompt, LyricsRecord, LyricsResponse, LyricsVariation,
+    LYRICS_PROMPT_MAX_CHARS,
+};
+pub use status::{LyricsStatus, MusicStatus, TaskState};
+pub use url::{CallbackUrl, HttpUrl};
