@@ -1,1 +1,28 @@
-//! kie-suno-client.
+#![doc = include_str!("../README.md")]
+
+mod client;
+mod clock;
+mod common;
+mod error;
+mod files;
+mod limiter;
+mod lyrics;
+mod raw;
+mod retry;
+mod wait;
+
+pub use client::{
+    Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_UPLOAD_BASE_URL, ENV_API_KEY, ENV_BASE_URL,
+    ENV_UPLOAD_BASE_URL,
+};
+pub use clock::{Clock, FakeClock, TokioClock};
+pub use error::{ApiError, ClientError, DecodeError, Result, TaskFailure, BODY_EXCERPT_BYTES};
+pub use files::{Base64Upload, FileUploadResult, Files, StreamUpload, UploadPath, UrlUpload};
+pub use limiter::RateLimit;
+pub use lyrics::{Lyrics, LyricsOutcome};
+pub use raw::Raw;
+pub use retry::RetryPolicy;
+pub use wait::{MusicStage, Signal, WaitOptions};
+
+/// The wire types this client speaks, re-exported.
+pub use kie_suno_types as types;

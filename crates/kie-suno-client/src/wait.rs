@@ -1,0 +1,329 @@
+//! Waiters: poll a task's details until it settles, with min/max delay, a
+//! deadline, an injectable clock, and an optional external signal (a callback
+//! receiver) that ends or short-circuits the wait.
+
+use std::fmt;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures::stream::{BoxStream, StreamExt};
+use kie_suno_types::{Callback, TaskId};
+use rand::Rng;
+use tracing::Instrument;
+
+use crate::error::TaskFailure;
+use crate::{Client, ClientError, Clock, Result};
+
+/// Something that happened outside the waiter, fed in through
+/// [`WaitOptions::with_signal_stream`] and friends.
+///
+/// The callback receiver produces these (the client does not depend on it: a
+/// [`Callback`] is a `kie-suno-types` value), so a CLI can race polling against
+/// the callbacks it receives.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Signal {
+    /// Something happened: poll now instead of finishing the current sleep.
+    PollNow,
+    /// A parsed callback. Ignored unless it is for the waited-for task. A failure
+    /// callback ends the wait with [`ClientError::TaskFailed`]; a success callback
+    /// that carries the whole result (lyrics) ends it with that result; any other
+    /// success makes the waiter poll now to fetch the typed record.
+    Callback(Box<Callback>),
+}
+
+impl From<Callback> for Signal {
+    fn from(cb: Callback) -> Self {
+        Self::Callback(Box::new(cb))
+    }
+}
+
+/// A music stage to stop waiting at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum MusicStage {
+    /// `TEXT_SUCCESS`: the lyrics / text are ready.
+    TextSuccess,
+    /// `FIRST_SUCCESS`: the first track is ready (streamable).
+    FirstSuccess,
+    /// `SUCCESS`: every track is ready.
+    #[default]
+    Success,
+}
+
+impl MusicStage {
+    /// The rank of the stage in [`kie_suno_types::MusicStatus::stage_rank`].
+    pub fn rank(self) -> u8 {
+        match self {
+            Self::TextSuccess => 1,
+            Self::FirstSuccess => 2,
+            Self::Success => 3,
+        }
+    }
+}
+
+/// How a waiter polls.
+///
+/// The first poll happens at once; then the waiter sleeps between polls. The
+/// delay before poll `n` is drawn from `[min_delay, min(max_delay, min_delay *
+/// 2^(n-1))]` and the last sleep is clamped to the deadline (the AWS SDK waiter
+/// schedule). The defaults follow the docs: their sample code polls every 10 s
+/// with a 10-minute cap, the callback pages recommend every 30 s, and music
+/// details allow at most 3 queries per second per task.
+pub struct WaitOptions {
+    /// Shortest delay between polls. Default: 10 s.
+    pub min_delay: Duration,
+    /// Longest delay between polls. Default: 30 s.
+    pub max_delay: Duration,
+    /// How long to wait in all before [`ClientError::WaitDeadline`]. Default: 10 min.
+    pub deadline: Duration,
+    /// Music waiters only: the stage that ends the wait. Default: `SUCCESS`.
+    pub stop_at: MusicStage,
+    /// The clock; `None` uses the client's. Default: `None`.
+    pub clock: Option<Arc<dyn Clock>>,
+    signal: Option<BoxStream<'static, Signal>>,
+}
+
+impl fmt::Debug for WaitOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WaitOptions")
+            .field("min_delay", &self.min_delay)
+            .field("max_delay", &self.max_delay)
+            .field("deadline", &self.deadline)
+            .field("stop_at", &self.stop_at)
+            .field("clock", &self.clock)
+            .field("signal", &self.signal.as_ref().map(|_| "<stream>"))
+            .finish()
+    }
+}
+
+impl Default for WaitOptions {
+    fn default() -> Self {
+        Self {
+            min_delay: Duration::from_secs(10),
+            max_delay: Duration::from_secs(30),
+            deadline: Duration::from_secs(600),
+            stop_at: MusicStage::Success,
+            clock: None,
+            signal: None,
+        }
+    }
+}
+
+impl WaitOptions {
+    /// The defaults.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the shortest and longest delay between polls.
+    pub fn with_delays(mut self, min: Duration, max: Duration) -> Self {
+        self.min_delay = min;
+        self.max_delay = max.max(min);
+        self
+    }
+
+    /// Sets the total wait.
+    pub fn with_deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = deadline;
+        self
+    }
+
+    /// Music waiters: stop at this stage.
+    pub fn stop_at(mut self, stage: MusicStage) -> Self {
+        self.stop_at = stage;
+        self
+    }
+
+    /// Uses this clock instead of the client's.
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = Some(clock);
+        self
+    }
+
+    /// Races polling against a stream of [`Signal`]s. When the stream ends, the
+    /// waiter goes on polling.
+    pub fn with_signal_stream(
+        mut self,
+        signals: impl futures::Stream<Item = Signal> + Send + 'static,
+    ) -> Self {
+        self.signal = Some(signals.boxed());
+        self
+    }
+
+    /// Races polling against an `mpsc` receiver of [`Signal`]s.
+    pub fn with_signal_receiver(self, rx: tokio::sync::mpsc::Receiver<Signal>) -> Self {
+        self.with_signal_stream(futures::stream::unfold(rx, |mut rx| async move {
+            rx.recv().await.map(|s| (s, rx))
+        }))
+    }
+
+    /// Races polling against one future (e.g. a `oneshot` receiver mapped to a
+    /// [`Signal`]).
+    pub fn with_signal_future(self, signal: impl Future<Output = Signal> + Send + 'static) -> Self {
+        self.with_signal_stream(futures::stream::once(signal))
+    }
+
+    fn delay_before(&self, poll: u32) -> Duration {
+        let shift = poll.saturating_sub(2).min(31);
+        let ceiling = self
+            .min_delay
+            .saturating_mul(1u32 << shift)
+            .min(self.max_delay)
+            .max(self.min_delay);
+        if ceiling <= self.min_delay {
+            return self.min_delay;
+        }
+        let lo = u64::try_from(self.min_delay.as_nanos()).unwrap_or(u64::MAX);
+        let hi = u64::try_from(ceiling.as_nanos()).unwrap_or(u64::MAX);
+        Duration::from_nanos(rand::thread_rng().gen_range(lo..=hi))
+    }
+}
+
+/// What a poll said about the task.
+pub(crate) enum Verdict<O> {
+    /// Settled successfully with its payload.
+    Done(O),
+    /// Still running; the status as spelled.
+    Pending(String),
+    /// Reached a failure status.
+    Failed(TaskFailure),
+    /// Reported success without a payload.
+    Empty(String),
+}
+
+/// What a signal asks for.
+enum Action<O> {
+    Ignore,
+    PollNow,
+    Done(O),
+    Failed(TaskFailure),
+}
+
+fn callback_action<O>(
+    cb: &Callback,
+    task_id: &TaskId,
+    direct: &impl Fn(&Callback) -> Option<O>,
+) -> Action<O> {
+    if cb.task_id() != task_id {
+        return Action::Ignore;
+    }
+    if !cb.is_success() {
+        #[allow(unreachable_patterns)]
+        let message = match cb {
+            Callback::Lyrics(c) => Some(c.msg.clone()),
+            _ => None,
+        };
+        return Action::Failed(TaskFailure {
+            task_id: task_id.clone(),
+            status: None,
+            code: Some(cb.code().as_i64()),
+            message,
+        });
+    }
+    match direct(cb) {
+        Some(o) => Action::Done(o),
+        None => Action::PollNow,
+    }
+}
+
+impl Client {
+    /// The waiter loop shared by every family.
+    ///
+    /// `poll` reads the details; `judge` classifies them; `direct` turns a success
+    /// callback into the outcome when the callback carries the whole result.
+    pub(crate) async fn wait_loop<R, O, P, Fut, J, D>(
+        &self,
+        task_id: &TaskId,
+        mut opts: WaitOptions,
+        mut poll: P,
+        judge: J,
+        direct: D,
+    ) -> Result<O>
+    where
+        P: FnMut() -> Fut,
+        Fut: Future<Output = Result<R>>,
+        J: Fn(R) -> Verdict<O>,
+        D: Fn(&Callback) -> Option<O>,
+    {
+        let clock = opts
+            .clock
+            .clone()
+            .unwrap_or_else(|| self.inner.clock.clone());
+        let start = clock.now();
+        let mut signal = opts.signal.take();
+        let mut polls: u32 = 0;
+        let span = tracing::debug_span!("kie_suno_wait", task_id = task_id.as_str());
+        async move {
+            loop {
+                polls += 1;
+                let last_status = match poll().await {
+                    Ok(record) => match judge(record) {
+                        Verdict::Done(o) => return Ok(o),
+                        Verdict::Pending(s) => s,
+                        Verdict::Failed(f) => return Err(ClientError::TaskFailed(Box::new(f))),
+                        Verdict::Empty(status) => {
+                            return Err(ClientError::EmptyResult {
+                                task_id: task_id.clone(),
+                                status,
+                            })
+                        }
+                    },
+                    Err(e) => {
+                        return Err(ClientError::PollFailed {
+                            task_id: task_id.clone(),
+                            source: Box::new(e),
+                        })
+                    }
+                };
+                tracing::debug!(status = %last_status, polls, "task still running");
+                let waited = clock.now().saturating_duration_since(start);
+                if waited >= opts.deadline {
+                    return Err(ClientError::WaitDeadline {
+                        task_id: task_id.clone(),
+                        waited,
+                        last_status: Some(last_status),
+                    });
+                }
+                let sleep_for = opts
+                    .delay_before(polls + 1)
+                    .min(opts.deadline.saturating_sub(waited));
+                let wake_at = clock.now() + sleep_for;
+                // Sleep until `wake_at`, unless a signal says otherwise.
+                loop {
+                    let remaining = wake_at.saturating_duration_since(clock.now());
+                    if remaining.is_zero() {
+                        break;
+                    }
+                    let Some(stream) = signal.as_mut() else {
+                        clock.sleep(remaining).await;
+                        break;
+                    };
+                    let item = tokio::select! {
+                        biased;
+                        item = stream.next() => Some(item),
+                        () = clock.sleep(remaining) => None,
+                    };
+                    match item {
+                        None => break,
+                        Some(None) => signal = None,
+                        Some(Some(Signal::PollNow)) => break,
+                        Some(Some(Signal::Callback(cb))) => {
+                            match callback_action(&cb, task_id, &direct) {
+                                Action::Ignore => {}
+                                Action::PollNow => break,
+                                Action::Done(o) => return Ok(o),
+                                Action::Failed(f) => {
+                                    return Err(ClientError::TaskFailed(Box::new(f)));
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        .instrument(span)
+        .await
+    }
+}
