@@ -3,7 +3,7 @@
 
 use serde::Deserialize;
 
-use crate::{ApiCode, LyricsCallback, TaskId};
+use crate::{ApiCode, CallbackType, LyricsCallback, MusicCallback, TaskId};
 
 /// The callback families KIE sends (00-endpoint-index, "Callback shapes").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -142,12 +142,17 @@ pub fn callback_key(body: &[u8]) -> Result<CallbackKey, KeyError> {
     })
 }
 
-/// A parsed callback of any family.
+/// A parsed callback of any family: one variant per [`CallbackFamily`].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Callback {
     /// A lyrics callback.
     Lyrics(LyricsCallback),
+    /// A music-family callback (generate, extend, covers, add-instrumental,
+    /// add-vocals, mashup).
+    Music(MusicCallback),
+    /// A replace-section callback (the music shape, `data.error` on failure).
+    ReplaceSection(MusicCallback),
 }
 
 /// Why a callback body could not be parsed.
@@ -170,10 +175,11 @@ pub enum ParseError {
 }
 
 impl Callback {
-    /// The task id of the callback.
+    /// The task id of the callback, wherever the family puts it.
     pub fn task_id(&self) -> &TaskId {
         match self {
             Self::Lyrics(c) => &c.data.task_id,
+            Self::Music(c) | Self::ReplaceSection(c) => &c.data.task_id,
         }
     }
 
@@ -181,6 +187,8 @@ impl Callback {
     pub fn family(&self) -> CallbackFamily {
         match self {
             Self::Lyrics(_) => CallbackFamily::Lyrics,
+            Self::Music(_) => CallbackFamily::Music,
+            Self::ReplaceSection(_) => CallbackFamily::ReplaceSection,
         }
     }
 
@@ -188,19 +196,38 @@ impl Callback {
     pub fn code(&self) -> ApiCode {
         match self {
             Self::Lyrics(c) => c.code,
+            Self::Music(c) | Self::ReplaceSection(c) => c.code,
         }
     }
 
-    /// Whether this is the last callback the task will send (complete or error).
+    /// The stage. Music-family callbacks report their `callbackType`
+    /// (`text`, `first`, `complete`, `error`). Families without a stage, and
+    /// lyrics (whose `callbackType` is `complete` even on failure), report
+    /// `complete` on success and `error` otherwise.
+    pub fn stage(&self) -> CallbackType {
+        match self {
+            Self::Music(c) | Self::ReplaceSection(c) => c.data.callback_type.clone(),
+            _ if self.is_success() => CallbackType::Complete,
+            _ => CallbackType::Error,
+        }
+    }
+
+    /// Whether this is the last callback the task will send. Music: `complete`
+    /// and `error` are, `text` and `first` are not. Every other family sends one
+    /// callback per task.
     pub fn is_terminal(&self) -> bool {
         match self {
+            Self::Music(c) | Self::ReplaceSection(c) => c.is_terminal(),
             Self::Lyrics(_) => true,
         }
     }
 
-    /// Whether the callback reports success.
+    /// Whether the callback reports a finished, successful task.
     pub fn is_success(&self) -> bool {
-        self.code() == ApiCode::Success
+        match self {
+            Self::Lyrics(c) => c.is_success(),
+            Self::Music(c) | Self::ReplaceSection(c) => c.is_success(),
+        }
     }
 }
 
@@ -242,6 +269,8 @@ fn parse_as<T: serde::de::DeserializeOwned>(
 pub fn parse(family: CallbackFamily, body: &[u8]) -> Result<Callback, ParseError> {
     match family {
         CallbackFamily::Lyrics => parse_as(family, body).map(Callback::Lyrics),
+        CallbackFamily::Music => parse_as(family, body).map(Callback::Music),
+        CallbackFamily::ReplaceSection => parse_as(family, body).map(Callback::ReplaceSection),
         other => Err(ParseError::Data {
             family: other,
             path: "$".to_owned(),

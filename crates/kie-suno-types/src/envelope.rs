@@ -19,8 +19,9 @@ pub struct ApiResponse<T> {
     /// A human-readable message; varies, do not match on it.
     #[serde(default)]
     pub msg: String,
-    /// The payload; `None` when null or absent.
-    #[serde(default)]
+    /// The payload; `None` when null or absent. (No `#[serde(default)]`: a
+    /// missing `Option` field is already `None`, and the attribute would add a
+    /// `T: Default` bound.)
     pub data: Option<T>,
 }
 

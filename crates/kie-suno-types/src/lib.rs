@@ -9,6 +9,7 @@ mod error;
 mod ids;
 mod lenient;
 mod lyrics;
+mod music;
 mod status;
 mod url;
 
@@ -24,6 +25,14 @@ pub use lyrics::{
     CallbackType, GenerateLyricsRequest, LyricsCallback, LyricsCallbackData, LyricsCallbackItem,
     LyricsItemStatus, LyricsPrompt, LyricsRecord, LyricsResponse, LyricsVariation,
     LYRICS_PROMPT_MAX_CHARS,
+};
+pub use music::{
+    AddInstrumentalRequest, AddVocalsRequest, CallbackTrack, ExtendMusicRequest,
+    GenerateMusicRequest, MashupRequest, Model, MusicCallback, MusicCallbackData, MusicRecord,
+    MusicResponse, MusicTrack, OperationType, PersonaModel, ReplaceSectionRequest,
+    UploadCoverRequest, UploadExtendRequest, VocalGender, GENERATE_TITLE_MAX_CHARS,
+    OVERLAY_NEGATIVE_TAGS_MAX_CHARS, OVERLAY_TAGS_MAX_CHARS, REPLACE_MAX_SECONDS,
+    REPLACE_MIN_SECONDS, SIMPLE_PROMPT_MAX_CHARS, SIMPLE_UPLOAD_PROMPT_MAX_CHARS,
 };
 pub use status::{LyricsStatus, MusicStatus, TaskState};
 pub use url::{CallbackUrl, HttpUrl};

@@ -1,0 +1,16 @@
+//! Integration tests of kie-suno-types: documented payloads, validation rules,
+//! open enums and callback parsing.
+
+#![allow(clippy::unwrap_used)] // tests may unwrap
+
+mod music;
+
+use std::path::PathBuf;
+
+/// Reads a documented fixture by its upstream example name.
+pub fn fixture(name: &str) -> Vec<u8> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/documented")
+        .join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
+}

@@ -1,0 +1,316 @@
+//! Music family: fixtures parse into their types, callbacks classify by stage,
+//! and requests enforce the documented rules.
+
+use kie_suno_types::{
+    parse, ApiResponse, CallbackFamily, CallbackType, ExtendMusicRequest, GenerateMusicRequest,
+    KieTime, MashupRequest, Model, MusicRecord, MusicStatus, ReplaceSectionRequest, TaskState,
+    UploadCoverRequest, ValidationError,
+};
+
+use crate::fixture;
+
+fn check_stage(name: &str, stage: CallbackType, terminal: bool, success: bool) {
+    let cb = parse(CallbackFamily::Music, &fixture(name)).unwrap();
+    assert_eq!(cb.stage(), stage, "{name}");
+    assert_eq!(cb.is_terminal(), terminal, "{name}");
+    assert_eq!(cb.is_success(), success, "{name}");
+    assert!(!cb.task_id().as_str().is_empty());
+}
+
+#[test]
+fn music_callbacks_of_every_stage_parse() {
+    for family in [
+        "music-extend",
+        "upload-cover",
+        "upload-extend",
+        "add-instrumental",
+        "add-vocals",
+    ] {
+        check_stage(
+            &format!("{family}-callback.text.json"),
+            CallbackType::Text,
+            false,
+            false,
+        );
+        check_stage(
+            &format!("{family}-callback.first.json"),
+            CallbackType::First,
+            false,
+            false,
+        );
+        check_stage(
+            &format!("{family}-callback.complete.json"),
+            CallbackType::Complete,
+            true,
+            true,
+        );
+        check_stage(
+            &format!("{family}-callback.error.json"),
+            CallbackType::Error,
+            true,
+            false,
+        );
+    }
+    check_stage(
+        "music-callback.complete.json",
+        CallbackType::Complete,
+        true,
+        true,
+    );
+    check_stage(
+        "music-callback.error.json",
+        CallbackType::Error,
+        true,
+        false,
+    );
+}
+
+#[test]
+fn newest_callback_has_epoch_create_time_and_source_fields() {
+    let cb = parse(
+        CallbackFamily::Music,
+        &fixture("music-callback.complete.newest-rendered.json"),
+    )
+    .unwrap();
+    let kie_suno_types::Callback::Music(m) = cb else {
+        panic!("not music")
+    };
+    let t = &m.tracks()[0];
+    assert_eq!(t.create_time, Some(KieTime::EpochMillis(1786343609818)));
+    assert!(t.source_audio_url.is_some());
+}
+
+#[test]
+fn replace_section_error_carries_error_text() {
+    let cb = parse(
+        CallbackFamily::ReplaceSection,
+        &fixture("replace-section-callback.error.json"),
+    )
+    .unwrap();
+    assert!(cb.is_terminal());
+    assert!(!cb.is_success());
+    let kie_suno_types::Callback::ReplaceSection(m) = cb else {
+        panic!("not replace-section")
+    };
+    assert_eq!(
+        m.data.error.as_deref(),
+        Some("Generation failed due to technical issues")
+    );
+}
+
+#[test]
+fn record_info_tracks_read_camel_case_and_param() {
+    let env: ApiResponse<MusicRecord> =
+        serde_json::from_slice(&fixture("music-record-info.response.json")).unwrap();
+    let rec = env.data.unwrap();
+    assert_eq!(rec.status, MusicStatus::Success);
+    assert!(rec.status.is_success());
+    assert_eq!(rec.tracks().len(), 1);
+    assert!(rec.tracks()[0].audio_url.is_some());
+    let param: serde_json::Value = rec.param.unwrap().value().unwrap();
+    assert_eq!(param["model"], "V3_5");
+}
+
+#[test]
+fn snake_case_tracks_are_accepted_in_record_info() {
+    let body = r#"{"taskId":"t","status":"FIRST_SUCCESS","response":{"sunoData":[{"id":"a","audio_url":"u","createTime":5}]}}"#;
+    let rec: MusicRecord = serde_json::from_str(body).unwrap();
+    assert_eq!(rec.tracks()[0].audio_url.as_deref(), Some("u"));
+    assert!(!rec.status.is_terminal());
+}
+
+const CB: &str = "https://example.com/cb";
+
+#[test]
+fn generate_limits_follow_the_model() {
+    let long = "x".repeat(201);
+    let err = GenerateMusicRequest::custom(Model::V4, long.clone(), "t", None, CB).unwrap_err();
+    assert!(matches!(
+        err,
+        ValidationError::TooLong {
+            field: "style",
+            max: 200,
+            ..
+        }
+    ));
+    assert!(GenerateMusicRequest::custom(Model::V5, long, "t", None, CB).is_ok());
+    let lyrics = "l".repeat(3001);
+    let err =
+        GenerateMusicRequest::custom(Model::V4, "s", "t", Some(lyrics.clone()), CB).unwrap_err();
+    assert!(matches!(
+        err,
+        ValidationError::TooLong {
+            field: "prompt",
+            max: 3000,
+            ..
+        }
+    ));
+    assert!(GenerateMusicRequest::custom(Model::V5_5, "s", "t", Some(lyrics), CB).is_ok());
+    let err = GenerateMusicRequest::custom(Model::V5, "s", "t".repeat(81), None, CB).unwrap_err();
+    assert!(matches!(
+        err,
+        ValidationError::TooLong {
+            field: "title",
+            max: 80,
+            ..
+        }
+    ));
+    let err = GenerateMusicRequest::new(Model::V5, "p".repeat(3001), CB).unwrap_err();
+    assert!(matches!(
+        err,
+        ValidationError::TooLong {
+            field: "prompt",
+            max: 3000,
+            ..
+        }
+    ));
+}
+
+#[test]
+fn generate_custom_vocal_needs_prompt_and_setters_revalidate() {
+    let req = GenerateMusicRequest::custom(Model::V5, "s", "t", None, CB).unwrap();
+    let err = req.clone().with_instrumental(false).unwrap_err();
+    assert!(matches!(
+        err,
+        ValidationError::Missing {
+            field: "prompt",
+            ..
+        }
+    ));
+    let err = req.clone().with_style_weight(1.5).unwrap_err();
+    assert!(matches!(
+        err,
+        ValidationError::OutOfRange {
+            field: "styleWeight",
+            ..
+        }
+    ));
+    let err = req.with_duration(5u32).unwrap_err();
+    assert!(matches!(
+        err,
+        ValidationError::OutOfRange {
+            field: "duration",
+            ..
+        }
+    ));
+}
+
+#[test]
+fn invalid_json_requests_are_rejected_by_serde() {
+    let body = r#"{"customMode":true,"instrumental":true,"model":"V4","callBackUrl":"https://x.y/cb","title":"t"}"#;
+    let err = serde_json::from_str::<GenerateMusicRequest>(body).unwrap_err();
+    assert!(err.to_string().contains("style is required"), "{err}");
+    let body = r#"{"customMode":false,"instrumental":false,"model":"V4","callBackUrl":"ftp://x.y/cb","prompt":"p"}"#;
+    assert!(serde_json::from_str::<GenerateMusicRequest>(body).is_err());
+}
+
+#[test]
+fn extend_and_upload_rules() {
+    let err =
+        ExtendMusicRequest::custom("a".into(), Model::V5, "p", "s", "t", 0.0, CB).unwrap_err();
+    assert!(matches!(
+        err,
+        ValidationError::OutOfRange {
+            field: "continueAt",
+            ..
+        }
+    ));
+    assert!(ExtendMusicRequest::new("a".into(), Model::V5, CB).is_ok());
+    let err = ExtendMusicRequest::custom(
+        "a".into(),
+        Model::V4_5All,
+        "p",
+        "s",
+        "t".repeat(81),
+        3.0,
+        CB,
+    )
+    .unwrap_err();
+    assert!(matches!(
+        err,
+        ValidationError::TooLong {
+            field: "title",
+            max: 80,
+            ..
+        }
+    ));
+    assert!(
+        ExtendMusicRequest::custom("a".into(), Model::V5, "p", "s", "t".repeat(100), 3.0, CB)
+            .is_ok()
+    );
+    let err =
+        UploadCoverRequest::new("https://a.b/x.mp3", Model::V5, "p".repeat(501), CB).unwrap_err();
+    assert!(matches!(
+        err,
+        ValidationError::TooLong {
+            field: "prompt",
+            max: 500,
+            ..
+        }
+    ));
+    let err = UploadCoverRequest::new("not a url", Model::V5, "p", CB).unwrap_err();
+    assert_eq!(err.field(), "uploadUrl");
+}
+
+#[test]
+fn replace_section_range_rules() {
+    let mk = |s: f64, e: f64| {
+        ReplaceSectionRequest::new("t".into(), "a".into(), "p", "tags", "title", s, e)
+    };
+    assert!(mk(10.0, 20.0).is_ok());
+    assert!(matches!(
+        mk(10.0, 15.0).unwrap_err(),
+        ValidationError::OutOfRange { .. }
+    ));
+    assert!(matches!(
+        mk(0.0, 61.0).unwrap_err(),
+        ValidationError::OutOfRange { .. }
+    ));
+    assert!(matches!(
+        mk(-1.0, 20.0).unwrap_err(),
+        ValidationError::OutOfRange {
+            field: "infillStartS",
+            ..
+        }
+    ));
+}
+
+#[test]
+fn mashup_needs_two_urls() {
+    let req =
+        MashupRequest::new("https://a.b/1.mp3", "https://a.b/2.mp3", Model::V5, "p", CB).unwrap();
+    let err = req
+        .with_upload_url_list(vec![
+            kie_suno_types::HttpUrl::parse("https://a.b/1").unwrap()
+        ])
+        .unwrap_err();
+    assert_eq!(err.field(), "uploadUrlList");
+}
+
+#[test]
+fn unknown_model_round_trips() {
+    let m: Model = serde_json::from_str("\"V9\"").unwrap();
+    assert_eq!(m, Model::Unknown("V9".into()));
+    assert_eq!(serde_json::to_string(&m).unwrap(), "\"V9\"");
+}
+
+#[test]
+fn documented_music_requests_parse() {
+    use kie_suno_types::{AddInstrumentalRequest, AddVocalsRequest, UploadExtendRequest};
+    fn ok<T: serde::de::DeserializeOwned>(name: &str) {
+        if let Err(e) = serde_json::from_slice::<T>(&fixture(name)) {
+            panic!("{name}: {e}");
+        }
+    }
+    ok::<GenerateMusicRequest>("music-generate.request.json");
+    ok::<GenerateMusicRequest>("music-generate.request.newest-rendered.json");
+    ok::<ExtendMusicRequest>("music-extend.request.json");
+    ok::<UploadCoverRequest>("upload-cover.request.json");
+    ok::<UploadCoverRequest>("upload-cover.request.newest-rendered.json");
+    ok::<UploadExtendRequest>("upload-extend.request.json");
+    ok::<AddInstrumentalRequest>("add-instrumental.request.json");
+    ok::<AddVocalsRequest>("add-vocals.request.json");
+    ok::<AddVocalsRequest>("add-vocals.request.docs-kie-ai-rendered-with-tags.json");
+    ok::<MashupRequest>("mashup.request.json");
+    ok::<ReplaceSectionRequest>("replace-section.request.json");
+}
