@@ -1,0 +1,126 @@
+//! The typed rejection: one fixed HTTP status and one fixed JSON body per variant,
+//! never echoing internals (STYLE.md 14).
+
+use axum::response::{IntoResponse, Response};
+use http::{header, HeaderValue, StatusCode};
+
+/// Why a callback request was refused. Each variant has a fixed status and a fixed
+/// JSON body `{"status":"rejected","error":"<code>","message":"<text>"}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Rejection {
+    /// 400: the body is not JSON.
+    MalformedJson,
+    /// 400: the body could not be read (the connection broke off).
+    BodyUnreadable,
+    /// 401: the signature is missing, malformed, stale, from the future, or wrong.
+    Unauthorized,
+    /// 403: the task id was not submitted by this system (when that check is on).
+    UnknownTask,
+    /// 404: no callback family has this path.
+    UnknownFamily,
+    /// 405: the path only accepts `POST`.
+    MethodNotAllowed,
+    /// 413: the body is larger than the limit.
+    PayloadTooLarge,
+    /// 415: the content type is not `application/json`.
+    UnsupportedMediaType,
+    /// 422: JSON, but not of the family's callback shape.
+    InvalidCallback,
+    /// 503: the store could not commit; KIE should retry.
+    StoreUnavailable,
+}
+
+impl Rejection {
+    /// Every variant.
+    pub const ALL: &'static [Rejection] = &[
+        Self::MalformedJson,
+        Self::BodyUnreadable,
+        Self::Unauthorized,
+        Self::UnknownTask,
+        Self::UnknownFamily,
+        Self::MethodNotAllowed,
+        Self::PayloadTooLarge,
+        Self::UnsupportedMediaType,
+        Self::InvalidCallback,
+        Self::StoreUnavailable,
+    ];
+
+    /// The HTTP status.
+    pub fn status(self) -> StatusCode {
+        match self {
+            Self::MalformedJson | Self::BodyUnreadable => StatusCode::BAD_REQUEST,
+            Self::Unauthorized => StatusCode::UNAUTHORIZED,
+            Self::UnknownTask => StatusCode::FORBIDDEN,
+            Self::UnknownFamily => StatusCode::NOT_FOUND,
+            Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::InvalidCallback => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::StoreUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+        }
+    }
+
+    /// The stable machine-readable code in the body's `error` field.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::MalformedJson => "malformed_json",
+            Self::BodyUnreadable => "body_unreadable",
+            Self::Unauthorized => "invalid_signature",
+            Self::UnknownTask => "unknown_task",
+            Self::UnknownFamily => "unknown_callback_family",
+            Self::MethodNotAllowed => "method_not_allowed",
+            Self::PayloadTooLarge => "payload_too_large",
+            Self::UnsupportedMediaType => "unsupported_media_type",
+            Self::InvalidCallback => "invalid_callback",
+            Self::StoreUnavailable => "store_unavailable",
+        }
+    }
+
+    /// The fixed human-readable message.
+    pub fn message(self) -> &'static str {
+        match self {
+            Self::MalformedJson => "the request body is not valid json",
+            Self::BodyUnreadable => "the request body could not be read",
+            Self::Unauthorized => "missing or invalid webhook signature",
+            Self::UnknownTask => "the task id is not known to this receiver",
+            Self::UnknownFamily => "no callback family at this path",
+            Self::MethodNotAllowed => "only post is accepted here",
+            Self::PayloadTooLarge => "the request body is too large",
+            Self::UnsupportedMediaType => "the content type must be application/json",
+            Self::InvalidCallback => "the body is not a callback of this family",
+            Self::StoreUnavailable => "the callback could not be stored, retry later",
+        }
+    }
+
+    /// The JSON body, as bytes.
+    pub fn body(self) -> String {
+        // Codes and messages are fixed ASCII without quotes or backslashes.
+        format!(
+            r#"{{"status":"rejected","error":"{}","message":"{}"}}"#,
+            self.code(),
+            self.message()
+        )
+    }
+}
+
+impl std::fmt::Display for Rejection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+impl IntoResponse for Rejection {
+    fn into_response(self) -> Response {
+        let mut res = (self.status(), self.body()).into_response();
+        res.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        if self == Self::MethodNotAllowed {
+            res.headers_mut()
+                .insert(header::ALLOW, HeaderValue::from_static("POST"));
+        }
+        res
+    }
+}

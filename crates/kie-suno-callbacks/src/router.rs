@@ -1,0 +1,306 @@
+//! The axum router: one route per callback family, `POST /callbacks/{family}`, and
+//! the thin handler that buffers the body and calls the pure functions.
+
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use axum::body::Body;
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, Request, State};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::Router;
+use bytes::Bytes;
+use futures::StreamExt;
+use http::{header, HeaderMap, HeaderValue, StatusCode};
+use kie_suno_types::{callback_key, ApiCode, Callback, CallbackFamily, CallbackKey, KeyError};
+
+use crate::confirm::{ConfirmRequest, Confirmer, Verdict};
+use crate::outcomes::{CallbackEvent, Outcomes};
+use crate::record::{parsed_json, storable_headers};
+use crate::store::Store;
+use crate::verify::{verify, Keys, VerifyError};
+use crate::{Confirmation, NewCallback, Rejection};
+
+/// The route pattern: `POST /callbacks/{family}`, where `{family}` is a
+/// [`CallbackFamily`] slug (`lyrics`, `music`, `replace-section`, `cover-image`,
+/// `wav`, `separation`, `midi`, `video`).
+pub const ROUTE: &str = "/callbacks/{family}";
+
+/// The path of one family's route, e.g. `/callbacks/lyrics`: append it to your
+/// public base URL to get the `callBackUrl` to submit.
+pub fn callback_path(family: CallbackFamily) -> String {
+    format!("/callbacks/{}", family.as_str())
+}
+
+pub(crate) struct StateInner {
+    pub(crate) store: Arc<dyn Store>,
+    pub(crate) keys: Keys,
+    pub(crate) body_limit: usize,
+    pub(crate) require_submitted: bool,
+    pub(crate) confirmer: Option<Arc<dyn Confirmer>>,
+    pub(crate) confirm_timeout: Duration,
+    pub(crate) outcomes: Outcomes,
+}
+
+/// The router's state: store, keys, limits, confirmer and outcome stream.
+/// Build it with [`crate::Receiver::new`]; cheap to clone.
+#[derive(Clone)]
+pub struct ReceiverState {
+    pub(crate) inner: Arc<StateInner>,
+}
+
+impl std::fmt::Debug for ReceiverState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let i = &self.inner;
+        f.debug_struct("ReceiverState")
+            .field("store", &i.store)
+            .field("keys", &i.keys)
+            .field("body_limit", &i.body_limit)
+            .field("require_submitted", &i.require_submitted)
+            .field("confirmer", &i.confirmer.is_some())
+            .field("confirm_timeout", &i.confirm_timeout)
+            .finish()
+    }
+}
+
+/// The callback router: `POST /callbacks/{family}` for every family.
+///
+/// Per request, in order: unknown family -> 404; `Content-Length` over the limit
+/// -> 413; content type not `application/json` -> 415; body over the limit ->
+/// 413; with keys configured, signature checks -> 401 (400 / 422 when the body
+/// has no readable task id); parse -> 400 (syntax) / 422 (shape); optional
+/// unknown-task check -> 403; optional confirmation; durable store (failure ->
+/// 503, so KIE retries); only then 200 `{"status":"received","duplicate":bool}`.
+/// Any other method -> 405. Every rejection is a fixed JSON body ([`Rejection`]).
+pub fn router(state: ReceiverState) -> Router {
+    Router::new()
+        .route(
+            ROUTE,
+            post(receive).fallback(|| async { Rejection::MethodNotAllowed }),
+        )
+        .with_state(state)
+}
+
+async fn receive(
+    State(state): State<ReceiverState>,
+    family: Result<Path<String>, PathRejection>,
+    request: Request,
+) -> Response {
+    let family = match family {
+        Ok(Path(slug)) => CallbackFamily::from_slug(&slug),
+        Err(_) => None,
+    };
+    let Some(family) = family else {
+        return Rejection::UnknownFamily.into_response();
+    };
+    match handle(&state.inner, family, request).await {
+        Ok(duplicate) => accepted(duplicate),
+        Err(r) => r.into_response(),
+    }
+}
+
+fn accepted(duplicate: bool) -> Response {
+    let body: &'static str = if duplicate {
+        r#"{"status":"received","duplicate":true}"#
+    } else {
+        r#"{"status":"received","duplicate":false}"#
+    };
+    let mut res = (StatusCode::OK, body).into_response();
+    res.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    res
+}
+
+fn is_json(headers: &HeaderMap) -> bool {
+    let Some(value) = headers.get(header::CONTENT_TYPE) else {
+        return false;
+    };
+    let Ok(text) = value.to_str() else {
+        return false;
+    };
+    let essence = text.split(';').next().unwrap_or("").trim();
+    essence.eq_ignore_ascii_case("application/json")
+}
+
+async fn read_body(body: Body, limit: usize) -> Result<Bytes, Rejection> {
+    let mut stream = body.into_data_stream();
+    let mut first: Option<Bytes> = None;
+    let mut rest: Vec<u8> = Vec::new();
+    let mut total = 0usize;
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|_| Rejection::BodyUnreadable)?;
+        total = total.saturating_add(chunk.len());
+        if total > limit {
+            return Err(Rejection::PayloadTooLarge);
+        }
+        match &first {
+            None => first = Some(chunk),
+            Some(f) => {
+                if rest.is_empty() {
+                    rest.extend_from_slice(f);
+                }
+                rest.extend_from_slice(&chunk);
+            }
+        }
+    }
+    if rest.is_empty() {
+        Ok(first.unwrap_or_default())
+    } else {
+        Ok(Bytes::from(rest))
+    }
+}
+
+fn key_rejection(e: &KeyError) -> Rejection {
+    match e {
+        KeyError::MissingTaskId => Rejection::InvalidCallback,
+        _ => Rejection::MalformedJson,
+    }
+}
+
+/// Runs the pipeline; `Ok(duplicate)` once the callback is durably stored.
+async fn handle(
+    state: &StateInner,
+    family: CallbackFamily,
+    request: Request,
+) -> Result<bool, Rejection> {
+    let (parts, body) = request.into_parts();
+    let headers = &parts.headers;
+
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > state.body_limit as u64) {
+        return Err(Rejection::PayloadTooLarge);
+    }
+    if !is_json(headers) {
+        return Err(Rejection::UnsupportedMediaType);
+    }
+    let body = read_body(body, state.body_limit).await?;
+
+    let now = SystemTime::now();
+    let (key, signed_at): (CallbackKey, Option<i64>) = if state.keys.is_empty() {
+        let key = callback_key(&body).map_err(|e| key_rejection(&e))?;
+        (key, None)
+    } else {
+        match verify(&body, headers, &state.keys, now) {
+            Ok(v) => (v.key, i64::try_from(v.timestamp).ok()),
+            Err(VerifyError::BodySyntax(_)) => return Err(Rejection::MalformedJson),
+            Err(VerifyError::MissingTaskId) => return Err(Rejection::InvalidCallback),
+            Err(e) => {
+                tracing::debug!(%family, reason = %e, "callback signature rejected");
+                return Err(Rejection::Unauthorized);
+            }
+        }
+    };
+
+    let callback = crate::parse(family, &body).inspect_err(|r| {
+        tracing::debug!(%family, task_id = %key.task_id, rejection = %r, "callback body rejected");
+    })?;
+    if callback.task_id() != &key.task_id {
+        // The typed body names another task than the one signed.
+        return Err(Rejection::InvalidCallback);
+    }
+
+    if state.require_submitted {
+        match state.store.is_submitted(&key.task_id).await {
+            Ok(true) => {}
+            Ok(false) => {
+                tracing::warn!(%family, task_id = %key.task_id, "callback for a task this system did not submit");
+                return Err(Rejection::UnknownTask);
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "store unavailable while checking submitted tasks");
+                return Err(Rejection::StoreUnavailable);
+            }
+        }
+    }
+
+    let terminal = callback.is_terminal();
+    let success = callback.is_success();
+    let confirmation = match (&state.confirmer, terminal) {
+        (Some(confirmer), true) => {
+            confirm(state, confirmer.as_ref(), family, &key, success, &callback).await
+        }
+        _ => Confirmation::NotRequested,
+    };
+
+    let record = NewCallback {
+        family,
+        task_id: key.task_id.clone(),
+        stage: key.stage.clone(),
+        code: key
+            .code
+            .map(ApiCode::as_i64)
+            .or(Some(callback.code().as_i64())),
+        success,
+        terminal,
+        confirmation,
+        signed: signed_at.is_some(),
+        signature_timestamp: signed_at,
+        received_at_ms: crate::system_ms(now),
+        headers: storable_headers(headers),
+        parsed: parsed_json(&callback),
+        body,
+    };
+    let is_final = record.is_final();
+    let received_at_ms = record.received_at_ms;
+    let recorded = state.store.record(record).await.map_err(|e| {
+        tracing::error!(%family, task_id = %key.task_id, error = %e, "callback not stored; answering 503 so it is retried");
+        Rejection::StoreUnavailable
+    })?;
+
+    if recorded.is_new() {
+        state.outcomes.publish(CallbackEvent {
+            record_id: recorded.id,
+            family,
+            task_id: key.task_id,
+            stage: key.stage,
+            code: Some(callback.code()),
+            success,
+            terminal,
+            is_final,
+            confirmation,
+            received_at_ms,
+            callback,
+        });
+    } else {
+        tracing::debug!(%family, task_id = %key.task_id, stage = %key.stage, deliveries = recorded.deliveries, "repeated callback counted");
+    }
+    Ok(!recorded.is_new())
+}
+
+async fn confirm(
+    state: &StateInner,
+    confirmer: &dyn Confirmer,
+    family: CallbackFamily,
+    key: &CallbackKey,
+    success: bool,
+    callback: &Callback,
+) -> Confirmation {
+    let request = ConfirmRequest {
+        family,
+        task_id: key.task_id.clone(),
+        stage: key.stage.clone(),
+        success,
+        callback: callback.clone(),
+    };
+    match tokio::time::timeout(state.confirm_timeout, confirmer.confirm(request)).await {
+        Ok(Ok(Verdict::Confirmed)) => Confirmation::Confirmed,
+        Ok(Ok(_)) => {
+            tracing::warn!(%family, task_id = %key.task_id, "details endpoint refuted a terminal callback; not marked final");
+            Confirmation::Refuted
+        }
+        Ok(Err(e)) => {
+            tracing::warn!(%family, task_id = %key.task_id, error = %e, "confirmation failed; stored but not marked final");
+            Confirmation::Failed
+        }
+        Err(_) => {
+            tracing::warn!(%family, task_id = %key.task_id, "confirmation timed out; stored but not marked final");
+            Confirmation::Failed
+        }
+    }
+}

@@ -1,0 +1,42 @@
+//! The store trait the receiver writes through, and its two backends: SQLite
+//! (embedded default, group commit) and PostgreSQL (several receiver instances).
+
+use futures::future::BoxFuture;
+use kie_suno_types::{CallbackFamily, TaskId};
+
+use crate::{Error, NewCallback, Recorded, StoreStats, StoredCallback};
+
+pub mod postgres;
+pub mod sqlite;
+
+/// Durable, idempotent storage of callbacks.
+///
+/// Idempotency key: (task id, stage). [`Store::record`] stores a callback once,
+/// counts every further delivery of the same key, and resolves only after the
+/// write is durable (committed): the receiver answers 200 only then.
+pub trait Store: Send + Sync + std::fmt::Debug + 'static {
+    /// Stores a callback, or counts a repeat of one already stored.
+    fn record(&self, callback: NewCallback) -> BoxFuture<'_, Result<Recorded, Error>>;
+
+    /// Every stored callback of a task, oldest first.
+    fn callbacks_for<'a>(
+        &'a self,
+        task_id: &'a TaskId,
+    ) -> BoxFuture<'a, Result<Vec<StoredCallback>, Error>>;
+
+    /// Records that this system submitted a task (for the unknown-task check).
+    fn record_submitted<'a>(
+        &'a self,
+        task_id: &'a TaskId,
+        family: CallbackFamily,
+    ) -> BoxFuture<'a, Result<(), Error>>;
+
+    /// Whether this system recorded the task as submitted.
+    fn is_submitted<'a>(&'a self, task_id: &'a TaskId) -> BoxFuture<'a, Result<bool, Error>>;
+
+    /// Counters over the whole store.
+    fn stats(&self) -> BoxFuture<'_, Result<StoreStats, Error>>;
+
+    /// Flushes and closes the store; later calls fail with [`Error::StoreClosed`].
+    fn close(&self) -> BoxFuture<'_, Result<(), Error>>;
+}

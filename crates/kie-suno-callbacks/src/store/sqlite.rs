@@ -1,0 +1,469 @@
+//! The SQLite store: one writer thread owns the connection; requests queue
+//! (record, reply) pairs; the writer drains whatever is queued, commits it in one
+//! transaction (group commit) and only then replies to each.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use futures::future::BoxFuture;
+use kie_suno_types::{CallbackFamily, TaskId};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use tokio::sync::{mpsc, oneshot};
+
+use crate::store::Store;
+use crate::{Confirmation, Error, NewCallback, Recorded, StoreStats, StoredCallback};
+
+/// SQLite's `synchronous` setting under WAL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum Synchronous {
+    /// `FULL`: every commit is fsynced before it returns; a committed callback
+    /// survives power loss. The default.
+    #[default]
+    Full,
+    /// `NORMAL`: commits survive a crash of the process, but the last
+    /// transactions can be lost on power loss or an OS crash. Faster; only when
+    /// losing an acknowledged callback is acceptable.
+    Normal,
+    /// `EXTRA`: `FULL` plus a directory sync on journal changes.
+    Extra,
+}
+
+impl Synchronous {
+    fn as_sql(self) -> &'static str {
+        match self {
+            Self::Full => "FULL",
+            Self::Normal => "NORMAL",
+            Self::Extra => "EXTRA",
+        }
+    }
+}
+
+/// Options of the SQLite store.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct SqliteOptions {
+    /// Durability of each commit. Default: [`Synchronous::Full`].
+    pub synchronous: Synchronous,
+    /// How long to wait for a lock held by another process. Default: 5 s.
+    pub busy_timeout: Duration,
+    /// The most requests committed in one transaction. Default: 1024.
+    pub max_batch: usize,
+    /// How many requests may wait for the writer before senders wait. Default: 8192.
+    pub queue_capacity: usize,
+}
+
+impl Default for SqliteOptions {
+    fn default() -> Self {
+        Self {
+            synchronous: Synchronous::Full,
+            busy_timeout: Duration::from_secs(5),
+            max_batch: 1024,
+            queue_capacity: 8192,
+        }
+    }
+}
+
+impl SqliteOptions {
+    /// Sets [`SqliteOptions::synchronous`].
+    pub fn synchronous(mut self, s: Synchronous) -> Self {
+        self.synchronous = s;
+        self
+    }
+    /// Sets [`SqliteOptions::busy_timeout`].
+    pub fn busy_timeout(mut self, d: Duration) -> Self {
+        self.busy_timeout = d;
+        self
+    }
+    /// Sets [`SqliteOptions::max_batch`] (at least 1).
+    pub fn max_batch(mut self, n: usize) -> Self {
+        self.max_batch = n.max(1);
+        self
+    }
+    /// Sets [`SqliteOptions::queue_capacity`] (at least 1).
+    pub fn queue_capacity(mut self, n: usize) -> Self {
+        self.queue_capacity = n.max(1);
+        self
+    }
+}
+
+type Reply<T> = oneshot::Sender<Result<T, Error>>;
+
+enum Cmd {
+    Record(Box<NewCallback>, Reply<Recorded>),
+    ForTask(TaskId, Reply<Vec<StoredCallback>>),
+    Submit(TaskId, CallbackFamily, i64, Reply<()>),
+    IsSubmitted(TaskId, Reply<bool>),
+    Stats(Reply<StoreStats>),
+    Close(oneshot::Sender<()>),
+}
+
+enum Done {
+    Record(Reply<Recorded>, Result<Recorded, Error>),
+    ForTask(
+        Reply<Vec<StoredCallback>>,
+        Result<Vec<StoredCallback>, Error>,
+    ),
+    Submit(Reply<()>, Result<(), Error>),
+    IsSubmitted(Reply<bool>, Result<bool, Error>),
+    Stats(Reply<StoreStats>, Result<StoreStats, Error>),
+}
+
+/// The embedded store. Cheap to share behind an `Arc`.
+pub struct SqliteStore {
+    tx: mpsc::Sender<Cmd>,
+    path: PathBuf,
+}
+
+impl std::fmt::Debug for SqliteStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqliteStore")
+            .field("path", &self.path)
+            .finish()
+    }
+}
+
+const MIGRATIONS: &[&str] = &[
+    // 1: callbacks and submitted tasks.
+    "CREATE TABLE kie_suno_callbacks (
+        id INTEGER PRIMARY KEY,
+        task_id TEXT NOT NULL,
+        stage TEXT NOT NULL,
+        family TEXT NOT NULL,
+        code INTEGER,
+        success INTEGER NOT NULL,
+        terminal INTEGER NOT NULL,
+        confirmation TEXT NOT NULL,
+        signed INTEGER NOT NULL,
+        signature_timestamp INTEGER,
+        first_received_ms INTEGER NOT NULL,
+        last_received_ms INTEGER NOT NULL,
+        deliveries INTEGER NOT NULL DEFAULT 1,
+        headers TEXT NOT NULL,
+        body BLOB NOT NULL,
+        parsed TEXT,
+        UNIQUE (task_id, stage)
+    );
+    CREATE TABLE kie_suno_submitted_tasks (
+        task_id TEXT PRIMARY KEY,
+        family TEXT NOT NULL,
+        submitted_ms INTEGER NOT NULL
+    );",
+];
+
+const INSERT: &str = "INSERT INTO kie_suno_callbacks
+    (task_id, stage, family, code, success, terminal, confirmation, signed,
+     signature_timestamp, first_received_ms, last_received_ms, deliveries, headers, body, parsed)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, 1, ?11, ?12, ?13)
+    ON CONFLICT (task_id, stage) DO UPDATE SET
+        deliveries = deliveries + 1,
+        last_received_ms = max(last_received_ms, excluded.last_received_ms)
+    RETURNING id, deliveries";
+
+const SELECT: &str = "SELECT id, family, task_id, stage, code, success, terminal, confirmation,
+    signed, signature_timestamp, first_received_ms, last_received_ms, deliveries, headers, body, parsed
+    FROM kie_suno_callbacks WHERE task_id = ?1 ORDER BY id";
+
+impl SqliteStore {
+    /// Opens (or creates) the database file, switches it to WAL, runs the
+    /// migrations, and starts the writer thread.
+    pub async fn open(path: impl AsRef<Path>, options: SqliteOptions) -> Result<Self, Error> {
+        let path = path.as_ref().to_path_buf();
+        let (tx, rx) = mpsc::channel(options.queue_capacity.max(1));
+        let (ready_tx, ready_rx) = oneshot::channel();
+        let thread_path = path.clone();
+        std::thread::Builder::new()
+            .name("kie-suno-sqlite-writer".to_owned())
+            .spawn(move || match open_connection(&thread_path, &options) {
+                Ok(conn) => {
+                    let _ = ready_tx.send(Ok(()));
+                    writer(conn, rx, options.max_batch.max(1));
+                }
+                Err(e) => {
+                    let _ = ready_tx.send(Err(e));
+                }
+            })?;
+        ready_rx.await.map_err(|_| Error::StoreClosed)??;
+        Ok(Self { tx, path })
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    async fn call<T>(&self, make: impl FnOnce(Reply<T>) -> Cmd) -> Result<T, Error> {
+        let (reply, rx) = oneshot::channel();
+        self.tx
+            .send(make(reply))
+            .await
+            .map_err(|_| Error::StoreClosed)?;
+        rx.await.map_err(|_| Error::StoreClosed)?
+    }
+}
+
+fn open_connection(path: &Path, options: &SqliteOptions) -> Result<Connection, Error> {
+    let mut conn = Connection::open(path)?;
+    conn.busy_timeout(options.busy_timeout)?;
+    let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(Error::Sqlite(format!(
+            "could not switch the journal to wal (got {mode})"
+        )));
+    }
+    conn.execute_batch(&format!(
+        "PRAGMA synchronous={};",
+        options.synchronous.as_sql()
+    ))?;
+    migrate(&mut conn)?;
+    Ok(conn)
+}
+
+fn migrate(conn: &mut Connection) -> Result<(), Error> {
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let known = MIGRATIONS.len() as i64;
+    if version > known {
+        return Err(Error::Sqlite(format!(
+            "database schema version {version} is newer than this build ({known})"
+        )));
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version.max(0) as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+fn writer(mut conn: Connection, mut rx: mpsc::Receiver<Cmd>, max_batch: usize) {
+    let mut batch = Vec::with_capacity(max_batch);
+    while let Some(first) = rx.blocking_recv() {
+        batch.push(first);
+        while batch.len() < max_batch {
+            match rx.try_recv() {
+                Ok(cmd) => batch.push(cmd),
+                Err(_) => break,
+            }
+        }
+        if let Some(closer) = run_batch(&mut conn, &mut batch) {
+            // Refuse new work, commit what is already queued, then stop.
+            rx.close();
+            let mut closers = vec![closer];
+            while let Some(cmd) = rx.blocking_recv() {
+                batch.push(cmd);
+                if batch.len() >= max_batch {
+                    closers.extend(run_batch(&mut conn, &mut batch));
+                }
+            }
+            closers.extend(run_batch(&mut conn, &mut batch));
+            let _ = conn.execute_batch("PRAGMA wal_checkpoint(PASSIVE);");
+            drop(conn);
+            for c in closers {
+                let _ = c.send(());
+            }
+            return;
+        }
+    }
+}
+
+/// Runs one batch in one transaction; replies after the commit. Returns the
+/// close request if the batch held one.
+fn run_batch(conn: &mut Connection, batch: &mut Vec<Cmd>) -> Option<oneshot::Sender<()>> {
+    if batch.is_empty() {
+        return None;
+    }
+    let mut closer = None;
+    let mut done = Vec::with_capacity(batch.len());
+    let tx = match conn.transaction() {
+        Ok(tx) => tx,
+        Err(e) => {
+            let err = Error::from(e);
+            for cmd in batch.drain(..) {
+                fail(cmd, &err, &mut closer);
+            }
+            return closer;
+        }
+    };
+    for cmd in batch.drain(..) {
+        match cmd {
+            Cmd::Record(cb, reply) => done.push(Done::Record(reply, insert(&tx, &cb))),
+            Cmd::ForTask(task, reply) => done.push(Done::ForTask(reply, for_task(&tx, &task))),
+            Cmd::Submit(task, family, at, reply) => {
+                done.push(Done::Submit(reply, submit(&tx, &task, family, at)))
+            }
+            Cmd::IsSubmitted(task, reply) => {
+                done.push(Done::IsSubmitted(reply, is_submitted(&tx, &task)))
+            }
+            Cmd::Stats(reply) => done.push(Done::Stats(reply, stats(&tx))),
+            Cmd::Close(c) => closer = Some(c),
+        }
+    }
+    let committed = tx.commit().map_err(Error::from);
+    for d in done {
+        match d {
+            Done::Record(reply, r) => {
+                let _ = reply.send(committed.clone().and(r));
+            }
+            Done::Submit(reply, r) => {
+                let _ = reply.send(committed.clone().and(r));
+            }
+            Done::ForTask(reply, r) => {
+                let _ = reply.send(r);
+            }
+            Done::IsSubmitted(reply, r) => {
+                let _ = reply.send(r);
+            }
+            Done::Stats(reply, r) => {
+                let _ = reply.send(r);
+            }
+        }
+    }
+    closer
+}
+
+fn fail(cmd: Cmd, err: &Error, closer: &mut Option<oneshot::Sender<()>>) {
+    match cmd {
+        Cmd::Record(_, r) => drop(r.send(Err(err.clone()))),
+        Cmd::ForTask(_, r) => drop(r.send(Err(err.clone()))),
+        Cmd::Submit(_, _, _, r) => drop(r.send(Err(err.clone()))),
+        Cmd::IsSubmitted(_, r) => drop(r.send(Err(err.clone()))),
+        Cmd::Stats(r) => drop(r.send(Err(err.clone()))),
+        Cmd::Close(c) => *closer = Some(c),
+    }
+}
+
+fn insert(tx: &Transaction<'_>, cb: &NewCallback) -> Result<Recorded, Error> {
+    let mut stmt = tx.prepare_cached(INSERT)?;
+    let (id, deliveries): (i64, i64) = stmt.query_row(
+        params![
+            cb.task_id.as_str(),
+            cb.stage,
+            cb.family.as_str(),
+            cb.code,
+            cb.success,
+            cb.terminal,
+            cb.confirmation.as_str(),
+            cb.signed,
+            cb.signature_timestamp,
+            cb.received_at_ms,
+            cb.headers_json(),
+            &cb.body[..],
+            cb.parsed,
+        ],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    Ok(Recorded {
+        id,
+        deliveries: deliveries.max(0) as u64,
+    })
+}
+
+fn for_task(tx: &Transaction<'_>, task: &TaskId) -> Result<Vec<StoredCallback>, Error> {
+    let mut stmt = tx.prepare_cached(SELECT)?;
+    let rows = stmt.query_map(params![task.as_str()], |r| {
+        let headers: String = r.get(13)?;
+        let deliveries: i64 = r.get(12)?;
+        let confirmation: String = r.get(7)?;
+        Ok(StoredCallback {
+            id: r.get(0)?,
+            family: r.get(1)?,
+            task_id: TaskId::new(r.get::<_, String>(2)?),
+            stage: r.get(3)?,
+            code: r.get(4)?,
+            success: r.get(5)?,
+            terminal: r.get(6)?,
+            confirmation: Confirmation::from_stored(&confirmation),
+            signed: r.get(8)?,
+            signature_timestamp: r.get(9)?,
+            first_received_ms: r.get(10)?,
+            last_received_ms: r.get(11)?,
+            deliveries: deliveries.max(0) as u64,
+            headers: StoredCallback::parse_headers(&headers),
+            body: r.get(14)?,
+            parsed: r.get(15)?,
+        })
+    })?;
+    rows.collect::<Result<Vec<_>, _>>().map_err(Error::from)
+}
+
+fn submit(
+    tx: &Transaction<'_>,
+    task: &TaskId,
+    family: CallbackFamily,
+    at_ms: i64,
+) -> Result<(), Error> {
+    tx.prepare_cached(
+        "INSERT INTO kie_suno_submitted_tasks (task_id, family, submitted_ms)
+         VALUES (?1, ?2, ?3) ON CONFLICT (task_id) DO NOTHING",
+    )?
+    .execute(params![task.as_str(), family.as_str(), at_ms])?;
+    Ok(())
+}
+
+fn is_submitted(tx: &Transaction<'_>, task: &TaskId) -> Result<bool, Error> {
+    Ok(tx
+        .prepare_cached("SELECT 1 FROM kie_suno_submitted_tasks WHERE task_id = ?1")?
+        .query_row(params![task.as_str()], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
+fn stats(tx: &Transaction<'_>) -> Result<StoreStats, Error> {
+    let (callbacks, deliveries): (i64, i64) = tx.query_row(
+        "SELECT count(*), coalesce(sum(deliveries), 0) FROM kie_suno_callbacks",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    let submitted: i64 =
+        tx.query_row("SELECT count(*) FROM kie_suno_submitted_tasks", [], |r| {
+            r.get(0)
+        })?;
+    Ok(StoreStats {
+        callbacks: callbacks.max(0) as u64,
+        deliveries: deliveries.max(0) as u64,
+        submitted: submitted.max(0) as u64,
+    })
+}
+
+impl Store for SqliteStore {
+    fn record(&self, callback: NewCallback) -> BoxFuture<'_, Result<Recorded, Error>> {
+        Box::pin(self.call(move |r| Cmd::Record(Box::new(callback), r)))
+    }
+
+    fn callbacks_for<'a>(
+        &'a self,
+        task_id: &'a TaskId,
+    ) -> BoxFuture<'a, Result<Vec<StoredCallback>, Error>> {
+        Box::pin(self.call(move |r| Cmd::ForTask(task_id.clone(), r)))
+    }
+
+    fn record_submitted<'a>(
+        &'a self,
+        task_id: &'a TaskId,
+        family: CallbackFamily,
+    ) -> BoxFuture<'a, Result<(), Error>> {
+        let at = crate::now_ms();
+        Box::pin(self.call(move |r| Cmd::Submit(task_id.clone(), family, at, r)))
+    }
+
+    fn is_submitted<'a>(&'a self, task_id: &'a TaskId) -> BoxFuture<'a, Result<bool, Error>> {
+        Box::pin(self.call(move |r| Cmd::IsSubmitted(task_id.clone(), r)))
+    }
+
+    fn stats(&self) -> BoxFuture<'_, Result<StoreStats, Error>> {
+        Box::pin(self.call(Cmd::Stats))
+    }
+
+    fn close(&self) -> BoxFuture<'_, Result<(), Error>> {
+        Box::pin(async move {
+            let (done, rx) = oneshot::channel();
+            if self.tx.send(Cmd::Close(done)).await.is_err() {
+                // Already closed.
+                return Ok(());
+            }
+            let _ = rx.await;
+            Ok(())
+        })
+    }
+}

@@ -1,0 +1,341 @@
+//! KIE's webhook signature scheme as pure functions: [`verify`] over raw bytes and
+//! headers, [`sign`] for simulators and tests, and the key set ([`Keys`]) with its
+//! replay window.
+//!
+//! The scheme (04-webhook-verification): `X-Webhook-Signature =
+//! base64(HMAC-SHA256(key = the key's UTF-8 bytes, message = task_id + "." +
+//! X-Webhook-Timestamp))`, standard Base64 with padding. The body is **not**
+//! covered by the signature; see [`crate::Confirmer`] for the remedy.
+
+use std::fmt;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine as _;
+use hmac::{Hmac, Mac};
+use http::{HeaderMap, HeaderName, HeaderValue};
+use kie_suno_types::{callback_key, CallbackKey, KeyError, TaskId};
+use secrecy::{ExposeSecret, SecretString};
+use sha2::Sha256;
+use subtle::{Choice, ConstantTimeEq};
+
+use crate::Error;
+
+/// The timestamp header (decimal Unix seconds). Header names are matched
+/// case-insensitively.
+pub const TIMESTAMP_HEADER: &str = "x-webhook-timestamp";
+/// The signature header (standard Base64 of the 32-byte HMAC-SHA256).
+pub const SIGNATURE_HEADER: &str = "x-webhook-signature";
+/// The default replay window, both into the past and into the future: 300 s.
+/// KIE documents none; this is our choice.
+pub const DEFAULT_WINDOW: Duration = Duration::from_secs(300);
+
+type HmacSha256 = Hmac<Sha256>;
+
+/// Length of a Base64-encoded 32-byte digest.
+const SIGNATURE_B64_LEN: usize = 44;
+
+/// The webhook HMAC keys accepted at once (several during a rotation) and the
+/// replay window.
+///
+/// Keys are held as keyed HMAC states only; `Debug` prints `[redacted]`.
+#[derive(Clone)]
+pub struct Keys {
+    keys: Vec<HmacSha256>,
+    max_age: Duration,
+    max_future: Duration,
+}
+
+impl fmt::Debug for Keys {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Keys")
+            .field("keys", &format_args!("[redacted; {}]", self.keys.len()))
+            .field("max_age", &self.max_age)
+            .field("max_future", &self.max_future)
+            .finish()
+    }
+}
+
+impl Default for Keys {
+    fn default() -> Self {
+        Self::none()
+    }
+}
+
+impl Keys {
+    /// No keys: verification is off (the receiver warns loudly at start).
+    pub fn none() -> Self {
+        Self {
+            keys: Vec::new(),
+            max_age: DEFAULT_WINDOW,
+            max_future: DEFAULT_WINDOW,
+        }
+    }
+
+    /// The given keys, each taken as its UTF-8 bytes (KIE does not hex- or
+    /// Base64-decode the console key). Fails on an empty key.
+    pub fn new<I>(keys: I) -> Result<Self, Error>
+    where
+        I: IntoIterator<Item = SecretString>,
+    {
+        let mut out = Self::none();
+        for k in keys {
+            out.add(&k)?;
+        }
+        Ok(out)
+    }
+
+    /// Adds one more accepted key (for a rotation: old and new at once).
+    pub fn add(&mut self, key: &SecretString) -> Result<(), Error> {
+        let bytes = key.expose_secret().as_bytes();
+        if bytes.is_empty() {
+            return Err(Error::InvalidKey("the key is empty"));
+        }
+        let mac = HmacSha256::new_from_slice(bytes)
+            .map_err(|_| Error::InvalidKey("hmac rejected the key"))?;
+        self.keys.push(mac);
+        Ok(())
+    }
+
+    /// Sets how old (and how far in the future) a timestamp may be.
+    /// Default: 300 s both ways.
+    pub fn with_window(mut self, window: Duration) -> Self {
+        self.max_age = window;
+        self.max_future = window;
+        self
+    }
+
+    /// Sets how old a timestamp may be. Default: 300 s.
+    pub fn with_max_age(mut self, max_age: Duration) -> Self {
+        self.max_age = max_age;
+        self
+    }
+
+    /// Sets how far in the future a timestamp may be (clock skew). Default: 300 s.
+    pub fn with_max_future(mut self, max_future: Duration) -> Self {
+        self.max_future = max_future;
+        self
+    }
+
+    /// Whether no key is configured (verification off).
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    /// How many keys are accepted.
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// The maximum accepted age of a timestamp.
+    pub fn max_age(&self) -> Duration {
+        self.max_age
+    }
+
+    /// The maximum accepted distance of a timestamp into the future.
+    pub fn max_future(&self) -> Duration {
+        self.max_future
+    }
+}
+
+/// A verified request: the callback key read from the body and the signed
+/// timestamp.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Verified {
+    /// Task id, stage and code read from the body (the task id is the signed one).
+    pub key: CallbackKey,
+    /// The `X-Webhook-Timestamp` value, Unix seconds.
+    pub timestamp: u64,
+    /// Which configured key matched (0-based, in the order added).
+    pub key_index: usize,
+}
+
+/// Why a request failed verification. Kept for logs; callers only ever see a
+/// generic 401 (or 400 / 422 for a body that has no readable task id).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum VerifyError {
+    /// No key is configured: nothing can be verified.
+    #[error("no webhook key is configured")]
+    NoKeys,
+    /// `X-Webhook-Timestamp` is absent.
+    #[error("missing x-webhook-timestamp header")]
+    MissingTimestamp,
+    /// `X-Webhook-Signature` is absent.
+    #[error("missing x-webhook-signature header")]
+    MissingSignature,
+    /// A signature header appears more than once.
+    #[error("duplicate {0} header")]
+    DuplicateHeader(&'static str),
+    /// The timestamp is not a plain decimal number of seconds.
+    #[error("malformed x-webhook-timestamp header")]
+    MalformedTimestamp,
+    /// The timestamp is older than the replay window allows.
+    #[error("timestamp is {age_secs} s old, the window is {max_secs} s")]
+    Stale {
+        /// How old it is.
+        age_secs: u64,
+        /// The limit.
+        max_secs: u64,
+    },
+    /// The timestamp is further in the future than allowed.
+    #[error("timestamp is {ahead_secs} s in the future, the limit is {max_secs} s")]
+    Future {
+        /// How far ahead it is.
+        ahead_secs: u64,
+        /// The limit.
+        max_secs: u64,
+    },
+    /// The body is not JSON, so no task id can be read from it.
+    #[error("body is not json: {0}")]
+    BodySyntax(String),
+    /// The body has no task id in any documented place.
+    #[error("body has no task id")]
+    MissingTaskId,
+    /// No configured key produces the given signature.
+    #[error("signature does not match")]
+    Mismatch,
+}
+
+impl From<KeyError> for VerifyError {
+    fn from(e: KeyError) -> Self {
+        match e {
+            KeyError::MissingTaskId => Self::MissingTaskId,
+            other => Self::BodySyntax(other.to_string()),
+        }
+    }
+}
+
+/// Computes KIE's signature header value:
+/// `base64(HMAC-SHA256(key, task_id + "." + timestamp))`.
+///
+/// For simulators and tests; the receiver uses [`verify`].
+pub fn sign(key: &SecretString, task_id: &TaskId, timestamp: u64) -> String {
+    let mut mac = match HmacSha256::new_from_slice(key.expose_secret().as_bytes()) {
+        Ok(mac) => mac,
+        // HMAC accepts keys of any length; this arm is unreachable in practice.
+        Err(_) => return String::new(),
+    };
+    feed(&mut mac, task_id.as_str(), &timestamp.to_string());
+    STANDARD.encode(mac.finalize().into_bytes())
+}
+
+/// The two headers KIE sends for a signed callback, ready to attach to a request.
+pub fn signed_headers(
+    key: &SecretString,
+    task_id: &TaskId,
+    timestamp: u64,
+) -> [(HeaderName, HeaderValue); 2] {
+    let sig = sign(key, task_id, timestamp);
+    [
+        (
+            HeaderName::from_static(TIMESTAMP_HEADER),
+            HeaderValue::from(timestamp),
+        ),
+        (
+            HeaderName::from_static(SIGNATURE_HEADER),
+            // Base64 is always a valid header value.
+            HeaderValue::from_str(&sig).unwrap_or(HeaderValue::from_static("")),
+        ),
+    ]
+}
+
+fn feed(mac: &mut HmacSha256, task_id: &str, timestamp: &str) {
+    mac.update(task_id.as_bytes());
+    mac.update(b".");
+    mac.update(timestamp.as_bytes());
+}
+
+fn single<'a>(
+    headers: &'a HeaderMap,
+    name: &'static str,
+) -> Result<Option<&'a HeaderValue>, VerifyError> {
+    let mut all = headers.get_all(name).iter();
+    let first = all.next();
+    if all.next().is_some() {
+        return Err(VerifyError::DuplicateHeader(name));
+    }
+    Ok(first)
+}
+
+/// Verifies a callback request against KIE's scheme.
+///
+/// Checks, in order: both headers present (names case-insensitive, each once),
+/// the timestamp is plain decimal seconds within the replay window around `now`,
+/// the body has a task id (`data.task_id`, else `data.taskId`, else `taskId`),
+/// and some configured key yields the signature (constant-time comparison of the
+/// Base64 text, every key tried).
+pub fn verify(
+    body: &[u8],
+    headers: &HeaderMap,
+    keys: &Keys,
+    now: SystemTime,
+) -> Result<Verified, VerifyError> {
+    if keys.is_empty() {
+        return Err(VerifyError::NoKeys);
+    }
+    let ts_value = single(headers, TIMESTAMP_HEADER)?.ok_or(VerifyError::MissingTimestamp)?;
+    let sig_value = single(headers, SIGNATURE_HEADER)?.ok_or(VerifyError::MissingSignature)?;
+
+    let ts_text = ts_value
+        .to_str()
+        .map_err(|_| VerifyError::MalformedTimestamp)?;
+    if ts_text.is_empty() || ts_text.len() > 19 || !ts_text.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(VerifyError::MalformedTimestamp);
+    }
+    let timestamp: u64 = ts_text
+        .parse()
+        .map_err(|_| VerifyError::MalformedTimestamp)?;
+
+    let now_secs = now
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    if timestamp <= now_secs {
+        let age = now_secs - timestamp;
+        if age > keys.max_age.as_secs() {
+            return Err(VerifyError::Stale {
+                age_secs: age,
+                max_secs: keys.max_age.as_secs(),
+            });
+        }
+    } else {
+        let ahead = timestamp - now_secs;
+        if ahead > keys.max_future.as_secs() {
+            return Err(VerifyError::Future {
+                ahead_secs: ahead,
+                max_secs: keys.max_future.as_secs(),
+            });
+        }
+    }
+
+    let key = callback_key(body)?;
+
+    let given = sig_value.as_bytes();
+    let mut matched = Choice::from(0u8);
+    let mut key_index = usize::MAX;
+    let mut expected = [0u8; SIGNATURE_B64_LEN];
+    for (i, base) in keys.keys.iter().enumerate() {
+        let mut mac = base.clone();
+        feed(&mut mac, key.task_id.as_str(), ts_text);
+        let digest = mac.finalize().into_bytes();
+        let written = STANDARD.encode_slice(digest, &mut expected).unwrap_or(0);
+        // `ct_eq` on slices returns false early only on a length difference,
+        // which reveals nothing about the key.
+        let eq = expected[..written].ct_eq(given);
+        if bool::from(eq & !matched) {
+            key_index = i;
+        }
+        matched |= eq;
+    }
+    if bool::from(matched) {
+        Ok(Verified {
+            key,
+            timestamp,
+            key_index,
+        })
+    } else {
+        Err(VerifyError::Mismatch)
+    }
+}
