@@ -1,1 +1,24 @@
-//! kie-suno-sim.
+#![doc = include_str!("../README.md")]
+
+mod api;
+mod config;
+mod delivery;
+mod error;
+mod files;
+mod keywords;
+mod lyricsgen;
+mod records;
+mod server;
+mod sign;
+mod state;
+mod stats;
+
+pub use api::router;
+pub use config::{
+    Auth, CallbackPolicy, Clock, Costs, ErrorStatus, Faults, RateLimit, SimConfig, Timing,
+};
+pub use error::SimError;
+pub use server::{serve, serve_with_shutdown, SimHandle, Simulator};
+pub use sign::{sign, SIGNATURE_HEADER, TIMESTAMP_HEADER};
+pub use state::SimState;
+pub use stats::{Delivery, DeliveryOutcome, Stats};

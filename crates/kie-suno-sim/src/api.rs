@@ -1,0 +1,1055 @@
+//! The HTTP surface: `router(state)`, auth, the create pipeline (auth, faults, rate
+//! limit, validation, credits, task creation) and the details endpoints.
+
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, MethodRouter};
+use axum::Router;
+use kie_suno_types::{
+    ApiCode, CallbackUrl, CodeMeaning, DownloadUrlRequest, Endpoint, GenerateLyricsRequest,
+    LyricsPrompt, TaskId, ValidationError,
+};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use subtle::ConstantTimeEq;
+
+use crate::config::{Auth, ErrorStatus};
+use crate::keywords::{self, Directives, Outcome};
+use crate::records::{self, Ctx, Family, MediaSpec, MusicDelays, MusicOp, MusicSpec};
+use crate::state::{lock, Shared, SimState, Task};
+
+/// The body KIE documents for a missing or wrong API key.
+const UNAUTHORIZED_BODY: &str = r#"{"code":401,"msg":"You do not have access permissions"}"#;
+
+/// The simulator's routes over `state`: every documented path of `api.kie.ai`, plus
+/// `GET /sim/files/...` serving the generated files.
+pub fn router(state: SimState) -> Router {
+    use Endpoint as E;
+    Router::new()
+        .route(E::GenerateLyrics.path(), create_route(E::GenerateLyrics))
+        .route(
+            E::LyricsDetails.path(),
+            details_route(E::LyricsDetails, Family::Lyrics),
+        )
+        .route(E::GenerateMusic.path(), create_route(E::GenerateMusic))
+        .route(E::ExtendMusic.path(), create_route(E::ExtendMusic))
+        .route(E::UploadCover.path(), create_route(E::UploadCover))
+        .route(E::UploadExtend.path(), create_route(E::UploadExtend))
+        .route(E::AddInstrumental.path(), create_route(E::AddInstrumental))
+        .route(E::AddVocals.path(), create_route(E::AddVocals))
+        .route(E::ReplaceSection.path(), create_route(E::ReplaceSection))
+        .route(E::Mashup.path(), create_route(E::Mashup))
+        .route(
+            E::MusicDetails.path(),
+            details_route(E::MusicDetails, Family::Music),
+        )
+        .route(E::WavConvert.path(), create_route(E::WavConvert))
+        .route(
+            E::WavDetails.path(),
+            details_route(E::WavDetails, Family::Wav),
+        )
+        .route(E::VocalSeparation.path(), create_route(E::VocalSeparation))
+        .route(
+            E::SeparationDetails.path(),
+            details_route(E::SeparationDetails, Family::Separation),
+        )
+        .route(E::Midi.path(), create_route(E::Midi))
+        .route(
+            E::MidiDetails.path(),
+            details_route(E::MidiDetails, Family::Midi),
+        )
+        .route(E::MusicVideo.path(), create_route(E::MusicVideo))
+        .route(
+            E::MusicVideoDetails.path(),
+            details_route(E::MusicVideoDetails, Family::Video),
+        )
+        .route(E::CoverImage.path(), create_route(E::CoverImage))
+        .route(
+            E::CoverImageDetails.path(),
+            details_route(E::CoverImageDetails, Family::CoverImage),
+        )
+        .route(E::BoostStyle.path(), create_route(E::BoostStyle))
+        .route(E::Persona.path(), create_route(E::Persona))
+        .route(E::TimestampedLyrics.path(), post(timestamped_lyrics))
+        .route(E::Credits.path(), get(credits))
+        .route(E::DownloadUrl.path(), post(download_url))
+        .route("/sim/files/{*path}", get(crate::files::serve))
+        .fallback(not_found)
+        .method_not_allowed_fallback(not_found)
+        .with_state(state)
+}
+
+fn create_route(endpoint: Endpoint) -> MethodRouter<SimState> {
+    post(
+        move |State(state): State<SimState>, headers: HeaderMap, body: Bytes| async move {
+            create(&state.inner, endpoint, &headers, &body).await
+        },
+    )
+}
+
+fn details_route(endpoint: Endpoint, family: Family) -> MethodRouter<SimState> {
+    get(
+        move |State(state): State<SimState>, headers: HeaderMap, Query(q): Query<TaskQuery>| async move {
+            details(&state.inner, endpoint, family, &headers, q).await
+        },
+    )
+}
+
+#[derive(Debug, Deserialize)]
+struct TaskQuery {
+    #[serde(rename = "taskId")]
+    task_id: Option<String>,
+}
+
+/// An error envelope on its way out.
+#[derive(Debug)]
+pub(crate) struct Reject {
+    code: ApiCode,
+    msg: String,
+    data: Value,
+}
+
+impl Reject {
+    fn new(code: ApiCode, msg: impl Into<String>) -> Self {
+        Self {
+            code,
+            msg: msg.into(),
+            data: Value::Null,
+        }
+    }
+
+    fn validation(msg: impl Into<String>) -> Self {
+        Self::new(ApiCode::ValidationError, msg)
+    }
+
+    fn meaning(endpoint: Endpoint, meaning: CodeMeaning, msg: &str) -> Self {
+        Self::new(code_for(endpoint, meaning), msg)
+    }
+}
+
+/// The envelope code that means `meaning` on `endpoint`, per the endpoint's own
+/// table: the lyrics endpoint says 405 for rate limiting and 429 for insufficient
+/// credits; everything else 429 and 402. The choice is checked against
+/// [`ApiCode::meaning`] by a test.
+pub(crate) fn code_for(endpoint: Endpoint, meaning: CodeMeaning) -> ApiCode {
+    let lyrics = endpoint == Endpoint::GenerateLyrics;
+    match meaning {
+        CodeMeaning::RateLimited if lyrics => ApiCode::Code405,
+        CodeMeaning::RateLimited => ApiCode::Code429,
+        CodeMeaning::InsufficientCredits if lyrics => ApiCode::Code429,
+        CodeMeaning::InsufficientCredits => ApiCode::InsufficientCredits,
+        CodeMeaning::PromptTooLong if lyrics => ApiCode::Code413,
+        CodeMeaning::Maintenance => ApiCode::Maintenance,
+        CodeMeaning::Unauthorized => ApiCode::Unauthorized,
+        CodeMeaning::NotFound => ApiCode::NotFound,
+        CodeMeaning::InvalidRequest => ApiCode::BadRequest,
+        CodeMeaning::Conflict => ApiCode::Conflict,
+        CodeMeaning::Server => ApiCode::ServerError,
+        _ => ApiCode::ValidationError,
+    }
+}
+
+fn json_response(status: StatusCode, body: impl Into<axum::body::Body>) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json")],
+        body.into(),
+    )
+        .into_response()
+}
+
+fn reject(shared: &Shared, r: Reject) -> Response {
+    shared.count_rejection(r.code);
+    let status = match shared.config.error_status {
+        ErrorStatus::AlwaysOk => StatusCode::OK,
+        ErrorStatus::Mirror => u16::try_from(r.code.as_i64())
+            .ok()
+            .filter(|c| (400..600).contains(c))
+            .and_then(|c| StatusCode::from_u16(c).ok())
+            .unwrap_or(StatusCode::OK),
+    };
+    if r.code == ApiCode::Unauthorized {
+        return json_response(status, UNAUTHORIZED_BODY);
+    }
+    let body = json!({"code": r.code, "msg": r.msg, "data": r.data});
+    json_response(status, body.to_string())
+}
+
+fn authorized(shared: &Shared, headers: &HeaderMap) -> bool {
+    let Some(value) = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    let mut parts = value.trim().splitn(2, ' ');
+    let scheme = parts.next().unwrap_or_default();
+    let token = parts.next().unwrap_or_default().trim();
+    if !scheme.eq_ignore_ascii_case("bearer") || token.is_empty() {
+        return false;
+    }
+    match &shared.config.auth {
+        Auth::AnyKey => true,
+        Auth::Exact(key) => {
+            use secrecy::ExposeSecret;
+            bool::from(token.as_bytes().ct_eq(key.expose_secret().as_bytes()))
+        }
+    }
+}
+
+/// Auth and run-wide maintenance, common to every call.
+fn gate(shared: &Shared, headers: &HeaderMap) -> Result<(), Reject> {
+    if !authorized(shared, headers) {
+        return Err(Reject::new(
+            ApiCode::Unauthorized,
+            "You do not have access permissions",
+        ));
+    }
+    if shared.config.faults.maintenance {
+        return Err(Reject::new(ApiCode::Maintenance, "System maintenance"));
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------- create
+
+/// What a validated create request turns into.
+enum Spec {
+    Lyrics(Box<GenerateLyricsRequest>),
+    Music(Box<MusicSpec>),
+    Wav(MediaSpec),
+    Separation(MediaSpec, bool),
+    Midi(MediaSpec),
+    Video(MediaSpec),
+    Cover(MediaSpec),
+    /// A synchronous endpoint: the `data` to answer with.
+    Sync(Value),
+}
+
+async fn create(
+    shared: &Arc<Shared>,
+    endpoint: Endpoint,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Response {
+    shared.count_request(endpoint);
+    let directives = match gate(shared, headers).and_then(|()| parse_body(shared, body)) {
+        Ok((value, d)) => {
+            if d.slow {
+                tokio::time::sleep(shared.config.faults.slow_delay).await;
+            }
+            match admit_and_create(shared, endpoint, &value, d) {
+                Ok(resp) => return resp,
+                Err(r) => return reject(shared, r),
+            }
+        }
+        Err(r) => r,
+    };
+    reject(shared, directives)
+}
+
+/// Parses the body as JSON, counts its prompt and reads its keywords.
+fn parse_body(shared: &Shared, body: &[u8]) -> Result<(Value, Directives), Reject> {
+    let value: Value = serde_json::from_slice(body).map_err(|e| {
+        Reject::new(
+            ApiCode::BadRequest,
+            format!("Format Error - The parameter is not in a valid JSON format: {e}"),
+        )
+    })?;
+    if let Some(prompt) = value.get("prompt").and_then(Value::as_str) {
+        shared.count_prompt(prompt);
+    }
+    let text = std::str::from_utf8(body).unwrap_or_default();
+    let directives = keywords::scan(text).map_err(|e| Reject::validation(e.to_string()))?;
+    Ok((value, directives))
+}
+
+fn admit_and_create(
+    shared: &Arc<Shared>,
+    endpoint: Endpoint,
+    value: &Value,
+    d: Directives,
+) -> Result<Response, Reject> {
+    let faults = &shared.config.faults;
+    if d.maintenance {
+        return Err(Reject::new(ApiCode::Maintenance, "System maintenance"));
+    }
+    if d.server_error || shared.chance(faults.submit_500) {
+        return Err(Reject::new(
+            ApiCode::ServerError,
+            "Server Error - An unexpected error occurred while processing the request",
+        ));
+    }
+    if d.rate_limit || !shared.admit() {
+        return Err(Reject::meaning(
+            endpoint,
+            CodeMeaning::RateLimited,
+            "Rate Limited - Request limit has been exceeded for this resource",
+        ));
+    }
+    let (spec, callback_url) = validate(shared, endpoint, value)?;
+    let cost = match &spec {
+        Spec::Separation(_, true) => shared.config.costs.split_stem,
+        Spec::Separation(_, false) => shared.config.costs.separate_vocal,
+        _ => shared.config.costs.of(endpoint),
+    };
+    if d.no_credits || !shared.charge(cost) {
+        return Err(Reject::meaning(
+            endpoint,
+            CodeMeaning::InsufficientCredits,
+            "Insufficient Credits - Account does not have enough credits to perform the operation",
+        ));
+    }
+    if let Spec::Sync(data) = spec {
+        *lock(&shared.stats)
+            .tasks_created
+            .entry(endpoint)
+            .or_insert(0) += 1;
+        return Ok(json_response(
+            StatusCode::OK,
+            json!({"code": 200, "msg": "success", "data": data}).to_string(),
+        ));
+    }
+    let task_id = shared.new_task_id();
+    let outcome = match d.outcome {
+        Outcome::Success if shared.chance(faults.task_failure) => Outcome::GenerateFailed,
+        o => o,
+    };
+    let ctx = Ctx {
+        task_id: task_id.clone(),
+        now: shared.config.clock.now(),
+        files_base: shared.files_base.clone(),
+        callback_url: callback_url.clone(),
+        outcome,
+    };
+    let timing = &shared.config.timing;
+    let (family, stages, children) = match spec {
+        Spec::Lyrics(req) => (
+            Family::Lyrics,
+            records::lyrics(&ctx, &req, timing.lyrics),
+            Vec::new(),
+        ),
+        Spec::Music(mut m) => {
+            m.skip_stages |= d.skip_stages;
+            let delays = MusicDelays {
+                text: timing.music_text,
+                first: timing.music_first,
+                complete: timing.music_complete,
+            };
+            let (stages, ids) = records::music(&ctx, &m, delays);
+            (Family::Music, stages, ids)
+        }
+        Spec::Wav(m) => (
+            Family::Wav,
+            records::wav(&ctx, &m, timing.media),
+            Vec::new(),
+        ),
+        Spec::Separation(m, split) => {
+            let (stages, ids) = records::separation(&ctx, &m, split, timing.media);
+            (Family::Separation, stages, ids)
+        }
+        Spec::Midi(m) => (
+            Family::Midi,
+            records::midi(&ctx, &m, timing.media),
+            Vec::new(),
+        ),
+        Spec::Video(m) => (
+            Family::Video,
+            records::video(&ctx, &m, timing.media),
+            Vec::new(),
+        ),
+        Spec::Cover(m) => {
+            lock(&shared.unique)
+                .insert((Family::CoverImage, m.parent_task.clone()), task_id.clone());
+            (
+                Family::CoverImage,
+                records::cover_image(&ctx, &m, timing.media),
+                Vec::new(),
+            )
+        }
+        Spec::Sync(_) => unreachable!("answered above"),
+    };
+    let task = Task {
+        family,
+        callback_url,
+        directives: d,
+        stages,
+        current: 0,
+        cost,
+        children,
+        poll_fault_served: AtomicBool::new(false),
+        delivery_tail: None,
+    };
+    shared.insert(endpoint, task_id.clone(), task);
+    Ok(json_response(
+        StatusCode::OK,
+        json!({"code": 200, "msg": "success", "data": {"taskId": task_id}}).to_string(),
+    ))
+}
+
+// ---------------------------------------------------------------- validation
+
+fn invalid(e: &ValidationError) -> Reject {
+    Reject::validation(e.to_string())
+}
+
+fn string<'a>(v: &'a Value, field: &str) -> Result<Option<&'a str>, Reject> {
+    match v.get(field) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.as_str())),
+        Some(_) => Err(Reject::validation(format!("{field} must be a string"))),
+    }
+}
+
+fn required<'a>(v: &'a Value, field: &str) -> Result<&'a str, Reject> {
+    match string(v, field)? {
+        Some(s) if !s.trim().is_empty() => Ok(s),
+        _ => Err(Reject::validation(format!("{field} is required"))),
+    }
+}
+
+fn boolean(v: &Value, field: &str, default: Option<bool>) -> Result<bool, Reject> {
+    match v.get(field) {
+        Some(Value::Bool(b)) => Ok(*b),
+        None | Some(Value::Null) => {
+            default.ok_or_else(|| Reject::validation(format!("{field} is required")))
+        }
+        Some(_) => Err(Reject::validation(format!("{field} must be a boolean"))),
+    }
+}
+
+fn number(v: &Value, field: &str, min: f64, max: f64) -> Result<Option<f64>, Reject> {
+    match v.get(field) {
+        None | Some(Value::Null) => Ok(None),
+        Some(n) => match n.as_f64() {
+            Some(x) if x.is_finite() && (min..=max).contains(&x) => Ok(Some(x)),
+            _ => Err(Reject::validation(format!(
+                "{field} must be between {min} and {max}"
+            ))),
+        },
+    }
+}
+
+fn max_chars(field: &str, value: Option<&str>, max: usize) -> Result<(), Reject> {
+    match value {
+        Some(s) if s.chars().count() > max => Err(Reject::validation(format!(
+            "{field} is too long: {} characters, the limit is {max}",
+            s.chars().count()
+        ))),
+        _ => Ok(()),
+    }
+}
+
+fn callback_url(v: &Value) -> Result<String, Reject> {
+    let raw = required(v, "callBackUrl")?;
+    CallbackUrl::parse(raw)
+        .map(String::from)
+        .map_err(|e| invalid(&e))
+}
+
+fn http_url(v: &Value, field: &'static str) -> Result<String, Reject> {
+    let raw = required(v, field)?;
+    kie_suno_types::HttpUrl::parse_field(field, raw)
+        .map(String::from)
+        .map_err(|e| invalid(&e))
+}
+
+const MODELS: &[&str] = &["V3_5", "V4", "V4_5", "V4_5PLUS", "V4_5ALL", "V5", "V5_5"];
+
+fn model(v: &Value, default: Option<&str>) -> Result<String, Reject> {
+    let m = match (string(v, "model")?, default) {
+        (Some(m), _) => m,
+        (None, Some(d)) => d,
+        (None, None) => return Err(Reject::validation("model is required")),
+    };
+    if MODELS.contains(&m) {
+        Ok(m.to_owned())
+    } else {
+        Err(Reject::validation(format!(
+            "model {m:?} is not one of {MODELS:?}"
+        )))
+    }
+}
+
+/// The shared tuning parameters of the music family.
+fn tuning(v: &Value) -> Result<(), Reject> {
+    for f in ["styleWeight", "weirdnessConstraint", "audioWeight"] {
+        number(v, f, 0.0, 1.0)?;
+    }
+    match string(v, "vocalGender")? {
+        None | Some("m") | Some("f") => Ok(()),
+        Some(g) => Err(Reject::validation(format!(
+            "vocalGender {g:?} is not m or f"
+        ))),
+    }
+}
+
+/// The documented prompt / style / title limits of generate-style requests.
+fn music_text_limits(v: &Value, model: &str, custom: bool) -> Result<(), Reject> {
+    let prompt_max = match (custom, model) {
+        (false, _) => 500,
+        (true, "V3_5" | "V4") => 3000,
+        (true, _) => 5000,
+    };
+    let style_max = if matches!(model, "V3_5" | "V4") {
+        200
+    } else {
+        1000
+    };
+    max_chars("prompt", string(v, "prompt")?, prompt_max)?;
+    max_chars("style", string(v, "style")?, style_max)?;
+    max_chars("title", string(v, "title")?, 80)
+}
+
+fn music_spec(op: MusicOp, v: &Value) -> MusicSpec {
+    MusicSpec {
+        op,
+        param: v.to_string(),
+        prompt: v.get("prompt").and_then(Value::as_str).map(str::to_owned),
+        style: v
+            .get("style")
+            .or_else(|| v.get("tags"))
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+        title: v.get("title").and_then(Value::as_str).map(str::to_owned),
+        custom_mode: v.get("customMode").and_then(Value::as_bool).unwrap_or(true),
+        instrumental: v
+            .get("instrumental")
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
+        model: v
+            .get("model")
+            .and_then(Value::as_str)
+            .unwrap_or("V4_5PLUS")
+            .to_owned(),
+        duration: v.get("duration").and_then(Value::as_f64),
+        parent_music_id: None,
+        source_audio_url: None,
+        skip_stages: op == MusicOp::ReplaceSection,
+    }
+}
+
+/// customMode / instrumental rules of generate, upload-cover and mashup.
+fn custom_mode_rules(v: &Value) -> Result<(bool, String), Reject> {
+    let custom = boolean(v, "customMode", None)?;
+    let instrumental = boolean(v, "instrumental", Some(false))?;
+    let model = model(v, None)?;
+    if custom {
+        required(v, "style")?;
+        required(v, "title")?;
+        if !instrumental {
+            required(v, "prompt")?;
+        }
+    } else {
+        required(v, "prompt")?;
+    }
+    music_text_limits(v, &model, custom)?;
+    tuning(v)?;
+    if let Some(d) = number(v, "duration", 10.0, 360.0)? {
+        if model != "V5_5" {
+            return Err(Reject::validation(format!(
+                "duration ({d}) is only allowed with model V5_5"
+            )));
+        }
+    }
+    Ok((custom, model))
+}
+
+/// A finished music task's track: (index, task) lookups for media requests.
+fn music_track(shared: &Shared, task_id: &str, audio_id: &str) -> Result<usize, Reject> {
+    let tasks = shared
+        .tasks
+        .read()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let task = tasks
+        .get(&TaskId::new(task_id))
+        .filter(|t| t.family == Family::Music)
+        .ok_or_else(|| {
+            Reject::validation(format!(
+                "taskId {task_id} is not a music task of this simulator"
+            ))
+        })?;
+    if task.stage().status != "SUCCESS" {
+        return Err(Reject::validation(format!(
+            "the music task {task_id} is not complete ({})",
+            task.stage().status
+        )));
+    }
+    task.children
+        .iter()
+        .position(|c| c == audio_id)
+        .ok_or_else(|| {
+            Reject::validation(format!(
+                "audioId {audio_id} is not a track of task {task_id}"
+            ))
+        })
+}
+
+fn find_track_owner(shared: &Shared, audio_id: &str) -> Option<TaskId> {
+    let tasks = shared
+        .tasks
+        .read()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    tasks
+        .iter()
+        .find(|(_, t)| t.family == Family::Music && t.children.iter().any(|c| c == audio_id))
+        .map(|(id, _)| id.clone())
+}
+
+fn validate(
+    shared: &Shared,
+    endpoint: Endpoint,
+    v: &Value,
+) -> Result<(Spec, Option<String>), Reject> {
+    use Endpoint as E;
+    if !v.is_object() {
+        return Err(Reject::new(
+            ApiCode::BadRequest,
+            "Format Error - the body must be a JSON object",
+        ));
+    }
+    match endpoint {
+        E::GenerateLyrics => {
+            let req: GenerateLyricsRequest = serde_json::from_value(v.clone()).map_err(|e| {
+                let too_long = v
+                    .get("prompt")
+                    .and_then(Value::as_str)
+                    .map(LyricsPrompt::new)
+                    .is_some_and(|r| matches!(r, Err(ValidationError::TooLong { .. })));
+                if too_long {
+                    Reject::meaning(
+                        endpoint,
+                        CodeMeaning::PromptTooLong,
+                        "Theme or prompt too long",
+                    )
+                } else {
+                    Reject::validation(e.to_string())
+                }
+            })?;
+            let url = req.callback_url().as_str().to_owned();
+            Ok((Spec::Lyrics(Box::new(req)), Some(url)))
+        }
+        E::GenerateMusic => {
+            custom_mode_rules(v)?;
+            let url = callback_url(v)?;
+            Ok((
+                Spec::Music(Box::new(music_spec(MusicOp::Generate, v))),
+                Some(url),
+            ))
+        }
+        E::UploadCover => {
+            let source = http_url(v, "uploadUrl")?;
+            custom_mode_rules(v)?;
+            let url = callback_url(v)?;
+            let mut m = music_spec(MusicOp::UploadCover, v);
+            m.source_audio_url = Some(source);
+            Ok((Spec::Music(Box::new(m)), Some(url)))
+        }
+        E::Mashup => {
+            let list = v
+                .get("uploadUrlList")
+                .and_then(Value::as_array)
+                .ok_or_else(|| Reject::validation("uploadUrlList is required"))?;
+            if list.len() != 2 {
+                return Err(Reject::validation("uploadUrlList must hold exactly 2 urls"));
+            }
+            for u in list {
+                let s = u.as_str().unwrap_or_default();
+                kie_suno_types::HttpUrl::parse_field("uploadUrlList", s)
+                    .map_err(|e| invalid(&e))?;
+            }
+            custom_mode_rules(v)?;
+            let url = callback_url(v)?;
+            Ok((
+                Spec::Music(Box::new(music_spec(MusicOp::Mashup, v))),
+                Some(url),
+            ))
+        }
+        E::ExtendMusic | E::UploadExtend => {
+            let op = if endpoint == E::ExtendMusic {
+                MusicOp::Extend
+            } else {
+                MusicOp::UploadExtend
+            };
+            let model = model(v, None)?;
+            let custom = boolean(v, "defaultParamFlag", None)?;
+            let mut spec = music_spec(op, v);
+            if op == MusicOp::Extend {
+                let audio = required(v, "audioId")?;
+                if find_track_owner(shared, audio).is_none() {
+                    return Err(Reject::validation(format!(
+                        "audioId {audio} is not a track of this simulator"
+                    )));
+                }
+                spec.parent_music_id = Some(audio.to_owned());
+            } else {
+                spec.source_audio_url = Some(http_url(v, "uploadUrl")?);
+            }
+            if custom {
+                required(v, "style")?;
+                required(v, "title")?;
+                number(v, "continueAt", 0.0, f64::MAX)?.ok_or_else(|| {
+                    Reject::validation("continueAt is required when defaultParamFlag is true")
+                })?;
+            }
+            spec.custom_mode = custom;
+            music_text_limits(v, &model, true)?;
+            tuning(v)?;
+            let url = callback_url(v)?;
+            Ok((Spec::Music(Box::new(spec)), Some(url)))
+        }
+        E::AddInstrumental | E::AddVocals => {
+            let source = http_url(v, "uploadUrl")?;
+            required(v, "title")?;
+            required(v, "negativeTags")?;
+            let op = if endpoint == E::AddInstrumental {
+                required(v, "tags")?;
+                MusicOp::AddInstrumental
+            } else {
+                required(v, "prompt")?;
+                required(v, "style")?;
+                MusicOp::AddVocals
+            };
+            let model = model(v, Some("V4_5PLUS"))?;
+            if !matches!(model.as_str(), "V4_5PLUS" | "V5" | "V5_5") {
+                return Err(Reject::validation(format!(
+                    "model {model} is not allowed here (V4_5PLUS, V5, V5_5)"
+                )));
+            }
+            tuning(v)?;
+            let url = callback_url(v)?;
+            let mut m = music_spec(op, v);
+            m.instrumental = op == MusicOp::AddInstrumental;
+            m.source_audio_url = Some(source);
+            Ok((Spec::Music(Box::new(m)), Some(url)))
+        }
+        E::ReplaceSection => {
+            let task = required(v, "taskId")?;
+            let audio = required(v, "audioId")?;
+            music_track(shared, task, audio)?;
+            required(v, "prompt")?;
+            required(v, "tags")?;
+            required(v, "title")?;
+            let start = number(v, "infillStartS", 0.0, f64::MAX)?
+                .ok_or_else(|| Reject::validation("infillStartS is required"))?;
+            let end = number(v, "infillEndS", 0.0, f64::MAX)?
+                .ok_or_else(|| Reject::validation("infillEndS is required"))?;
+            if end <= start {
+                return Err(Reject::validation(
+                    "infillEndS must be greater than infillStartS",
+                ));
+            }
+            let url = callback_url(v)?;
+            let mut m = music_spec(MusicOp::ReplaceSection, v);
+            m.parent_music_id = Some(audio.to_owned());
+            Ok((Spec::Music(Box::new(m)), Some(url)))
+        }
+        E::WavConvert | E::VocalSeparation | E::MusicVideo => {
+            let task = required(v, "taskId")?;
+            let audio = required(v, "audioId")?;
+            let index = music_track(shared, task, audio)?;
+            let url = callback_url(v)?;
+            let spec = MediaSpec {
+                parent_task: task.to_owned(),
+                audio_id: Some(audio.to_owned()),
+                music_index: index,
+            };
+            match endpoint {
+                E::WavConvert => Ok((Spec::Wav(spec), Some(url))),
+                E::VocalSeparation => match string(v, "type")?.unwrap_or("separate_vocal") {
+                    "separate_vocal" => Ok((Spec::Separation(spec, false), Some(url))),
+                    "split_stem" => Ok((Spec::Separation(spec, true), Some(url))),
+                    other => Err(Reject::validation(format!(
+                        "type {other:?} is not separate_vocal or split_stem"
+                    ))),
+                },
+                _ => {
+                    max_chars("author", string(v, "author")?, 50)?;
+                    max_chars("domainName", string(v, "domainName")?, 50)?;
+                    Ok((Spec::Video(spec), Some(url)))
+                }
+            }
+        }
+        E::Midi => {
+            let task = required(v, "taskId")?;
+            let audio = string(v, "audioId")?.filter(|s| !s.trim().is_empty());
+            {
+                let tasks = shared
+                    .tasks
+                    .read()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                let parent = tasks
+                    .get(&TaskId::new(task))
+                    .filter(|t| t.family == Family::Separation && t.stage().status == "SUCCESS")
+                    .ok_or_else(|| {
+                        Reject::validation(format!(
+                            "taskId {task} is not a completed separation task of this simulator"
+                        ))
+                    })?;
+                if let Some(a) = audio {
+                    if !parent.children.iter().any(|c| c == a) {
+                        return Err(Reject::validation(format!(
+                            "audioId {a} is not a stem of task {task}"
+                        )));
+                    }
+                }
+            }
+            let url = callback_url(v)?;
+            let spec = MediaSpec {
+                parent_task: task.to_owned(),
+                audio_id: audio.map(str::to_owned),
+                music_index: 0,
+            };
+            Ok((Spec::Midi(spec), Some(url)))
+        }
+        E::CoverImage => {
+            let task = required(v, "taskId")?;
+            {
+                let tasks = shared
+                    .tasks
+                    .read()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                tasks
+                    .get(&TaskId::new(task))
+                    .filter(|t| t.family == Family::Music && t.stage().status == "SUCCESS")
+                    .ok_or_else(|| {
+                        Reject::validation(format!(
+                            "taskId {task} is not a completed music task of this simulator"
+                        ))
+                    })?;
+            }
+            if let Some(existing) = lock(&shared.unique).get(&(Family::CoverImage, task.to_owned()))
+            {
+                let mut r = Reject::new(
+                    ApiCode::BadRequest,
+                    "A cover has already been generated for this music task",
+                );
+                r.data = json!({"taskId": existing});
+                return Err(r);
+            }
+            let url = callback_url(v)?;
+            let spec = MediaSpec {
+                parent_task: task.to_owned(),
+                audio_id: None,
+                music_index: 0,
+            };
+            Ok((Spec::Cover(spec), Some(url)))
+        }
+        E::BoostStyle => {
+            let content = required(v, "content")?;
+            let result = format!(
+                "{}, {}",
+                keywords::strip(content),
+                crate::lyricsgen::tags(content)
+            );
+            let credits = *lock(&shared.credits);
+            let data = json!({
+                "taskId": shared.new_task_id(),
+                "param": v.to_string(),
+                "result": result,
+                "creditsConsumed": shared.config.costs.of(endpoint),
+                "creditsRemaining": credits.saturating_sub(shared.config.costs.of(endpoint)),
+                "successFlag": "1",
+                "errorCode": null,
+                "errorMessage": null,
+                "createTime": shared.config.clock.now().format("%Y-%m-%d %H:%M:%S").to_string(),
+            });
+            Ok((Spec::Sync(data), None))
+        }
+        E::Persona => {
+            let task = required(v, "taskId")?;
+            let audio = required(v, "audioId")?;
+            let name = required(v, "name")?;
+            let description = required(v, "description")?;
+            music_track(shared, task, audio)?;
+            let start = number(v, "vocalStart", 0.0, f64::MAX)?.unwrap_or(0.0);
+            let end = number(v, "vocalEnd", 0.0, f64::MAX)?.unwrap_or(30.0);
+            if !(10.0..=30.0).contains(&(end - start)) {
+                return Err(Reject::validation(
+                    "vocalEnd - vocalStart must be between 10 and 30 seconds",
+                ));
+            }
+            let mut unique = lock(&shared.unique);
+            let key = (Family::Music, format!("persona:{audio}"));
+            if unique.contains_key(&key) {
+                return Err(Reject::new(
+                    ApiCode::Conflict,
+                    "Persona already exists for this music",
+                ));
+            }
+            let persona =
+                TaskId::new(records::derived_uuid(&TaskId::new(audio), "persona").replace('-', ""));
+            unique.insert(key, persona.clone());
+            Ok((
+                Spec::Sync(json!({"personaId": persona, "name": name, "description": description})),
+                None,
+            ))
+        }
+        other => Err(Reject::new(
+            ApiCode::NotFound,
+            format!("{} is not a task endpoint", other.path()),
+        )),
+    }
+}
+
+// ---------------------------------------------------------------- details
+
+async fn details(
+    shared: &Arc<Shared>,
+    endpoint: Endpoint,
+    family: Family,
+    headers: &HeaderMap,
+    q: TaskQuery,
+) -> Response {
+    shared.count_request(endpoint);
+    if let Err(r) = gate(shared, headers) {
+        return reject(shared, r);
+    }
+    let Some(task_id) = q.task_id.filter(|t| !t.trim().is_empty()) else {
+        return reject(shared, Reject::validation("taskId is required"));
+    };
+    let Some((bytes, d, first_fault)) = shared.details(&TaskId::new(task_id.as_str()), family)
+    else {
+        return reject(
+            shared,
+            Reject::new(ApiCode::NotFound, format!("task {task_id} not found")),
+        );
+    };
+    if d.slow {
+        tokio::time::sleep(shared.config.faults.slow_delay).await;
+    }
+    if first_fault || shared.chance(shared.config.faults.poll_500) {
+        return reject(
+            shared,
+            Reject::new(
+                ApiCode::ServerError,
+                "Server Error - An unexpected error occurred while processing the request",
+            ),
+        );
+    }
+    json_response(StatusCode::OK, bytes)
+}
+
+// ---------------------------------------------------------------- sync endpoints
+
+async fn credits(State(state): State<SimState>, headers: HeaderMap) -> Response {
+    let shared = &state.inner;
+    shared.count_request(Endpoint::Credits);
+    if let Err(r) = gate(shared, &headers) {
+        return reject(shared, r);
+    }
+    let balance = *lock(&shared.credits);
+    json_response(
+        StatusCode::OK,
+        json!({"code": 200, "msg": "success", "data": balance}).to_string(),
+    )
+}
+
+async fn download_url(State(state): State<SimState>, headers: HeaderMap, body: Bytes) -> Response {
+    let shared = &state.inner;
+    shared.count_request(Endpoint::DownloadUrl);
+    if let Err(r) = gate(shared, &headers) {
+        return reject(shared, r);
+    }
+    let req: DownloadUrlRequest = match serde_json::from_slice(&body) {
+        Ok(r) => r,
+        Err(e) => return reject(shared, Reject::validation(e.to_string())),
+    };
+    let url = req.url().as_str();
+    let ours = format!("{}/sim/files/", shared.files_base);
+    if !url.starts_with(&ours) {
+        return reject(
+            shared,
+            Reject::validation(
+                "Validation Error - Invalid URL (External file URLs are not supported)",
+            ),
+        );
+    }
+    let expires = shared.config.clock.now().timestamp() + 20 * 60;
+    let link = format!("{url}?download=1&expires={expires}");
+    json_response(
+        StatusCode::OK,
+        json!({"code": 200, "msg": "success", "data": link}).to_string(),
+    )
+}
+
+async fn timestamped_lyrics(
+    State(state): State<SimState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let shared = &state.inner;
+    shared.count_request(Endpoint::TimestampedLyrics);
+    if let Err(r) = gate(shared, &headers) {
+        return reject(shared, r);
+    }
+    match aligned_words(shared, &body) {
+        Ok(data) => json_response(
+            StatusCode::OK,
+            json!({"code": 200, "msg": "success", "data": data}).to_string(),
+        ),
+        Err(r) => reject(shared, r),
+    }
+}
+
+fn aligned_words(shared: &Shared, body: &[u8]) -> Result<Value, Reject> {
+    let v: Value = serde_json::from_slice(body)
+        .map_err(|e| Reject::new(ApiCode::BadRequest, format!("Format Error - {e}")))?;
+    let task = required(&v, "taskId")?;
+    let audio = required(&v, "audioId")?;
+    let index = music_track(shared, task, audio)?;
+    let details = shared
+        .details(&TaskId::new(task), Family::Music)
+        .map(|(b, _, _)| b)
+        .ok_or_else(|| Reject::new(ApiCode::NotFound, "task not found"))?;
+    let record: Value = serde_json::from_slice(&details).unwrap_or_default();
+    let track = &record["data"]["response"]["sunoData"][index];
+    let lyrics = track["prompt"].as_str().unwrap_or_default();
+    let mut words = Vec::new();
+    let mut t = 1.0_f64;
+    let mut pending_section = String::new();
+    for line in lyrics.lines() {
+        let line = line.trim();
+        if line.starts_with('[') {
+            pending_section = format!("{line}\n");
+            continue;
+        }
+        for w in line.split_whitespace() {
+            let word = format!("{pending_section}{w}");
+            pending_section.clear();
+            let len = 0.2 + (w.chars().count() as f64) * 0.04;
+            words.push(json!({
+                "word": word,
+                "success": true,
+                "startS": (t * 100.0).round() / 100.0,
+                "endS": ((t + len) * 100.0).round() / 100.0,
+                "palign": 0,
+            }));
+            t += len + 0.05;
+        }
+    }
+    let waveform: Vec<f64> = (0..64)
+        .map(|i| ((f64::from(i) * 0.7).sin().abs() * 100.0).round() / 100.0)
+        .collect();
+    Ok(json!({
+        "alignedWords": words,
+        "waveformData": waveform,
+        "hootCer": 0.12,
+        "isStreamed": false,
+    }))
+}
+
+async fn not_found(State(state): State<SimState>) -> Response {
+    reject(
+        &state.inner,
+        Reject::new(
+            ApiCode::NotFound,
+            "Not Found - The requested resource or endpoint does not exist",
+        ),
+    )
+}

@@ -1,0 +1,403 @@
+//! `SimConfig` and its parts: auth, timing, credits, rate limit, callback delivery,
+//! run-wide faults and the clock.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, TimeZone, Utc};
+use kie_suno_types::Endpoint;
+use secrecy::SecretString;
+
+/// Everything the simulator can be told. `SimConfig::default()` is a permissive,
+/// fast account: any non-empty key, tasks done in about a second, 10 000 credits,
+/// the documented rate limit, unsigned callbacks, no faults.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct SimConfig {
+    /// Which API keys are accepted. Default: any non-empty key.
+    pub auth: Auth,
+    /// The account's `webhookHmacKey`; when set, callbacks carry
+    /// `X-Webhook-Timestamp` and `X-Webhook-Signature`. Default: none (unsigned).
+    pub webhook_hmac_key: Option<SecretString>,
+    /// How fast tasks move through their states. Default: [`Timing::default`].
+    pub timing: Timing,
+    /// The starting credit balance. Default: 10 000.
+    pub credits: u64,
+    /// What each task-creating call costs. Default: [`Costs::default`].
+    pub costs: Costs,
+    /// The rate limit on task-creating calls; `None` disables it.
+    /// Default: 20 per 10 s (the documented per-account limit).
+    pub rate_limit: Option<RateLimit>,
+    /// Callback delivery: attempts, timeout, backoff. Default: [`CallbackPolicy::default`].
+    pub callbacks: CallbackPolicy,
+    /// Run-wide fault injection. Default: none.
+    pub faults: Faults,
+    /// Where times come from (`X-Webhook-Timestamp`, `createTime`, ...).
+    /// Default: the system clock.
+    pub clock: Clock,
+    /// The HTTP status sent with an error envelope. Default: [`ErrorStatus::Mirror`].
+    pub error_status: ErrorStatus,
+    /// The base of generated file URLs (`audioUrl`, `imageUrl`, ...). Default: the
+    /// simulator's own address, which serves them under `/sim/files/`.
+    pub files_base_url: Option<String>,
+}
+
+impl Default for SimConfig {
+    fn default() -> Self {
+        Self {
+            auth: Auth::AnyKey,
+            webhook_hmac_key: None,
+            timing: Timing::default(),
+            credits: 10_000,
+            costs: Costs::default(),
+            rate_limit: Some(RateLimit::documented()),
+            callbacks: CallbackPolicy::default(),
+            faults: Faults::default(),
+            clock: Clock::system(),
+            error_status: ErrorStatus::Mirror,
+            files_base_url: None,
+        }
+    }
+}
+
+impl SimConfig {
+    /// The defaults; see [`SimConfig`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Accept only this API key (others get 401).
+    pub fn with_api_key(mut self, key: impl Into<String>) -> Self {
+        self.auth = Auth::Exact(SecretString::from(key.into()));
+        self
+    }
+
+    /// Sign callbacks with this `webhookHmacKey`.
+    pub fn with_hmac_key(mut self, key: impl Into<String>) -> Self {
+        self.webhook_hmac_key = Some(SecretString::from(key.into()));
+        self
+    }
+
+    /// Replaces the timing.
+    pub fn with_timing(mut self, timing: Timing) -> Self {
+        self.timing = timing;
+        self
+    }
+
+    /// Sets the starting credit balance.
+    pub fn with_credits(mut self, credits: u64) -> Self {
+        self.credits = credits;
+        self
+    }
+
+    /// Replaces the rate limit (`None` disables it).
+    pub fn with_rate_limit(mut self, limit: Option<RateLimit>) -> Self {
+        self.rate_limit = limit;
+        self
+    }
+
+    /// Replaces the callback delivery policy.
+    pub fn with_callbacks(mut self, policy: CallbackPolicy) -> Self {
+        self.callbacks = policy;
+        self
+    }
+
+    /// Replaces the run-wide faults.
+    pub fn with_faults(mut self, faults: Faults) -> Self {
+        self.faults = faults;
+        self
+    }
+
+    /// Replaces the clock.
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// Replaces the HTTP status policy of error envelopes.
+    pub fn with_error_status(mut self, status: ErrorStatus) -> Self {
+        self.error_status = status;
+        self
+    }
+}
+
+/// Which `Authorization: Bearer` keys are accepted.
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub enum Auth {
+    /// Any non-empty bearer token. The default.
+    #[default]
+    AnyKey,
+    /// Exactly this key (compared in constant time).
+    Exact(SecretString),
+}
+
+/// The delays between task states. Each is measured from the previous state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Timing {
+    /// Lyrics: `PENDING` -> terminal. Default: 1 s.
+    pub lyrics: Duration,
+    /// Music: `PENDING` -> `TEXT_SUCCESS`. Default: 300 ms.
+    pub music_text: Duration,
+    /// Music: `TEXT_SUCCESS` -> `FIRST_SUCCESS`. Default: 300 ms.
+    pub music_first: Duration,
+    /// Music: `FIRST_SUCCESS` -> `SUCCESS`. Default: 400 ms.
+    pub music_complete: Duration,
+    /// Media families (WAV, separation, MIDI, video, cover image): pending -> done.
+    /// Default: 1 s.
+    pub media: Duration,
+    /// Tasks stay put until [`SimHandle::advance`](crate::SimHandle::advance) moves
+    /// them (for tests that step through states). Default: false.
+    pub manual: bool,
+}
+
+impl Default for Timing {
+    fn default() -> Self {
+        Self {
+            lyrics: Duration::from_secs(1),
+            music_text: Duration::from_millis(300),
+            music_first: Duration::from_millis(300),
+            music_complete: Duration::from_millis(400),
+            media: Duration::from_secs(1),
+            manual: false,
+        }
+    }
+}
+
+impl Timing {
+    /// Every delay set to `step`.
+    pub fn uniform(step: Duration) -> Self {
+        Self {
+            lyrics: step,
+            music_text: step,
+            music_first: step,
+            music_complete: step,
+            media: step,
+            manual: false,
+        }
+    }
+
+    /// No delays: tasks finish as soon as the runtime gets to them.
+    pub fn instant() -> Self {
+        Self::uniform(Duration::ZERO)
+    }
+
+    /// Tasks only move when the test calls `SimHandle::advance`.
+    pub fn manual() -> Self {
+        Self {
+            manual: true,
+            ..Self::instant()
+        }
+    }
+}
+
+/// Credits charged per task-creating call. The docs publish no prices except for
+/// stem separation (`separate_vocal` 10, `split_stem` 50), so everything else costs
+/// [`Costs::default_cost`] unless overridden.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Costs {
+    /// Cost of an endpoint not listed in `per_endpoint`. Default: 1.
+    pub default_cost: u64,
+    /// Overrides per endpoint. Default: empty.
+    pub per_endpoint: HashMap<Endpoint, u64>,
+    /// Vocal separation, `type: separate_vocal`. Default: 10 (documented).
+    pub separate_vocal: u64,
+    /// Vocal separation, `type: split_stem`. Default: 50 (documented).
+    pub split_stem: u64,
+}
+
+impl Default for Costs {
+    fn default() -> Self {
+        Self {
+            default_cost: 1,
+            per_endpoint: HashMap::new(),
+            separate_vocal: 10,
+            split_stem: 50,
+        }
+    }
+}
+
+impl Costs {
+    /// Sets the cost of one endpoint.
+    pub fn with(mut self, endpoint: Endpoint, cost: u64) -> Self {
+        self.per_endpoint.insert(endpoint, cost);
+        self
+    }
+
+    /// The cost of a call to `endpoint`.
+    pub fn of(&self, endpoint: Endpoint) -> u64 {
+        self.per_endpoint
+            .get(&endpoint)
+            .copied()
+            .unwrap_or(self.default_cost)
+    }
+}
+
+/// A sliding-window limit on task-creating calls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RateLimit {
+    /// Calls allowed per window. Default: 20.
+    pub max_requests: u32,
+    /// The window. Default: 10 s.
+    pub window: Duration,
+}
+
+impl RateLimit {
+    /// The documented default: 20 new generation requests per 10 s per account.
+    pub fn documented() -> Self {
+        Self {
+            max_requests: 20,
+            window: Duration::from_secs(10),
+        }
+    }
+
+    /// A custom limit.
+    pub fn new(max_requests: u32, window: Duration) -> Self {
+        Self {
+            max_requests,
+            window,
+        }
+    }
+}
+
+impl Default for RateLimit {
+    fn default() -> Self {
+        Self::documented()
+    }
+}
+
+/// How callbacks are delivered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CallbackPolicy {
+    /// Attempts per callback before giving up (the docs: stop after 3 failures).
+    /// Default: 3.
+    pub attempts: u32,
+    /// How long a receiver may take to answer (the docs: 15 s). Default: 15 s.
+    pub timeout: Duration,
+    /// The wait before the second attempt; doubled before each later one.
+    /// Default: 1 s.
+    pub backoff: Duration,
+}
+
+impl Default for CallbackPolicy {
+    fn default() -> Self {
+        Self {
+            attempts: 3,
+            timeout: Duration::from_secs(15),
+            backoff: Duration::from_secs(1),
+        }
+    }
+}
+
+impl CallbackPolicy {
+    /// A policy for tests: `attempts`, a short timeout and a short backoff.
+    pub fn new(attempts: u32, timeout: Duration, backoff: Duration) -> Self {
+        Self {
+            attempts,
+            timeout,
+            backoff,
+        }
+    }
+}
+
+/// Run-wide fault injection: probabilities drawn from a seeded generator, so a run
+/// with the same seed and the same request order fails the same way.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Faults {
+    /// Seed of the fault generator. Default: 0.
+    pub seed: u64,
+    /// Every call answers `455` (maintenance). Default: false.
+    pub maintenance: bool,
+    /// Probability that a task-creating call answers `500`. Default: 0.
+    pub submit_500: f64,
+    /// Probability that a details (record-info) call answers `500`. Default: 0.
+    pub poll_500: f64,
+    /// Probability that a task fails during generation (`GENERATE_*_FAILED`).
+    /// Default: 0.
+    pub task_failure: f64,
+    /// Probability that a callback is dropped (never sent). Default: 0.
+    pub drop_callback: f64,
+    /// Probability that a callback is sent twice. Default: 0.
+    pub duplicate_callback: f64,
+    /// How long `[sim:slow]` delays each answer. Default: 3 s.
+    pub slow_delay: Duration,
+}
+
+impl Default for Faults {
+    fn default() -> Self {
+        Self {
+            seed: 0,
+            maintenance: false,
+            submit_500: 0.0,
+            poll_500: 0.0,
+            task_failure: 0.0,
+            drop_callback: 0.0,
+            duplicate_callback: 0.0,
+            slow_delay: Duration::from_secs(3),
+        }
+    }
+}
+
+/// The HTTP status that accompanies an error envelope. The docs put every code in
+/// the JSON body and never say which HTTP status comes with it (the Getting Started
+/// page says rate-limited calls get HTTP 429), so both behaviours are available.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum ErrorStatus {
+    /// The HTTP status equals the envelope code (401, 402, 413, 422, 429, 455,
+    /// 500, ...). The default.
+    #[default]
+    Mirror,
+    /// Always HTTP 200; only the envelope `code` tells.
+    AlwaysOk,
+}
+
+/// A source of wall-clock time, injectable so signatures and timestamps are
+/// reproducible in tests.
+#[derive(Clone)]
+pub struct Clock(Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>);
+
+impl Clock {
+    /// The system clock.
+    pub fn system() -> Self {
+        Self(Arc::new(Utc::now))
+    }
+
+    /// A clock stopped at `unix_seconds`.
+    pub fn fixed(unix_seconds: i64) -> Self {
+        let at = Utc
+            .timestamp_opt(unix_seconds, 0)
+            .single()
+            .unwrap_or(DateTime::<Utc>::UNIX_EPOCH);
+        Self(Arc::new(move || at))
+    }
+
+    /// A clock reading a function.
+    pub fn from_fn(f: impl Fn() -> DateTime<Utc> + Send + Sync + 'static) -> Self {
+        Self(Arc::new(f))
+    }
+
+    /// The current time.
+    pub fn now(&self) -> DateTime<Utc> {
+        (self.0)()
+    }
+}
+
+impl Default for Clock {
+    fn default() -> Self {
+        Self::system()
+    }
+}
+
+impl fmt::Debug for Clock {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Clock")
+    }
+}

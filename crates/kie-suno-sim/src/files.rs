@@ -1,0 +1,68 @@
+//! `GET /sim/files/...`: small, valid stand-ins for the generated files (silent
+//! MP3 and WAV audio, a one-pixel PNG), so downloads work offline.
+
+use axum::extract::Path;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+
+/// One second of silence as MPEG-1 Layer III frames (128 kbit/s, 44.1 kHz, mono):
+/// a frame header followed by zeroed side information and main data.
+fn silent_mp3() -> Vec<u8> {
+    const FRAME_LEN: usize = 417; // 144 * 128000 / 44100, no padding
+    const FRAMES: usize = 39; // 39 * 1152 samples ≈ 1.02 s
+    let mut out = Vec::with_capacity(FRAME_LEN * FRAMES);
+    for _ in 0..FRAMES {
+        out.extend_from_slice(&[0xFF, 0xFB, 0x90, 0xC4]);
+        out.resize(out.len() + FRAME_LEN - 4, 0);
+    }
+    out
+}
+
+/// One second of 8 kHz, 16-bit mono silence.
+fn silent_wav() -> Vec<u8> {
+    const RATE: u32 = 8000;
+    let data_len: u32 = RATE * 2;
+    let mut out = Vec::with_capacity(44 + data_len as usize);
+    out.extend_from_slice(b"RIFF");
+    out.extend_from_slice(&(36 + data_len).to_le_bytes());
+    out.extend_from_slice(b"WAVEfmt ");
+    out.extend_from_slice(&16u32.to_le_bytes());
+    out.extend_from_slice(&1u16.to_le_bytes()); // PCM
+    out.extend_from_slice(&1u16.to_le_bytes()); // mono
+    out.extend_from_slice(&RATE.to_le_bytes());
+    out.extend_from_slice(&(RATE * 2).to_le_bytes());
+    out.extend_from_slice(&2u16.to_le_bytes());
+    out.extend_from_slice(&16u16.to_le_bytes());
+    out.extend_from_slice(b"data");
+    out.extend_from_slice(&data_len.to_le_bytes());
+    out.resize(out.len() + data_len as usize, 0);
+    out
+}
+
+/// A 1x1 transparent PNG.
+const PNG: &[u8] = &[
+    0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F, 0x15, 0xC4,
+    0x89, 0x00, 0x00, 0x00, 0x0A, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0x00, 0x01, 0x00, 0x00,
+    0x05, 0x00, 0x01, 0x0D, 0x0A, 0x2D, 0xB4, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE,
+    0x42, 0x60, 0x82,
+];
+
+pub(crate) async fn serve(Path(path): Path<String>) -> Response {
+    let ext = path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+    let is_stream = path.contains("/stream/");
+    match ext.as_deref() {
+        Some("wav") => ([(header::CONTENT_TYPE, "audio/wav")], silent_wav()).into_response(),
+        Some("png" | "jpeg" | "jpg") => {
+            ([(header::CONTENT_TYPE, "image/png")], PNG).into_response()
+        }
+        Some("mp3") => ([(header::CONTENT_TYPE, "audio/mpeg")], silent_mp3()).into_response(),
+        _ if is_stream => ([(header::CONTENT_TYPE, "audio/mpeg")], silent_mp3()).into_response(),
+        Some("mp4") => (
+            [(header::CONTENT_TYPE, "video/mp4")],
+            b"kie-suno-sim placeholder video".to_vec(),
+        )
+            .into_response(),
+        _ => (StatusCode::NOT_FOUND, "no such simulated file").into_response(),
+    }
+}
