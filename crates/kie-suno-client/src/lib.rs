@@ -7,6 +7,7 @@ mod error;
 mod files;
 mod limiter;
 mod lyrics;
+mod music;
 mod raw;
 mod retry;
 mod wait;
@@ -20,9 +21,13 @@ pub use error::{ApiError, ClientError, DecodeError, Result, TaskFailure, BODY_EX
 pub use files::{Base64Upload, FileUploadResult, Files, StreamUpload, UploadPath, UrlUpload};
 pub use limiter::RateLimit;
 pub use lyrics::{Lyrics, LyricsOutcome};
+pub use music::{Music, MusicOutcome};
 pub use raw::Raw;
 pub use retry::RetryPolicy;
 pub use wait::{MusicStage, Signal, WaitOptions};
 
 /// The wire types this client speaks, re-exported.
 pub use kie_suno_types as types;
+/// The HTTP client underneath, re-exported for [`ClientBuilder::http_client`] and
+/// streamed upload bodies.
+pub use reqwest;

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures::stream::{BoxStream, StreamExt};
-use kie_suno_types::{Callback, TaskId};
+use kie_suno_types::{ApiCode, Callback, CallbackType, TaskId};
 use rand::Rng;
 use tracing::Instrument;
 
@@ -27,9 +27,10 @@ pub enum Signal {
     /// Something happened: poll now instead of finishing the current sleep.
     PollNow,
     /// A parsed callback. Ignored unless it is for the waited-for task. A failure
-    /// callback ends the wait with [`ClientError::TaskFailed`]; a success callback
-    /// that carries the whole result (lyrics) ends it with that result; any other
-    /// success makes the waiter poll now to fetch the typed record.
+    /// callback (code not 200, or stage `error`) ends the wait with
+    /// [`ClientError::TaskFailed`]; a callback that carries the result waited for
+    /// (lyrics; music at the stage waited for, with tracks) ends it with that
+    /// result; any other callback makes the waiter poll now.
     Callback(Box<Callback>),
 }
 
@@ -209,17 +210,21 @@ fn callback_action<O>(
     if cb.task_id() != task_id {
         return Action::Ignore;
     }
-    if !cb.is_success() {
+    let failed = cb.code() != ApiCode::Success || cb.stage() == CallbackType::Error;
+    if failed {
         #[allow(unreachable_patterns)]
         let message = match cb {
             Callback::Lyrics(c) => Some(c.msg.clone()),
+            Callback::Music(c) | Callback::ReplaceSection(c) => {
+                c.data.error.clone().or_else(|| Some(c.msg.clone()))
+            }
             _ => None,
         };
         return Action::Failed(TaskFailure {
             task_id: task_id.clone(),
             status: None,
             code: Some(cb.code().as_i64()),
-            message,
+            message: message.filter(|m| !m.is_empty()),
         });
     }
     match direct(cb) {
