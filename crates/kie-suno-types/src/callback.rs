@@ -3,7 +3,10 @@
 
 use serde::Deserialize;
 
-use crate::{ApiCode, CallbackType, LyricsCallback, MusicCallback, TaskId};
+use crate::{
+    ApiCode, CallbackType, CoverImageCallback, LyricsCallback, MidiCallback, MusicCallback,
+    SeparationCallback, TaskId, VideoCallback, WavCallback,
+};
 
 /// The callback families KIE sends (00-endpoint-index, "Callback shapes").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -145,6 +148,9 @@ pub fn callback_key(body: &[u8]) -> Result<CallbackKey, KeyError> {
 /// A parsed callback of any family: one variant per [`CallbackFamily`].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+// A callback is parsed and handled one at a time; boxing the larger variants
+// would cost an allocation per callback for no gain.
+#[allow(clippy::large_enum_variant)]
 pub enum Callback {
     /// A lyrics callback.
     Lyrics(LyricsCallback),
@@ -153,6 +159,16 @@ pub enum Callback {
     Music(MusicCallback),
     /// A replace-section callback (the music shape, `data.error` on failure).
     ReplaceSection(MusicCallback),
+    /// A cover-image callback.
+    CoverImage(CoverImageCallback),
+    /// A WAV conversion callback.
+    Wav(WavCallback),
+    /// A vocal / stem separation callback.
+    Separation(SeparationCallback),
+    /// A MIDI callback.
+    Midi(MidiCallback),
+    /// A music video callback.
+    Video(VideoCallback),
 }
 
 /// Why a callback body could not be parsed.
@@ -180,6 +196,11 @@ impl Callback {
         match self {
             Self::Lyrics(c) => &c.data.task_id,
             Self::Music(c) | Self::ReplaceSection(c) => &c.data.task_id,
+            Self::CoverImage(c) => &c.data.task_id,
+            Self::Wav(c) => &c.data.task_id,
+            Self::Separation(c) => &c.data.task_id,
+            Self::Midi(c) => c.task_id(),
+            Self::Video(c) => &c.data.task_id,
         }
     }
 
@@ -189,6 +210,11 @@ impl Callback {
             Self::Lyrics(_) => CallbackFamily::Lyrics,
             Self::Music(_) => CallbackFamily::Music,
             Self::ReplaceSection(_) => CallbackFamily::ReplaceSection,
+            Self::CoverImage(_) => CallbackFamily::CoverImage,
+            Self::Wav(_) => CallbackFamily::Wav,
+            Self::Separation(_) => CallbackFamily::Separation,
+            Self::Midi(_) => CallbackFamily::Midi,
+            Self::Video(_) => CallbackFamily::Video,
         }
     }
 
@@ -197,6 +223,11 @@ impl Callback {
         match self {
             Self::Lyrics(c) => c.code,
             Self::Music(c) | Self::ReplaceSection(c) => c.code,
+            Self::CoverImage(c) => c.code,
+            Self::Wav(c) => c.code,
+            Self::Separation(c) => c.code,
+            Self::Midi(c) => c.code,
+            Self::Video(c) => c.code,
         }
     }
 
@@ -218,7 +249,12 @@ impl Callback {
     pub fn is_terminal(&self) -> bool {
         match self {
             Self::Music(c) | Self::ReplaceSection(c) => c.is_terminal(),
-            Self::Lyrics(_) => true,
+            Self::Lyrics(_)
+            | Self::CoverImage(_)
+            | Self::Wav(_)
+            | Self::Separation(_)
+            | Self::Midi(_)
+            | Self::Video(_) => true,
         }
     }
 
@@ -227,6 +263,11 @@ impl Callback {
         match self {
             Self::Lyrics(c) => c.is_success(),
             Self::Music(c) | Self::ReplaceSection(c) => c.is_success(),
+            Self::CoverImage(c) => c.is_success(),
+            Self::Wav(c) => c.is_success(),
+            Self::Separation(c) => c.is_success(),
+            Self::Midi(c) => c.is_success(),
+            Self::Video(c) => c.is_success(),
         }
     }
 }
@@ -271,10 +312,10 @@ pub fn parse(family: CallbackFamily, body: &[u8]) -> Result<Callback, ParseError
         CallbackFamily::Lyrics => parse_as(family, body).map(Callback::Lyrics),
         CallbackFamily::Music => parse_as(family, body).map(Callback::Music),
         CallbackFamily::ReplaceSection => parse_as(family, body).map(Callback::ReplaceSection),
-        other => Err(ParseError::Data {
-            family: other,
-            path: "$".to_owned(),
-            message: "family not supported yet".to_owned(),
-        }),
+        CallbackFamily::CoverImage => parse_as(family, body).map(Callback::CoverImage),
+        CallbackFamily::Wav => parse_as(family, body).map(Callback::Wav),
+        CallbackFamily::Separation => parse_as(family, body).map(Callback::Separation),
+        CallbackFamily::Midi => parse_as(family, body).map(Callback::Midi),
+        CallbackFamily::Video => parse_as(family, body).map(Callback::Video),
     }
 }

@@ -4,27 +4,45 @@ mod macros;
 
 mod callback;
 mod common;
+mod cover_image;
 mod envelope;
 mod error;
+mod extras;
 mod ids;
 mod lenient;
 mod lyrics;
+mod midi;
 mod music;
+mod separation;
 mod status;
+mod upload;
 mod url;
+mod video;
+mod wav;
 
 pub use callback::{
     callback_key, parse, Callback, CallbackFamily, CallbackKey, KeyError, ParseError,
 };
 pub use common::{Credits, DownloadUrl, DownloadUrlRequest};
+pub use cover_image::{
+    CoverImageCallback, CoverImageCallbackData, CoverImageRecord, CoverImageRequest,
+    CoverImageResponse,
+};
 pub use envelope::{ApiCode, ApiResponse, CodeMeaning, Endpoint, Host, Method, TaskCreated};
 pub use error::ValidationError;
+pub use extras::{
+    AlignedWord, BoostStyleRequest, BoostStyleResult, Persona, PersonaRequest, TimestampedLyrics,
+    TimestampedLyricsRequest, PERSONA_WINDOW_SECONDS,
+};
 pub use ids::{AudioId, PersonaId, TaskId};
 pub use lenient::{opt_int_or_string, KieTime, LenientNumber, RawParam};
 pub use lyrics::{
     CallbackType, GenerateLyricsRequest, LyricsCallback, LyricsCallbackData, LyricsCallbackItem,
     LyricsItemStatus, LyricsPrompt, LyricsRecord, LyricsResponse, LyricsVariation,
     LYRICS_PROMPT_MAX_CHARS,
+};
+pub use midi::{
+    MidiCallback, MidiCallbackData, MidiData, MidiInstrument, MidiNote, MidiRecord, MidiRequest,
 };
 pub use music::{
     AddInstrumentalRequest, AddVocalsRequest, CallbackTrack, ExtendMusicRequest,
@@ -34,5 +52,20 @@ pub use music::{
     OVERLAY_NEGATIVE_TAGS_MAX_CHARS, OVERLAY_TAGS_MAX_CHARS, REPLACE_MAX_SECONDS,
     REPLACE_MIN_SECONDS, SIMPLE_PROMPT_MAX_CHARS, SIMPLE_UPLOAD_PROMPT_MAX_CHARS,
 };
-pub use status::{LyricsStatus, MusicStatus, TaskState};
+pub use separation::{
+    SeparationCallback, SeparationCallbackData, SeparationInfo, SeparationRecord,
+    SeparationRequest, SeparationResponse, SeparationType, StemTrack,
+};
+pub use status::{
+    BoostStatus, CoverImageStatus, CoverImageStatusName, LyricsStatus, MidiStatus, MusicStatus,
+    SeparationStatus, TaskState, VideoStatus, WavStatus,
+};
+pub use upload::{
+    FileUploadBase64Request, FileUploadResponse, FileUploadResult, FileUploadUrlRequest, UploadPath,
+};
 pub use url::{CallbackUrl, HttpUrl};
+pub use video::{
+    MusicVideoRequest, VideoCallback, VideoCallbackData, VideoRecord, VideoResponse,
+    VIDEO_TEXT_MAX_CHARS,
+};
+pub use wav::{WavCallback, WavCallbackData, WavRecord, WavRequest, WavResponse};

@@ -3,6 +3,7 @@
 
 #![allow(clippy::unwrap_used)] // tests may unwrap
 
+mod media;
 mod music;
 
 use std::path::PathBuf;
