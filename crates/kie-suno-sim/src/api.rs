@@ -11,8 +11,10 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, MethodRouter};
 use axum::Router;
 use kie_suno_types::{
-    ApiCode, CallbackUrl, CodeMeaning, DownloadUrlRequest, Endpoint, GenerateLyricsRequest,
-    LyricsPrompt, TaskId, ValidationError,
+    AddInstrumentalRequest, AddVocalsRequest, ApiCode, CallbackUrl, CodeMeaning,
+    DownloadUrlRequest, Endpoint, ExtendMusicRequest, GenerateLyricsRequest, GenerateMusicRequest,
+    LyricsPrompt, MashupRequest, ReplaceSectionRequest, TaskId, UploadCoverRequest,
+    UploadExtendRequest, ValidationError,
 };
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -413,16 +415,6 @@ fn required<'a>(v: &'a Value, field: &str) -> Result<&'a str, Reject> {
     }
 }
 
-fn boolean(v: &Value, field: &str, default: Option<bool>) -> Result<bool, Reject> {
-    match v.get(field) {
-        Some(Value::Bool(b)) => Ok(*b),
-        None | Some(Value::Null) => {
-            default.ok_or_else(|| Reject::validation(format!("{field} is required")))
-        }
-        Some(_) => Err(Reject::validation(format!("{field} must be a boolean"))),
-    }
-}
-
 fn number(v: &Value, field: &str, min: f64, max: f64) -> Result<Option<f64>, Reject> {
     match v.get(field) {
         None | Some(Value::Null) => Ok(None),
@@ -452,58 +444,10 @@ fn callback_url(v: &Value) -> Result<String, Reject> {
         .map_err(|e| invalid(&e))
 }
 
-fn http_url(v: &Value, field: &'static str) -> Result<String, Reject> {
-    let raw = required(v, field)?;
-    kie_suno_types::HttpUrl::parse_field(field, raw)
-        .map(String::from)
-        .map_err(|e| invalid(&e))
-}
-
-const MODELS: &[&str] = &["V3_5", "V4", "V4_5", "V4_5PLUS", "V4_5ALL", "V5", "V5_5"];
-
-fn model(v: &Value, default: Option<&str>) -> Result<String, Reject> {
-    let m = match (string(v, "model")?, default) {
-        (Some(m), _) => m,
-        (None, Some(d)) => d,
-        (None, None) => return Err(Reject::validation("model is required")),
-    };
-    if MODELS.contains(&m) {
-        Ok(m.to_owned())
-    } else {
-        Err(Reject::validation(format!(
-            "model {m:?} is not one of {MODELS:?}"
-        )))
-    }
-}
-
-/// The shared tuning parameters of the music family.
-fn tuning(v: &Value) -> Result<(), Reject> {
-    for f in ["styleWeight", "weirdnessConstraint", "audioWeight"] {
-        number(v, f, 0.0, 1.0)?;
-    }
-    match string(v, "vocalGender")? {
-        None | Some("m") | Some("f") => Ok(()),
-        Some(g) => Err(Reject::validation(format!(
-            "vocalGender {g:?} is not m or f"
-        ))),
-    }
-}
-
-/// The documented prompt / style / title limits of generate-style requests.
-fn music_text_limits(v: &Value, model: &str, custom: bool) -> Result<(), Reject> {
-    let prompt_max = match (custom, model) {
-        (false, _) => 500,
-        (true, "V3_5" | "V4") => 3000,
-        (true, _) => 5000,
-    };
-    let style_max = if matches!(model, "V3_5" | "V4") {
-        200
-    } else {
-        1000
-    };
-    max_chars("prompt", string(v, "prompt")?, prompt_max)?;
-    max_chars("style", string(v, "style")?, style_max)?;
-    max_chars("title", string(v, "title")?, 80)
+/// Deserialises `v` into a kie-suno-types request type, which validates every
+/// documented rule; a failure is a 422 naming the field and the rule.
+fn typed<T: serde::de::DeserializeOwned>(v: &Value) -> Result<T, Reject> {
+    serde_json::from_value(v.clone()).map_err(|e| Reject::validation(e.to_string()))
 }
 
 fn music_spec(op: MusicOp, v: &Value) -> MusicSpec {
@@ -517,7 +461,11 @@ fn music_spec(op: MusicOp, v: &Value) -> MusicSpec {
             .and_then(Value::as_str)
             .map(str::to_owned),
         title: v.get("title").and_then(Value::as_str).map(str::to_owned),
-        custom_mode: v.get("customMode").and_then(Value::as_bool).unwrap_or(true),
+        custom_mode: v
+            .get("customMode")
+            .or_else(|| v.get("defaultParamFlag"))
+            .and_then(Value::as_bool)
+            .unwrap_or(true),
         instrumental: v
             .get("instrumental")
             .and_then(Value::as_bool)
@@ -532,32 +480,6 @@ fn music_spec(op: MusicOp, v: &Value) -> MusicSpec {
         source_audio_url: None,
         skip_stages: op == MusicOp::ReplaceSection,
     }
-}
-
-/// customMode / instrumental rules of generate, upload-cover and mashup.
-fn custom_mode_rules(v: &Value) -> Result<(bool, String), Reject> {
-    let custom = boolean(v, "customMode", None)?;
-    let instrumental = boolean(v, "instrumental", Some(false))?;
-    let model = model(v, None)?;
-    if custom {
-        required(v, "style")?;
-        required(v, "title")?;
-        if !instrumental {
-            required(v, "prompt")?;
-        }
-    } else {
-        required(v, "prompt")?;
-    }
-    music_text_limits(v, &model, custom)?;
-    tuning(v)?;
-    if let Some(d) = number(v, "duration", 10.0, 360.0)? {
-        if model != "V5_5" {
-            return Err(Reject::validation(format!(
-                "duration ({d}) is only allowed with model V5_5"
-            )));
-        }
-    }
-    Ok((custom, model))
 }
 
 /// A finished music task's track: (index, task) lookups for media requests.
@@ -635,119 +557,83 @@ fn validate(
             Ok((Spec::Lyrics(Box::new(req)), Some(url)))
         }
         E::GenerateMusic => {
-            custom_mode_rules(v)?;
-            let url = callback_url(v)?;
+            let req: GenerateMusicRequest = typed(v)?;
+            let url = req.call_back_url().to_string();
             Ok((
                 Spec::Music(Box::new(music_spec(MusicOp::Generate, v))),
                 Some(url),
             ))
         }
         E::UploadCover => {
-            let source = http_url(v, "uploadUrl")?;
-            custom_mode_rules(v)?;
-            let url = callback_url(v)?;
+            let req: UploadCoverRequest = typed(v)?;
             let mut m = music_spec(MusicOp::UploadCover, v);
-            m.source_audio_url = Some(source);
-            Ok((Spec::Music(Box::new(m)), Some(url)))
-        }
-        E::Mashup => {
-            let list = v
-                .get("uploadUrlList")
-                .and_then(Value::as_array)
-                .ok_or_else(|| Reject::validation("uploadUrlList is required"))?;
-            if list.len() != 2 {
-                return Err(Reject::validation("uploadUrlList must hold exactly 2 urls"));
-            }
-            for u in list {
-                let s = u.as_str().unwrap_or_default();
-                kie_suno_types::HttpUrl::parse_field("uploadUrlList", s)
-                    .map_err(|e| invalid(&e))?;
-            }
-            custom_mode_rules(v)?;
-            let url = callback_url(v)?;
+            m.source_audio_url = Some(req.upload_url().to_string());
             Ok((
-                Spec::Music(Box::new(music_spec(MusicOp::Mashup, v))),
-                Some(url),
+                Spec::Music(Box::new(m)),
+                Some(req.call_back_url().to_string()),
             ))
         }
-        E::ExtendMusic | E::UploadExtend => {
-            let op = if endpoint == E::ExtendMusic {
-                MusicOp::Extend
-            } else {
-                MusicOp::UploadExtend
-            };
-            let model = model(v, None)?;
-            let custom = boolean(v, "defaultParamFlag", None)?;
-            let mut spec = music_spec(op, v);
-            if op == MusicOp::Extend {
-                let audio = required(v, "audioId")?;
-                if find_track_owner(shared, audio).is_none() {
-                    return Err(Reject::validation(format!(
-                        "audioId {audio} is not a track of this simulator"
-                    )));
-                }
-                spec.parent_music_id = Some(audio.to_owned());
-            } else {
-                spec.source_audio_url = Some(http_url(v, "uploadUrl")?);
-            }
-            if custom {
-                required(v, "style")?;
-                required(v, "title")?;
-                number(v, "continueAt", 0.0, f64::MAX)?.ok_or_else(|| {
-                    Reject::validation("continueAt is required when defaultParamFlag is true")
-                })?;
-            }
-            spec.custom_mode = custom;
-            music_text_limits(v, &model, true)?;
-            tuning(v)?;
-            let url = callback_url(v)?;
-            Ok((Spec::Music(Box::new(spec)), Some(url)))
+        E::Mashup => {
+            let req: MashupRequest = typed(v)?;
+            let mut m = music_spec(MusicOp::Mashup, v);
+            m.source_audio_url = req.upload_url_list().first().map(ToString::to_string);
+            Ok((
+                Spec::Music(Box::new(m)),
+                Some(req.call_back_url().to_string()),
+            ))
         }
-        E::AddInstrumental | E::AddVocals => {
-            let source = http_url(v, "uploadUrl")?;
-            required(v, "title")?;
-            required(v, "negativeTags")?;
-            let op = if endpoint == E::AddInstrumental {
-                required(v, "tags")?;
-                MusicOp::AddInstrumental
-            } else {
-                required(v, "prompt")?;
-                required(v, "style")?;
-                MusicOp::AddVocals
-            };
-            let model = model(v, Some("V4_5PLUS"))?;
-            if !matches!(model.as_str(), "V4_5PLUS" | "V5" | "V5_5") {
+        E::ExtendMusic => {
+            let req: ExtendMusicRequest = typed(v)?;
+            let audio = req.audio_id().as_str();
+            if find_track_owner(shared, audio).is_none() {
                 return Err(Reject::validation(format!(
-                    "model {model} is not allowed here (V4_5PLUS, V5, V5_5)"
+                    "audioId {audio} is not a track of this simulator"
                 )));
             }
-            tuning(v)?;
-            let url = callback_url(v)?;
-            let mut m = music_spec(op, v);
-            m.instrumental = op == MusicOp::AddInstrumental;
-            m.source_audio_url = Some(source);
-            Ok((Spec::Music(Box::new(m)), Some(url)))
+            let mut m = music_spec(MusicOp::Extend, v);
+            m.parent_music_id = Some(audio.to_owned());
+            Ok((
+                Spec::Music(Box::new(m)),
+                Some(req.call_back_url().to_string()),
+            ))
+        }
+        E::UploadExtend => {
+            let req: UploadExtendRequest = typed(v)?;
+            let mut m = music_spec(MusicOp::UploadExtend, v);
+            m.source_audio_url = Some(req.upload_url().to_string());
+            Ok((
+                Spec::Music(Box::new(m)),
+                Some(req.call_back_url().to_string()),
+            ))
+        }
+        E::AddInstrumental => {
+            let req: AddInstrumentalRequest = typed(v)?;
+            let mut m = music_spec(MusicOp::AddInstrumental, v);
+            m.instrumental = true;
+            m.source_audio_url = Some(req.upload_url().to_string());
+            Ok((
+                Spec::Music(Box::new(m)),
+                Some(req.call_back_url().to_string()),
+            ))
+        }
+        E::AddVocals => {
+            let req: AddVocalsRequest = typed(v)?;
+            let mut m = music_spec(MusicOp::AddVocals, v);
+            m.source_audio_url = Some(req.upload_url().to_string());
+            Ok((
+                Spec::Music(Box::new(m)),
+                Some(req.call_back_url().to_string()),
+            ))
         }
         E::ReplaceSection => {
-            let task = required(v, "taskId")?;
-            let audio = required(v, "audioId")?;
-            music_track(shared, task, audio)?;
-            required(v, "prompt")?;
-            required(v, "tags")?;
-            required(v, "title")?;
-            let start = number(v, "infillStartS", 0.0, f64::MAX)?
-                .ok_or_else(|| Reject::validation("infillStartS is required"))?;
-            let end = number(v, "infillEndS", 0.0, f64::MAX)?
-                .ok_or_else(|| Reject::validation("infillEndS is required"))?;
-            if end <= start {
-                return Err(Reject::validation(
-                    "infillEndS must be greater than infillStartS",
-                ));
-            }
-            let url = callback_url(v)?;
+            let req: ReplaceSectionRequest = typed(v)?;
+            music_track(shared, req.task_id().as_str(), req.audio_id().as_str())?;
             let mut m = music_spec(MusicOp::ReplaceSection, v);
-            m.parent_music_id = Some(audio.to_owned());
-            Ok((Spec::Music(Box::new(m)), Some(url)))
+            m.parent_music_id = Some(req.audio_id().as_str().to_owned());
+            Ok((
+                Spec::Music(Box::new(m)),
+                req.call_back_url().map(ToString::to_string),
+            ))
         }
         E::WavConvert | E::VocalSeparation | E::MusicVideo => {
             let task = required(v, "taskId")?;

@@ -345,6 +345,56 @@ impl Default for Faults {
     }
 }
 
+impl Faults {
+    /// Sets the seed.
+    pub fn with_seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    /// Every call answers 455.
+    pub fn with_maintenance(mut self, on: bool) -> Self {
+        self.maintenance = on;
+        self
+    }
+
+    /// Probability of a 500 on task-creating calls.
+    pub fn with_submit_500(mut self, p: f64) -> Self {
+        self.submit_500 = p;
+        self
+    }
+
+    /// Probability of a 500 on details calls.
+    pub fn with_poll_500(mut self, p: f64) -> Self {
+        self.poll_500 = p;
+        self
+    }
+
+    /// Probability that a task fails during generation.
+    pub fn with_task_failure(mut self, p: f64) -> Self {
+        self.task_failure = p;
+        self
+    }
+
+    /// Probability that a callback is dropped.
+    pub fn with_drop_callback(mut self, p: f64) -> Self {
+        self.drop_callback = p;
+        self
+    }
+
+    /// Probability that a callback is sent twice.
+    pub fn with_duplicate_callback(mut self, p: f64) -> Self {
+        self.duplicate_callback = p;
+        self
+    }
+
+    /// The delay of `[sim:slow]`.
+    pub fn with_slow_delay(mut self, delay: std::time::Duration) -> Self {
+        self.slow_delay = delay;
+        self
+    }
+}
+
 /// The HTTP status that accompanies an error envelope. The docs put every code in
 /// the JSON body and never say which HTTP status comes with it (the Getting Started
 /// page says rate-limited calls get HTTP 429), so both behaviours are available.

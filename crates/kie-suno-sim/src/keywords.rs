@@ -134,7 +134,11 @@ pub(crate) fn scan(text: &str) -> Result<Directives, UnknownKeyword> {
 }
 
 /// `text` without its `[sim:...]` markers (for generating lyrics and titles).
+/// Other whitespace, line breaks included, is kept.
 pub(crate) fn strip(text: &str) -> String {
+    if !text.contains(OPEN) {
+        return text.to_owned();
+    }
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(start) = rest.find(OPEN) {
@@ -149,7 +153,7 @@ pub(crate) fn strip(text: &str) -> String {
         }
     }
     out.push_str(rest);
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
+    out.replace("  ", " ").trim().to_owned()
 }
 
 #[cfg(test)]

@@ -350,14 +350,15 @@ impl Track {
         v
     }
 
-    fn urls(&self, state: TrackState) -> (&str, &str, &str, Option<f64>) {
+    /// (audio, stream, image, duration); `None` (null) where not ready yet.
+    fn urls(&self, state: TrackState) -> (Option<&str>, Option<&str>, Option<&str>, Option<f64>) {
         match state {
-            TrackState::Text => ("", "", "", None),
-            TrackState::Streaming => ("", &self.stream_url, &self.image_url, None),
+            TrackState::Text => (None, None, None, None),
+            TrackState::Streaming => (None, Some(&self.stream_url), Some(&self.image_url), None),
             TrackState::Done => (
-                &self.audio_url,
-                &self.stream_url,
-                &self.image_url,
+                Some(&self.audio_url),
+                Some(&self.stream_url),
+                Some(&self.image_url),
                 Some(self.duration),
             ),
         }

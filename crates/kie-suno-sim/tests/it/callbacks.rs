@@ -1,0 +1,180 @@
+//! Callback delivery: KIE's signature, retries with backoff, timeouts, giving up.
+
+use std::time::Duration;
+
+use kie_suno_sim::{CallbackPolicy, Clock, DeliveryOutcome, SimConfig, Timing};
+use kie_suno_types::{LyricsCallback, TaskId};
+use secrecy::SecretString;
+
+use crate::support::*;
+
+const HMAC_KEY: &str = "kie-sim-test-key";
+
+/// Computed independently with
+/// `printf '%s' "3b66882fde0a5d398bd269cab6d9542b.1769670760" | openssl dgst -sha256 -hmac "kie-sim-test-key" -binary | base64`.
+const OPENSSL_VECTOR: &str = "ZuSMyzWqPmJhG6Aw/5qBzJTOC6PwpBLglP/D5BqoRSg=";
+
+#[test]
+fn the_signer_reproduces_an_openssl_vector() {
+    let key = SecretString::from(HMAC_KEY);
+    assert_eq!(
+        kie_suno_sim::sign(&key, "3b66882fde0a5d398bd269cab6d9542b", 1_769_670_760),
+        OPENSSL_VECTOR
+    );
+    // A non-ASCII key is used as its UTF-8 bytes:
+    // `printf '%s' "5c79be8e.1700000000" | openssl dgst -sha256 -hmac "clé-secrète" -binary | base64`.
+    let key = SecretString::from("clé-secrète");
+    assert_eq!(
+        kie_suno_sim::sign(&key, "5c79be8e", 1_700_000_000),
+        "f0kCblwFQeMmeFvSQHwRR6h19lASvocsw6IPGjn1Txw="
+    );
+}
+
+#[tokio::test]
+async fn a_signed_callback_reaches_the_receiver_with_kies_headers() {
+    let rx = Receiver::start().await;
+    let config = fast()
+        .with_hmac_key(HMAC_KEY)
+        .with_clock(Clock::fixed(1_769_670_760));
+    let sim = sim(config).await;
+    let task = submit(
+        &sim,
+        "/api/v1/lyrics",
+        lyrics_body("a signed song", &rx.url),
+    )
+    .await;
+    let got = rx.wait_for(1).await;
+    let cb = &got[0];
+    assert_eq!(cb.headers["x-webhook-timestamp"], "1769670760");
+    let expected = {
+        // Independent HMAC over the task id this run produced.
+        use base64::Engine as _;
+        use hmac::{Hmac, Mac};
+        let mut mac = Hmac::<sha2::Sha256>::new_from_slice(HMAC_KEY.as_bytes()).unwrap();
+        mac.update(format!("{task}.1769670760").as_bytes());
+        base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
+    };
+    assert_eq!(cb.headers["x-webhook-signature"], expected.as_str());
+    let parsed: LyricsCallback = serde_json::from_value(cb.body.clone()).unwrap();
+    assert!(parsed.is_success());
+    assert_eq!(parsed.data.task_id, TaskId::new(&task));
+    assert!((2..=3).contains(&parsed.variations().len()));
+    // The documented spelling on the wire.
+    assert_eq!(cb.body["data"]["task_id"], task.as_str());
+    assert_eq!(cb.body["data"]["callbackType"], "complete");
+}
+
+#[tokio::test]
+async fn unsigned_without_a_key() {
+    let rx = Receiver::start().await;
+    let sim = sim(fast()).await;
+    submit(&sim, "/api/v1/lyrics", lyrics_body("plain", &rx.url)).await;
+    let got = rx.wait_for(1).await;
+    assert!(got[0].headers.get("x-webhook-signature").is_none());
+    assert!(got[0].headers.get("x-webhook-timestamp").is_none());
+}
+
+#[tokio::test]
+async fn a_failing_receiver_gets_retried_until_it_answers_200() {
+    let rx = Receiver::scripted(&[(500, Duration::ZERO), (500, Duration::ZERO)]).await;
+    let sim = sim(fast()).await;
+    let task = submit(&sim, "/api/v1/lyrics", lyrics_body("retry me", &rx.url)).await;
+    let got = rx.wait_for(3).await;
+    sim.settle().await;
+    assert_eq!(rx.received().len(), 3);
+    assert!(got
+        .iter()
+        .all(|g| g.body["data"]["task_id"] == task.as_str()));
+    let stats = sim.stats();
+    assert_eq!(stats.callback_attempts, 3);
+    assert_eq!(stats.callbacks_delivered, 1);
+    assert_eq!(stats.callbacks_failed, 0);
+    let outcomes: Vec<_> = stats
+        .deliveries
+        .iter()
+        .map(|d| (d.attempt, d.outcome.clone()))
+        .collect();
+    assert_eq!(
+        outcomes,
+        [
+            (1, DeliveryOutcome::Status(500)),
+            (2, DeliveryOutcome::Status(500)),
+            (3, DeliveryOutcome::Status(200)),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn delivery_gives_up_after_three_failures_and_polling_still_works() {
+    let rx = Receiver::scripted(&[(503, Duration::ZERO); 5]).await;
+    let sim = sim(fast()).await;
+    let task = submit(&sim, "/api/v1/lyrics", lyrics_body("nobody home", &rx.url)).await;
+    rx.wait_for(3).await;
+    sim.settle().await;
+    assert_eq!(rx.received().len(), 3);
+    let stats = sim.stats();
+    assert_eq!((stats.callbacks_failed, stats.callbacks_delivered), (1, 0));
+    poll_until(&sim, "/api/v1/lyrics/record-info", &task, |d| {
+        d["status"] == "SUCCESS"
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_receiver_slower_than_the_timeout_counts_as_a_failure() {
+    let rx = Receiver::scripted(&[(200, Duration::from_secs(3))]).await;
+    let config = fast().with_callbacks(CallbackPolicy::new(
+        2,
+        Duration::from_millis(200),
+        Duration::from_millis(10),
+    ));
+    let sim = sim(config).await;
+    submit(&sim, "/api/v1/lyrics", lyrics_body("too slow", &rx.url)).await;
+    rx.wait_for(2).await;
+    sim.settle().await;
+    let stats = sim.stats();
+    assert_eq!(stats.deliveries[0].outcome, DeliveryOutcome::TimedOut);
+    assert_eq!(stats.deliveries[1].outcome, DeliveryOutcome::Status(200));
+    assert_eq!(stats.callbacks_delivered, 1);
+}
+
+#[tokio::test]
+async fn an_unreachable_receiver_is_a_connect_error() {
+    let config = fast().with_callbacks(CallbackPolicy::new(
+        1,
+        Duration::from_secs(2),
+        Duration::ZERO,
+    ));
+    let sim = sim(config).await;
+    submit(
+        &sim,
+        "/api/v1/lyrics",
+        lyrics_body("into the void", "http://127.0.0.1:9/cb"),
+    )
+    .await;
+    for _ in 0..2000 {
+        if sim.stats().callbacks_failed == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let stats = sim.stats();
+    assert_eq!(stats.callbacks_failed, 1);
+    assert_eq!(stats.deliveries[0].outcome, DeliveryOutcome::ConnectError);
+}
+
+#[tokio::test]
+async fn shutdown_stops_pending_work() {
+    let rx = Receiver::start().await;
+    let sim = sim(SimConfig::default().with_timing(Timing::uniform(Duration::from_secs(30)))).await;
+    submit(
+        &sim,
+        "/api/v1/lyrics",
+        lyrics_body("never finishes", &rx.url),
+    )
+    .await;
+    let state = sim.state().clone();
+    sim.shutdown().await;
+    state.settle().await;
+    assert!(rx.received().is_empty());
+}

@@ -1,0 +1,14 @@
+//! Integration tests of the simulator, over real sockets on 127.0.0.1:0 with reqwest.
+
+mod auth;
+mod callbacks;
+mod counts;
+mod credits;
+mod faults;
+mod lyrics;
+mod media;
+mod music;
+mod rate_limit;
+mod router;
+mod support;
+mod validation;

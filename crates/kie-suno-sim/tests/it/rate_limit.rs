@@ -1,0 +1,98 @@
+//! The documented rate limit: 20 new generation requests per 10 s; the 21st gets
+//! 429 generically and 405 on the lyrics endpoint.
+
+use kie_suno_types::{ApiCode, CodeMeaning, Endpoint};
+
+use crate::support::*;
+
+#[tokio::test]
+async fn the_twenty_first_generation_request_in_the_window_is_refused() {
+    let sim = sim(fast()).await;
+    for i in 0..20 {
+        let path = if i % 2 == 0 {
+            "/api/v1/lyrics"
+        } else {
+            "/api/v1/generate"
+        };
+        let body = if i % 2 == 0 {
+            lyrics_body(&format!("song {i}"), "http://127.0.0.1:9/cb")
+        } else {
+            music_body(&format!("song {i}"), "http://127.0.0.1:9/cb")
+        };
+        submit(&sim, path, body).await;
+    }
+    let (status, v) = post(
+        &sim,
+        "/api/v1/generate",
+        music_body("one too many", "http://127.0.0.1:9/cb"),
+    )
+    .await;
+    assert_eq!((status, v["code"].as_i64()), (429, Some(429)));
+    let (status, v) = post(
+        &sim,
+        "/api/v1/lyrics",
+        lyrics_body("one too many", "http://127.0.0.1:9/cb"),
+    )
+    .await;
+    assert_eq!((status, v["code"].as_i64()), (405, Some(405)));
+    assert_eq!(
+        ApiCode::from_i64(405).meaning(Endpoint::GenerateLyrics),
+        CodeMeaning::RateLimited
+    );
+
+    // Polling and credits are not generation requests.
+    let (status, _) = get(&sim, "/api/v1/chat/credit").await;
+    assert_eq!(status, 200);
+    let stats = sim.stats();
+    assert_eq!(
+        stats.tasks_via(Endpoint::GenerateLyrics) + stats.tasks_via(Endpoint::GenerateMusic),
+        20
+    );
+    assert_eq!(
+        stats.credits_remaining,
+        10_000 - 20,
+        "refused calls cost nothing"
+    );
+}
+
+#[tokio::test]
+async fn the_window_slides() {
+    let config = fast().with_rate_limit(Some(kie_suno_sim::RateLimit::new(
+        1,
+        std::time::Duration::from_millis(100),
+    )));
+    let sim = sim(config).await;
+    submit(
+        &sim,
+        "/api/v1/lyrics",
+        lyrics_body("a", "http://127.0.0.1:9/cb"),
+    )
+    .await;
+    let (_, v) = post(
+        &sim,
+        "/api/v1/lyrics",
+        lyrics_body("b", "http://127.0.0.1:9/cb"),
+    )
+    .await;
+    assert_eq!(v["code"], 405);
+    tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+    submit(
+        &sim,
+        "/api/v1/lyrics",
+        lyrics_body("c", "http://127.0.0.1:9/cb"),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn no_limit_when_disabled() {
+    let sim = sim(fast().with_rate_limit(None)).await;
+    for i in 0..25 {
+        submit(
+            &sim,
+            "/api/v1/lyrics",
+            lyrics_body(&format!("{i}"), "http://127.0.0.1:9/cb"),
+        )
+        .await;
+    }
+}

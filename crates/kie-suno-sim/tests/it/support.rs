@@ -1,0 +1,211 @@
+//! Shared helpers: a fast simulator, raw calls, polling, and a callback receiver.
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::post as post_route;
+use axum::Router;
+use kie_suno_sim::{CallbackPolicy, SimConfig, SimHandle, Simulator, Timing};
+use serde_json::{json, Value};
+use tokio::sync::Notify;
+
+pub const KEY: &str = "test-key";
+
+/// Fast timing and quick callback retries.
+pub fn fast() -> SimConfig {
+    SimConfig::default()
+        .with_timing(Timing::uniform(Duration::from_millis(5)))
+        .with_callbacks(CallbackPolicy::new(
+            3,
+            Duration::from_secs(5),
+            Duration::from_millis(10),
+        ))
+}
+
+pub async fn sim(config: SimConfig) -> SimHandle {
+    Simulator::spawn(config).await.unwrap()
+}
+
+/// A raw call: (HTTP status, JSON body).
+pub async fn post(sim: &SimHandle, path: &str, body: Value) -> (u16, Value) {
+    post_raw(sim, path, body.to_string(), Some(KEY)).await
+}
+
+pub async fn post_raw(
+    sim: &SimHandle,
+    path: &str,
+    body: String,
+    key: Option<&str>,
+) -> (u16, Value) {
+    let mut req = reqwest::Client::new()
+        .post(format!("{}{path}", sim.base_url))
+        .header("content-type", "application/json")
+        .body(body);
+    if let Some(k) = key {
+        req = req.bearer_auth(k);
+    }
+    let resp = req.send().await.unwrap();
+    let status = resp.status().as_u16();
+    (status, resp.json().await.unwrap())
+}
+
+pub async fn get(sim: &SimHandle, path_and_query: &str) -> (u16, Value) {
+    let resp = reqwest::Client::new()
+        .get(format!("{}{path_and_query}", sim.base_url))
+        .bearer_auth(KEY)
+        .send()
+        .await
+        .unwrap();
+    let status = resp.status().as_u16();
+    (status, resp.json().await.unwrap())
+}
+
+/// Submits and returns the task id, asserting success.
+pub async fn submit(sim: &SimHandle, path: &str, body: Value) -> String {
+    let (status, v) = post(sim, path, body).await;
+    assert_eq!((status, v["code"].as_i64()), (200, Some(200)), "{v}");
+    v["data"]["taskId"].as_str().unwrap().to_owned()
+}
+
+pub fn lyrics_body(prompt: &str, callback: &str) -> Value {
+    json!({"prompt": prompt, "callBackUrl": callback})
+}
+
+pub fn music_body(prompt: &str, callback: &str) -> Value {
+    json!({
+        "prompt": prompt,
+        "customMode": false,
+        "instrumental": false,
+        "model": "V4_5",
+        "callBackUrl": callback,
+    })
+}
+
+/// Polls `path?taskId=` until `done(status)` holds; returns the last body.
+pub async fn poll_until(
+    sim: &SimHandle,
+    path: &str,
+    task: &str,
+    done: impl Fn(&Value) -> bool,
+) -> Value {
+    for _ in 0..2000 {
+        let (status, v) = get(sim, &format!("{path}?taskId={task}")).await;
+        if status == 200 && done(&v["data"]) {
+            return v;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    panic!("task {task} never reached the expected state");
+}
+
+pub async fn finished_music(sim: &SimHandle) -> (String, Vec<String>) {
+    let task = submit(
+        sim,
+        "/api/v1/generate",
+        music_body("a calm piano piece", "http://127.0.0.1:9/cb"),
+    )
+    .await;
+    let v = poll_until(sim, "/api/v1/generate/record-info", &task, |d| {
+        d["status"] == "SUCCESS"
+    })
+    .await;
+    let ids = v["data"]["response"]["sunoData"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_str().unwrap().to_owned())
+        .collect();
+    (task, ids)
+}
+
+/// One callback the receiver got.
+#[derive(Debug, Clone)]
+pub struct Received {
+    pub headers: HeaderMap,
+    pub body: Value,
+}
+
+#[derive(Default)]
+struct ReceiverState {
+    got: Mutex<Vec<Received>>,
+    script: Mutex<VecDeque<(u16, Duration)>>,
+    arrived: Notify,
+}
+
+/// A callback receiver on 127.0.0.1:0 that answers from a script (then 200).
+pub struct Receiver {
+    pub url: String,
+    state: Arc<ReceiverState>,
+    _stop: tokio::sync::oneshot::Sender<()>,
+}
+
+impl Receiver {
+    pub async fn start() -> Self {
+        Self::scripted(&[]).await
+    }
+
+    /// Answers the first requests with these (status, delay) pairs, then 200.
+    pub async fn scripted(script: &[(u16, Duration)]) -> Self {
+        let state = Arc::new(ReceiverState::default());
+        state.script.lock().unwrap().extend(script.iter().copied());
+        let app = Router::new()
+            .route("/cb", post_route(receive))
+            .with_state(Arc::clone(&state));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/cb", listener.local_addr().unwrap());
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(async move {
+            axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = rx.await;
+                })
+                .await
+                .unwrap();
+        });
+        Self {
+            url,
+            state,
+            _stop: tx,
+        }
+    }
+
+    pub fn received(&self) -> Vec<Received> {
+        self.state.got.lock().unwrap().clone()
+    }
+
+    /// Waits until at least `n` requests arrived.
+    pub async fn wait_for(&self, n: usize) -> Vec<Received> {
+        let wait = async {
+            loop {
+                let notified = self.state.arrived.notified();
+                if self.state.got.lock().unwrap().len() >= n {
+                    return;
+                }
+                notified.await;
+            }
+        };
+        tokio::time::timeout(Duration::from_secs(20), wait)
+            .await
+            .unwrap_or_else(|_| panic!("expected {n} callbacks, got {}", self.received().len()));
+        self.received()
+    }
+}
+
+async fn receive(
+    State(state): State<Arc<ReceiverState>>,
+    headers: HeaderMap,
+    body: String,
+) -> StatusCode {
+    let next = state.script.lock().unwrap().pop_front();
+    let (status, delay) = next.unwrap_or((200, Duration::ZERO));
+    state.got.lock().unwrap().push(Received {
+        headers,
+        body: serde_json::from_str(&body).unwrap(),
+    });
+    state.arrived.notify_waiters();
+    tokio::time::sleep(delay).await;
+    StatusCode::from_u16(status).unwrap()
+}
