@@ -1,0 +1,122 @@
+//! `cargo xtask bench`: receiver throughput/latency and client overhead, printed as figures.
+//!
+//! Every measured part runs as a release binary: a debug `cargo xtask` first builds
+//! `target/release/xtask` and re-runs itself from there (see [`ensure_release`]), so the
+//! load generator and the servers under test are optimised code. Servers under test are
+//! child processes (`xtask bench serve ...`, hidden), so the peak RSS read from their
+//! `/proc/<pid>/status` is theirs alone. Nothing here asserts on time: the figures are
+//! printed and judged by a reader (docs/benchmarks.md).
+
+pub(crate) mod args;
+mod client;
+pub(crate) mod load;
+pub(crate) mod pg;
+mod receiver;
+pub(crate) mod store;
+pub(crate) mod server;
+pub(crate) mod stats;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{bail, Context, Result};
+
+use args::Args;
+
+const USAGE: &str = "\
+usage: cargo xtask bench <receiver|client> [options]
+
+  receiver   N signed lyrics callbacks over loopback against (a) a bare axum handler,
+             (b) the receiver on SQLite, (c) the receiver on PostgreSQL when one can be started
+             --requests N      callbacks per server (default 20000)
+             --concurrency C   requests in flight (default 64)
+             --repeat-pct P    share of repeated deliveries, percent (default 10)
+             --seed S          plan seed (default 1)
+             --no-postgres     skip (c)
+  client     typed decode vs serde_json::Value decode of every documented payload, and a
+             client call vs a raw reqwest call against the simulator
+             --decode-iters N  decodes per payload and per kind (default 2000)
+             --calls N         HTTP calls per kind (default 2000)
+";
+
+/// Entry point of `cargo xtask bench ...`; `args` are the words after `bench`.
+pub fn run<I, S>(args: I) -> Result<()>
+where
+    I: IntoIterator<Item = S>,
+    S: Into<String>,
+{
+    let words: Vec<String> = args.into_iter().map(Into::into).collect();
+    let Some((verb, rest)) = words.split_first() else {
+        print!("{USAGE}");
+        bail!("bench: missing sub-command");
+    };
+    match verb.as_str() {
+        // Hidden: the servers under test, started as child processes.
+        "serve" => server::serve(rest),
+        "receiver" | "client" => {
+            ensure_release("bench", &words)?;
+            let args = Args::parse(rest)?;
+            if verb == "receiver" {
+                receiver::run(&args)
+            } else {
+                client::run(&args)
+            }
+        }
+        "-h" | "--help" | "help" => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        other => {
+            print!("{USAGE}");
+            bail!("bench: unknown sub-command {other:?}")
+        }
+    }
+}
+
+/// Re-runs the current command from a release build of xtask unless this already is one.
+///
+/// In a debug build this never returns: it exits with the release child's exit code.
+pub(crate) fn ensure_release(verb: &str, words: &[String]) -> Result<()> {
+    if !cfg!(debug_assertions) {
+        return Ok(());
+    }
+    let root = workspace_root();
+    eprintln!("building release xtask (the measured parts run optimised) ...");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let status = Command::new(cargo)
+        .args(["build", "--release", "--quiet", "-p", "xtask"])
+        .current_dir(&root)
+        .status()
+        .context("running cargo build --release -p xtask")?;
+    if !status.success() {
+        bail!("cargo build --release -p xtask failed ({status})");
+    }
+    let exe = target_dir(&root).join("release").join("xtask");
+    let status = Command::new(&exe)
+        .arg(verb)
+        .args(words)
+        .current_dir(&root)
+        .status()
+        .with_context(|| format!("running {}", exe.display()))?;
+    std::process::exit(status.code().unwrap_or(1));
+}
+
+/// The workspace root (the parent of `xtask/`).
+pub(crate) fn workspace_root() -> PathBuf {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().unwrap_or(manifest).to_path_buf()
+}
+
+fn target_dir(root: &Path) -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) => {
+            let dir = PathBuf::from(dir);
+            if dir.is_absolute() {
+                dir
+            } else {
+                root.join(dir)
+            }
+        }
+        None => root.join("target"),
+    }
+}

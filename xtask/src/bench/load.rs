@@ -1,0 +1,221 @@
+//! The load generator: a seeded plan of signed lyrics callbacks, sent by C concurrent
+//! keep-alive workers over loopback, with every latency recorded.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use anyhow::{Context, Result};
+use base64::Engine as _;
+use bytes::Bytes;
+use hmac::{Hmac, Mac};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use sha2::Sha256;
+
+/// The HMAC key every bench and drill server is started with. A throwaway value that only
+/// exists on this machine's loopback for the length of a run, not a credential.
+pub(crate) const BENCH_HMAC_KEY: &str = "kie-suno-bench-throwaway-hmac-key";
+
+/// The path callbacks are posted to (the receiver's lyrics route).
+pub(crate) const LYRICS_PATH: &str = "/callbacks/lyrics";
+
+/// One delivery in a plan: which task it is for and whether it repeats an earlier one.
+#[derive(Debug, Clone)]
+pub(crate) struct Delivery {
+    /// `data.task_id` of the callback.
+    pub(crate) task_id: String,
+    /// A repeat of a task id delivered earlier in the plan (same body).
+    pub(crate) repeat: bool,
+    /// The JSON body (the documented lyrics success callback with this task id).
+    pub(crate) body: Bytes,
+}
+
+/// A seeded sequence of deliveries: `n` callbacks, about `repeat_pct`% repeats.
+#[derive(Debug)]
+pub(crate) struct Plan {
+    pub(crate) deliveries: Vec<Delivery>,
+    pub(crate) unique: usize,
+    pub(crate) repeats: usize,
+}
+
+/// A task id of the documented form (32 lowercase hex digits), unique per `(seed, i)`.
+pub(crate) fn task_id(seed: u64, i: u64) -> String {
+    format!("{:016x}{:016x}", seed, i)
+}
+
+/// The documented lyrics success callback with `data.task_id` replaced.
+pub(crate) fn lyrics_body(template: &serde_json::Value, task_id: &str) -> Result<Bytes> {
+    let mut v = template.clone();
+    let data = v
+        .get_mut("data")
+        .and_then(|d| d.as_object_mut())
+        .context("template has no data object")?;
+    data.insert("task_id".to_owned(), serde_json::Value::from(task_id));
+    Ok(Bytes::from(serde_json::to_vec(&v)?))
+}
+
+/// The documented lyrics success callback (`lyrics-callback.success.json`).
+pub(crate) fn lyrics_template() -> Result<serde_json::Value> {
+    let path = super::workspace_root()
+        .join("crates/kie-suno-types/fixtures/documented/lyrics-callback.success.json");
+    let raw = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+    Ok(serde_json::from_slice(&raw)?)
+}
+
+impl Plan {
+    /// Builds `n` deliveries; each is, with probability `repeat_pct`/100, a repeat of a
+    /// uniformly chosen earlier delivery, else a new task id.
+    pub(crate) fn new(n: usize, repeat_pct: u32, seed: u64) -> Result<Self> {
+        let template = lyrics_template()?;
+        let mut rng = StdRng::seed_from_u64(seed);
+        let mut deliveries: Vec<Delivery> = Vec::with_capacity(n);
+        let mut unique = 0usize;
+        for _ in 0..n {
+            let repeat = !deliveries.is_empty() && rng.gen_range(0..100) < repeat_pct;
+            if repeat {
+                let j = rng.gen_range(0..deliveries.len());
+                let mut d = deliveries[j].clone();
+                d.repeat = true;
+                deliveries.push(d);
+            } else {
+                let id = task_id(seed, unique as u64);
+                unique += 1;
+                let body = lyrics_body(&template, &id)?;
+                deliveries.push(Delivery {
+                    task_id: id,
+                    repeat: false,
+                    body,
+                });
+            }
+        }
+        let repeats = deliveries.len() - unique;
+        Ok(Self {
+            deliveries,
+            unique,
+            repeats,
+        })
+    }
+}
+
+/// `base64(HMAC-SHA256(key utf8, task_id + "." + ts))`, the documented callback signature.
+pub(crate) fn sign(key: &str, task_id: &str, ts: u64) -> Result<String> {
+    let mut mac = Hmac::<Sha256>::new_from_slice(key.as_bytes()).context("hmac key")?;
+    mac.update(task_id.as_bytes());
+    mac.update(b".");
+    mac.update(ts.to_string().as_bytes());
+    Ok(base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes()))
+}
+
+/// Seconds since the Unix epoch.
+pub(crate) fn now_secs() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// A request ready to send: body and signature headers.
+#[derive(Debug, Clone)]
+pub(crate) struct Signed {
+    pub(crate) body: Bytes,
+    pub(crate) timestamp: String,
+    pub(crate) signature: String,
+}
+
+/// Signs every delivery of `plan` with the current time.
+pub(crate) fn sign_plan(plan: &Plan, key: &str) -> Result<Vec<Signed>> {
+    let ts = now_secs();
+    plan.deliveries
+        .iter()
+        .map(|d| {
+            Ok(Signed {
+                body: d.body.clone(),
+                timestamp: ts.to_string(),
+                signature: sign(key, &d.task_id, ts)?,
+            })
+        })
+        .collect()
+}
+
+/// A keep-alive HTTP/1.1 client for loopback load.
+pub(crate) fn http_client(concurrency: usize) -> Result<reqwest::Client> {
+    Ok(reqwest::Client::builder()
+        .http1_only()
+        .pool_max_idle_per_host(concurrency)
+        .tcp_nodelay(true)
+        .timeout(Duration::from_secs(30))
+        .no_proxy()
+        .build()?)
+}
+
+/// Sends one signed callback; the HTTP status, or 0 on a transport error.
+pub(crate) async fn post(client: &reqwest::Client, url: &str, req: &Signed) -> u16 {
+    let sent = client
+        .post(url)
+        .header("content-type", "application/json")
+        .header("X-Webhook-Timestamp", &req.timestamp)
+        .header("X-Webhook-Signature", &req.signature)
+        .body(req.body.clone())
+        .send()
+        .await;
+    match sent {
+        Ok(resp) => {
+            let status = resp.status().as_u16();
+            // Read the body so the connection goes back to the pool.
+            match resp.bytes().await {
+                Ok(_) => status,
+                Err(_) => 0,
+            }
+        }
+        Err(_) => 0,
+    }
+}
+
+/// What one load run observed.
+#[derive(Debug)]
+pub(crate) struct Observed {
+    /// Per delivery (plan order): HTTP status, 0 for a transport error.
+    pub(crate) statuses: Vec<u16>,
+    /// Per delivery (plan order): latency in microseconds.
+    pub(crate) latencies_us: Vec<u64>,
+    /// Wall time from the first send to the last answer.
+    pub(crate) wall: Duration,
+}
+
+/// Sends every request of `reqs` to `url`, `concurrency` at a time, in plan order (workers
+/// take the next index from a shared counter).
+pub(crate) async fn run(url: &str, reqs: Arc<Vec<Signed>>, concurrency: usize) -> Result<Observed> {
+    let client = http_client(concurrency)?;
+    let next = Arc::new(AtomicUsize::new(0));
+    let url: Arc<str> = Arc::from(url);
+    let started = Instant::now();
+    let mut workers = Vec::with_capacity(concurrency);
+    for _ in 0..concurrency {
+        let (client, next, url, reqs) = (client.clone(), next.clone(), url.clone(), reqs.clone());
+        workers.push(tokio::spawn(async move {
+            let mut seen = Vec::new();
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(req) = reqs.get(i) else { break };
+                let t0 = Instant::now();
+                let status = post(&client, &url, req).await;
+                let us = u64::try_from(t0.elapsed().as_micros()).unwrap_or(u64::MAX);
+                seen.push((i, status, us));
+            }
+            seen
+        }));
+    }
+    let mut statuses = vec![0u16; reqs.len()];
+    let mut latencies_us = vec![0u64; reqs.len()];
+    for w in workers {
+        for (i, status, us) in w.await.context("load worker panicked")? {
+            statuses[i] = status;
+            latencies_us[i] = us;
+        }
+    }
+    Ok(Observed {
+        statuses,
+        latencies_us,
+        wall: started.elapsed(),
+    })
+}

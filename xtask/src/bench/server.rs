@@ -1,0 +1,186 @@
+//! Servers under test as child processes: the hidden `xtask bench serve <kind>` that runs in
+//! the child, and [`ChildServer`] that starts one, learns its port and reads its peak RSS.
+
+use std::io::{BufRead, BufReader, Write as _};
+use std::net::SocketAddr;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use anyhow::{bail, Context, Result};
+use axum::http::StatusCode;
+use axum::Router;
+
+use super::args::Args;
+use super::load::BENCH_HMAC_KEY;
+
+/// The line a server prints on stdout once it accepts connections.
+const LISTENING: &str = "listening on http://";
+
+/// What a child server runs.
+#[derive(Debug, Clone)]
+pub(crate) enum Kind {
+    /// An axum handler that reads the body and answers 200: the machine's ceiling.
+    Bare,
+    /// The real receiver on a SQLite file.
+    Sqlite(std::path::PathBuf),
+    /// The real receiver on a PostgreSQL database.
+    Postgres(String),
+}
+
+impl Kind {
+    fn args(&self) -> Vec<String> {
+        match self {
+            Self::Bare => vec!["bare".into()],
+            Self::Sqlite(path) => vec!["sqlite".into(), "--db".into(), path.display().to_string()],
+            Self::Postgres(url) => vec!["postgres".into(), "--url".into(), url.clone()],
+        }
+    }
+}
+
+/// Runs a server in this process (the child side); `words` follow `bench serve`.
+pub(crate) fn serve(words: &[String]) -> Result<()> {
+    let Some((kind, rest)) = words.split_first() else {
+        bail!("bench serve: missing kind (bare|sqlite|postgres)");
+    };
+    let args = Args::parse(rest)?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(async {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let router = match kind.as_str() {
+            "bare" => bare_router(),
+            "sqlite" => {
+                let path: String = args
+                    .opt("db")?
+                    .context("bench serve sqlite: --db PATH is required")?;
+                super::store::sqlite_router(Path::new(&path)).await?
+            }
+            "postgres" => {
+                let url: String = args
+                    .opt("url")?
+                    .context("bench serve postgres: --url URL is required")?;
+                super::store::postgres_router(&url).await?
+            }
+            other => bail!("bench serve: unknown kind {other:?}"),
+        };
+        announce(listener.local_addr()?)?;
+        axum::serve(listener, router).await?;
+        Ok(())
+    })
+}
+
+/// Prints the `listening on` line and flushes it so the parent learns the port.
+pub(crate) fn announce(addr: SocketAddr) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{LISTENING}{addr}")?;
+    out.flush()?;
+    Ok(())
+}
+
+fn bare_router() -> Router {
+    Router::new().fallback(|_body: bytes::Bytes| async { StatusCode::OK })
+}
+
+/// A server under test running as a child process.
+#[derive(Debug)]
+pub(crate) struct ChildServer {
+    child: Child,
+    /// Where it listens.
+    pub(crate) addr: SocketAddr,
+}
+
+impl ChildServer {
+    /// Starts `xtask bench serve <kind>` from the current executable and waits (at most 30 s)
+    /// for its `listening on` line. The child's stderr goes to `log` (appended).
+    pub(crate) fn start(kind: &Kind, log: &Path) -> Result<Self> {
+        let exe = std::env::current_exe().context("locating the xtask executable")?;
+        let stderr = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(log)
+            .with_context(|| format!("opening {}", log.display()))?;
+        let mut child = Command::new(exe)
+            .args(["bench", "serve"])
+            .args(kind.args())
+            .env("KIE_WEBHOOK_HMAC_KEY", BENCH_HMAC_KEY)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(stderr)
+            .spawn()
+            .context("spawning the server under test")?;
+        let stdout = child.stdout.take().context("child stdout")?;
+        let (tx, rx) = mpsc::channel::<String>();
+        // Reads the first line, then drains stdout so the child never blocks on a full pipe.
+        std::thread::spawn(move || {
+            let mut lines = BufReader::new(stdout).lines();
+            if let Some(Ok(first)) = lines.next() {
+                let _ = tx.send(first);
+            }
+            for _ in lines {}
+        });
+        let first = match rx.recv_timeout(Duration::from_secs(30)) {
+            Ok(line) => line,
+            Err(_) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                bail!(
+                    "the server under test ({kind:?}) did not report its address; its log:\n{}",
+                    log_tail(log)
+                );
+            }
+        };
+        let addr = first
+            .strip_prefix(LISTENING)
+            .and_then(|a| a.trim().parse().ok())
+            .with_context(|| format!("unexpected first line from the server: {first:?}"))?;
+        Ok(Self { child, addr })
+    }
+
+    /// The child's process id.
+    pub(crate) fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// The child's peak resident set size (`VmHWM`), in KiB.
+    pub(crate) fn peak_rss_kib(&self) -> Result<u64> {
+        peak_rss_kib(self.child.id())
+    }
+
+    /// SIGKILLs the child and reaps it.
+    pub(crate) fn kill(mut self) -> Result<()> {
+        self.child.kill().context("killing the server under test")?;
+        self.child.wait()?;
+        Ok(())
+    }
+}
+
+impl Drop for ChildServer {
+    fn drop(&mut self) {
+        // A no-op when already reaped by `kill`.
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+/// The last 40 lines of a server log.
+fn log_tail(log: &Path) -> String {
+    let text = std::fs::read_to_string(log).unwrap_or_default();
+    let lines: Vec<&str> = text.lines().collect();
+    lines[lines.len().saturating_sub(40)..].join("\n")
+}
+
+/// `VmHWM` of a process from `/proc/<pid>/status`, in KiB.
+pub(crate) fn peak_rss_kib(pid: u32) -> Result<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .with_context(|| format!("reading /proc/{pid}/status"))?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .context("no VmHWM line in /proc/<pid>/status")
+}
