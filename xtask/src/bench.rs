@@ -12,9 +12,9 @@ mod client;
 pub(crate) mod load;
 pub(crate) mod pg;
 mod receiver;
-pub(crate) mod store;
 pub(crate) mod server;
 pub(crate) mod stats;
+pub(crate) mod store;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

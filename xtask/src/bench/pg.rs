@@ -82,7 +82,16 @@ impl Cluster {
         };
         let out = cluster
             .command("initdb")
-            .args(["-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-locale", "-D"])
+            .args([
+                "-A",
+                "trust",
+                "-U",
+                "postgres",
+                "-E",
+                "UTF8",
+                "--no-locale",
+                "-D",
+            ])
             .arg(&cluster.data)
             .stdout(Stdio::null())
             .output()
@@ -121,7 +130,9 @@ impl Cluster {
     }
 
     fn socket_dir(&self) -> PathBuf {
-        self.data.parent().map_or_else(|| self.data.clone(), Path::to_path_buf)
+        self.data
+            .parent()
+            .map_or_else(|| self.data.clone(), Path::to_path_buf)
     }
 
     fn log_path(&self) -> PathBuf {

@@ -46,11 +46,25 @@ pub(crate) fn run(args: &Args) -> Result<()> {
     let mut failures = Vec::new();
 
     // (a) the ceiling.
-    measured.push(measure(&rt, "(a) bare axum 200", &Kind::Bare, &plan, concurrency, &log)?);
+    measured.push(measure(
+        &rt,
+        "(a) bare axum 200",
+        &Kind::Bare,
+        &plan,
+        concurrency,
+        &log,
+    )?);
 
     // (b) SQLite.
     let db = work.path().join("bench.sqlite");
-    let m = measure(&rt, "(b) receiver + SQLite", &Kind::Sqlite(db.clone()), &plan, concurrency, &log)?;
+    let m = measure(
+        &rt,
+        "(b) receiver + SQLite",
+        &Kind::Sqlite(db.clone()),
+        &plan,
+        concurrency,
+        &log,
+    )?;
     let check = store::check_sqlite(&db, &plan, &m.statuses);
     report_check("(b) SQLite", &check, &mut failures);
     measured.push(m);
@@ -107,13 +121,26 @@ pub(crate) fn run(args: &Args) -> Result<()> {
     print!(
         "{}",
         stats::table(
-            &["server", "200s", "req/s", "p50 ms", "p99 ms", "max ms", "peak RSS MiB", "vs (a)"],
+            &[
+                "server",
+                "200s",
+                "req/s",
+                "p50 ms",
+                "p99 ms",
+                "max ms",
+                "peak RSS MiB",
+                "vs (a)"
+            ],
             &rows
         )
     );
     println!("{pg_note}");
     if let Some(sqlite) = measured.get(1) {
-        let ratio = if ceiling > 0.0 { sqlite.summary.rps / ceiling } else { 0.0 };
+        let ratio = if ceiling > 0.0 {
+            sqlite.summary.rps / ceiling
+        } else {
+            0.0
+        };
         let p99_ms = sqlite.summary.p99_us as f64 / 1000.0;
         println!(
             "target (b): >= 0.50x of (a): {:.2}x {}; p99 < 25 ms: {:.2} ms {}",

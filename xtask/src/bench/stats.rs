@@ -109,7 +109,10 @@ mod tests {
     fn table_aligns_columns() {
         let t = table(
             &["server", "rps"],
-            &[vec!["bare".into(), "12345".into()], vec!["sqlite".into(), "9".into()]],
+            &[
+                vec!["bare".into(), "12345".into()],
+                vec!["sqlite".into(), "9".into()],
+            ],
         );
         assert_eq!(
             t,

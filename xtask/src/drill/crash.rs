@@ -97,7 +97,9 @@ pub(crate) fn run(args: &Args) -> Result<()> {
          callbacks (~10% repeats), {kills} SIGKILLs at random moments, seed {seed} \
          (rerun with --seed {seed})"
     );
-    let work = tempfile::Builder::new().prefix("kie-drill-crash-").tempdir()?;
+    let work = tempfile::Builder::new()
+        .prefix("kie-drill-crash-")
+        .tempdir()?;
     let db = work.path().join("crash.sqlite");
     let log = work.path().join("receiver.log");
     let kind = Kind::Sqlite(db.clone());
@@ -117,14 +119,23 @@ pub(crate) fn run(args: &Args) -> Result<()> {
         .enable_all()
         .build()?;
     let handles: Vec<_> = (0..workers)
-        .map(|w| rt.spawn(sender(shared.clone(), seed ^ (w as u64 + 1).wrapping_mul(0x9e37_79b9))))
+        .map(|w| {
+            rt.spawn(sender(
+                shared.clone(),
+                seed ^ (w as u64 + 1).wrapping_mul(0x9e37_79b9),
+            ))
+        })
         .collect();
 
     let started = Instant::now();
     for k in 1..=kills {
         let wait = Duration::from_millis(rng.gen_range(300..2000));
         std::thread::sleep(wait);
-        let before = shared.acked.lock().map(|a| a.values().sum::<u64>()).unwrap_or(0);
+        let before = shared
+            .acked
+            .lock()
+            .map(|a| a.values().sum::<u64>())
+            .unwrap_or(0);
         let pid = server.pid();
         server.kill()?;
         let t0 = Instant::now();
@@ -180,7 +191,11 @@ pub(crate) fn run(args: &Args) -> Result<()> {
         stored.rows.saturating_sub(distinct_rows)
     );
     if check.lost > 0 || check.duplicated > 0 || stored.rows != distinct_rows {
-        bail!("drill crash failed: lost {}, duplicated {}", check.lost, check.duplicated);
+        bail!(
+            "drill crash failed: lost {}, duplicated {}",
+            check.lost,
+            check.duplicated
+        );
     }
     println!("target: 0 lost, 0 duplicated (met)");
     Ok(())

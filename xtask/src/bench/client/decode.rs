@@ -23,7 +23,11 @@ fn typed<T: DeserializeOwned>(body: &[u8]) -> Result<(), String> {
 /// The type a documented payload decodes into, chosen by its upstream example name.
 fn decoder_for(name: &str) -> Option<(&'static str, Decoder)> {
     let table: &[(&str, &str, Decoder)] = &[
-        ("lyrics-callback.", "LyricsCallback", typed::<t::LyricsCallback>),
+        (
+            "lyrics-callback.",
+            "LyricsCallback",
+            typed::<t::LyricsCallback>,
+        ),
         (
             "lyrics-generate.request",
             "GenerateLyricsRequest",
@@ -113,7 +117,9 @@ pub(crate) fn run(iters: usize) -> Result<()> {
             typed_t += t0.elapsed();
             let t0 = Instant::now();
             for _ in 0..per_round {
-                let _ = black_box(serde_json::from_slice::<serde_json::Value>(black_box(&body)));
+                let _ = black_box(serde_json::from_slice::<serde_json::Value>(black_box(
+                    &body,
+                )));
             }
             value_t += t0.elapsed();
         }
@@ -136,7 +142,14 @@ pub(crate) fn run(iters: usize) -> Result<()> {
     print!(
         "{}",
         stats::table(
-            &["payload", "typed as", "bytes", "typed ns", "Value ns", "typed/Value"],
+            &[
+                "payload",
+                "typed as",
+                "bytes",
+                "typed ns",
+                "Value ns",
+                "typed/Value"
+            ],
             &rows
         )
     );
