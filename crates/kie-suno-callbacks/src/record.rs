@@ -79,6 +79,26 @@ pub struct NewCallback {
 }
 
 impl NewCallback {
+    /// A callback record with the given key; everything else empty or false
+    /// (received now). Set the public fields as needed.
+    pub fn new(family: CallbackFamily, task_id: TaskId, stage: impl Into<String>) -> Self {
+        Self {
+            family,
+            task_id,
+            stage: stage.into(),
+            code: None,
+            success: false,
+            terminal: false,
+            confirmation: Confirmation::NotRequested,
+            signed: false,
+            signature_timestamp: None,
+            received_at_ms: crate::now_ms(),
+            headers: Vec::new(),
+            body: Bytes::new(),
+            parsed: None,
+        }
+    }
+
     /// Whether the task is final with this callback.
     pub fn is_final(&self) -> bool {
         self.terminal && self.confirmation.allows_final()
@@ -217,6 +237,7 @@ pub fn storable_headers(headers: &HeaderMap) -> Vec<(String, String)> {
 pub(crate) fn parsed_json(callback: &Callback) -> Option<String> {
     match callback {
         Callback::Lyrics(c) => serde_json::to_string(c).ok(),
+        Callback::Music(c) | Callback::ReplaceSection(c) => serde_json::to_string(c).ok(),
         #[allow(unreachable_patterns)]
         _ => None,
     }

@@ -68,7 +68,7 @@ impl std::fmt::Debug for ReceiverState {
 ///
 /// Per request, in order: unknown family -> 404; `Content-Length` over the limit
 /// -> 413; content type not `application/json` -> 415; body over the limit ->
-/// 413; with keys configured, signature checks -> 401 (400 / 422 when the body
+/// 413; not UTF-8 -> 400; with keys configured, signature checks -> 401 (400 / 422 when the body
 /// has no readable task id); parse -> 400 (syntax) / 422 (shape); optional
 /// unknown-task check -> 403; optional confirmation; durable store (failure ->
 /// 503, so KIE retries); only then 200 `{"status":"received","duplicate":bool}`.
@@ -153,10 +153,14 @@ async fn read_body(body: Body, limit: usize) -> Result<Bytes, Rejection> {
     }
 }
 
-fn key_rejection(e: &KeyError) -> Rejection {
-    match e {
-        KeyError::MissingTaskId => Rejection::InvalidCallback,
-        _ => Rejection::MalformedJson,
+/// A body without a readable key: not JSON -> 400; JSON of another shape
+/// (`null`, an array, a number where the task id belongs) or without a task id
+/// -> 422. The second look only runs on this error path.
+fn key_rejection(body: &[u8]) -> Rejection {
+    if serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok() {
+        Rejection::InvalidCallback
+    } else {
+        Rejection::MalformedJson
     }
 }
 
@@ -180,15 +184,22 @@ async fn handle(
         return Err(Rejection::UnsupportedMediaType);
     }
     let body = read_body(body, state.body_limit).await?;
+    // JSON is UTF-8; serde skips unknown strings without checking them.
+    if std::str::from_utf8(&body).is_err() {
+        return Err(Rejection::MalformedJson);
+    }
 
     let now = SystemTime::now();
     let (key, signed_at): (CallbackKey, Option<i64>) = if state.keys.is_empty() {
-        let key = callback_key(&body).map_err(|e| key_rejection(&e))?;
+        let key = callback_key(&body).map_err(|e| match e {
+            KeyError::MissingTaskId => Rejection::InvalidCallback,
+            _ => key_rejection(&body),
+        })?;
         (key, None)
     } else {
         match verify(&body, headers, &state.keys, now) {
             Ok(v) => (v.key, i64::try_from(v.timestamp).ok()),
-            Err(VerifyError::BodySyntax(_)) => return Err(Rejection::MalformedJson),
+            Err(VerifyError::BodySyntax(_)) => return Err(key_rejection(&body)),
             Err(VerifyError::MissingTaskId) => return Err(Rejection::InvalidCallback),
             Err(e) => {
                 tracing::debug!(%family, reason = %e, "callback signature rejected");

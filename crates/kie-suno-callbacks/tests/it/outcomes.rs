@@ -1,0 +1,123 @@
+//! The outcome stream: new callbacks reach subscribers once, after their commit;
+//! a task's final outcome can be awaited, before or after it arrives.
+
+use std::sync::Arc;
+
+use http::StatusCode;
+use kie_suno_callbacks::{ConfirmRequest, Receiver, ReceiverConfig, Store, Verdict};
+use kie_suno_types::{Callback, TaskId};
+use tokio::sync::broadcast::error::TryRecvError;
+
+use crate::common::*;
+
+#[tokio::test]
+async fn subscribers_get_new_callbacks_once_after_commit() {
+    let rig = Rig::new(ReceiverConfig::new()).await;
+    let mut sub = rig.receiver.outcomes().subscribe();
+    let router = rig.router();
+    send(&router, unsigned("/callbacks/lyrics", LYRICS_SUCCESS)).await;
+    let ev = sub.try_recv().unwrap();
+    assert_eq!(ev.task_id.as_str(), DOC_TASK);
+    assert_eq!(ev.stage, "complete");
+    assert!(ev.success && ev.terminal && ev.is_final);
+    assert!(matches!(&ev.callback, Callback::Lyrics(c) if c.variations().len() == 1));
+    // Committed before it was published.
+    let stored = rig.count(DOC_TASK).await;
+    assert_eq!(stored[0].id, ev.record_id);
+    // A repeat is counted, not published.
+    send(&router, unsigned("/callbacks/lyrics", LYRICS_SUCCESS)).await;
+    assert_eq!(sub.try_recv().unwrap_err(), TryRecvError::Empty);
+    // A rejected request publishes nothing.
+    send(&router, unsigned("/callbacks/lyrics", "{")).await;
+    assert_eq!(sub.try_recv().unwrap_err(), TryRecvError::Empty);
+}
+
+#[tokio::test]
+async fn waiting_before_the_callback_settles_when_it_arrives() {
+    let rig = Rig::new(ReceiverConfig::new().outcome_recheck(None)).await;
+    let outcomes = rig.receiver.outcomes();
+    let waiter = tokio::spawn(async move { outcomes.wait_final(&TaskId::new(DOC_TASK)).await });
+    // Let the waiter register (it does so before its first store read).
+    let mut sub = rig.receiver.outcomes().subscribe();
+    tokio::task::yield_now().await;
+    let (status, _) = send(&rig.router(), unsigned("/callbacks/lyrics", LYRICS_FAILURE)).await;
+    assert_eq!(status, StatusCode::OK);
+    sub.recv().await.unwrap();
+    let ev = waiter.await.unwrap().unwrap();
+    assert_eq!(ev.task_id.as_str(), DOC_TASK);
+    assert!(!ev.success && ev.is_final);
+}
+
+#[tokio::test]
+async fn waiting_after_the_callback_reads_it_from_the_store() {
+    let rig = Rig::new(ReceiverConfig::new().outcome_recheck(None)).await;
+    send(&rig.router(), unsigned("/callbacks/lyrics", LYRICS_SUCCESS)).await;
+    let ev = rig
+        .receiver
+        .outcomes()
+        .wait_final(&TaskId::new(DOC_TASK))
+        .await
+        .unwrap();
+    assert!(ev.success && ev.is_final);
+    assert!(matches!(ev.callback, Callback::Lyrics(_)));
+}
+
+#[tokio::test]
+async fn a_refuted_callback_does_not_settle_a_waiter() {
+    let rig = Rig::new(
+        ReceiverConfig::new()
+            .outcome_recheck(None)
+            .confirmer(|_r: ConfirmRequest| async { Ok(Verdict::Refuted) }),
+    )
+    .await;
+    let mut sub = rig.receiver.outcomes().subscribe();
+    send(&rig.router(), unsigned("/callbacks/lyrics", LYRICS_SUCCESS)).await;
+    let ev = sub.recv().await.unwrap();
+    assert!(ev.terminal && !ev.is_final);
+    let outcomes = rig.receiver.outcomes();
+    assert!(outcomes
+        .final_from_store(&TaskId::new(DOC_TASK))
+        .await
+        .unwrap()
+        .is_none());
+}
+
+#[tokio::test]
+async fn waiters_are_released_when_the_receiver_stops() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(
+        kie_suno_callbacks::SqliteStore::open(dir.path().join("w.db"), Default::default())
+            .await
+            .unwrap(),
+    );
+    let receiver = Receiver::new(
+        ReceiverConfig::new().outcome_recheck(None),
+        store as Arc<dyn Store>,
+    );
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let serving = receiver
+        .serve("127.0.0.1:0".parse().unwrap(), async {
+            let _ = stopped.await;
+        })
+        .await
+        .unwrap();
+    let outcomes = serving.outcomes();
+    let (registered_tx, registered_rx) = tokio::sync::oneshot::channel::<()>();
+    let waiter = tokio::spawn(async move {
+        let task = TaskId::new("never");
+        let fut = outcomes.wait_final(&task);
+        tokio::pin!(fut);
+        // Poll once so the waiter registers, then report.
+        let first = futures::poll!(&mut fut);
+        assert!(first.is_pending());
+        let _ = registered_tx.send(());
+        fut.await
+    });
+    registered_rx.await.unwrap();
+    stop.send(()).unwrap();
+    serving.wait().await.unwrap();
+    assert!(matches!(
+        waiter.await.unwrap(),
+        Err(kie_suno_callbacks::Error::OutcomeClosed(t)) if t == "never"
+    ));
+}

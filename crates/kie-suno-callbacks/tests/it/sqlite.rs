@@ -1,0 +1,188 @@
+//! The SQLite store directly: idempotency, restart survival, group commit under
+//! concurrency, migrations, and the durability setting.
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use kie_suno_callbacks::{
+    Confirmation, NewCallback, SqliteOptions, SqliteStore, Store, Synchronous,
+};
+use kie_suno_types::{CallbackFamily, TaskId};
+
+use crate::common::*;
+
+fn record(task: &str, stage: &str) -> NewCallback {
+    let mut cb = NewCallback::new(CallbackFamily::Lyrics, TaskId::new(task), stage);
+    cb.body = Bytes::from(lyrics_body(task));
+    cb.code = Some(200);
+    cb.success = true;
+    cb.terminal = true;
+    cb.confirmation = Confirmation::NotRequested;
+    cb.headers = vec![("content-type".to_owned(), "application/json".to_owned())];
+    cb
+}
+
+async fn open(path: &std::path::Path) -> SqliteStore {
+    SqliteStore::open(path, SqliteOptions::default())
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn three_deliveries_are_one_record_with_count_three() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir.path().join("a.db")).await;
+    let r1 = store.record(record("t-1", "complete")).await.unwrap();
+    let r2 = store.record(record("t-1", "complete")).await.unwrap();
+    let r3 = store.record(record("t-1", "complete")).await.unwrap();
+    assert!(r1.is_new() && !r2.is_new() && !r3.is_new());
+    assert_eq!((r1.id, r3.id, r3.deliveries), (r2.id, r1.id, 3));
+    // Another stage of the same task is another record.
+    assert!(store.record(record("t-1", "first")).await.unwrap().is_new());
+    let rows = store.callbacks_for(&TaskId::new("t-1")).await.unwrap();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0].deliveries, 3);
+    assert_eq!(rows[1].stage, "first");
+}
+
+#[tokio::test]
+async fn data_survives_a_restart_and_idempotency_with_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("restart.db");
+    {
+        let store = open(&path).await;
+        store.record(record("keep-me", "complete")).await.unwrap();
+        store
+            .record_submitted(&TaskId::new("keep-me"), CallbackFamily::Lyrics)
+            .await
+            .unwrap();
+        store.close().await.unwrap();
+    }
+    let store = open(&path).await;
+    let rows = store.callbacks_for(&TaskId::new("keep-me")).await.unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].body, lyrics_body("keep-me").as_bytes());
+    assert!(store.is_submitted(&TaskId::new("keep-me")).await.unwrap());
+    let again = store.record(record("keep-me", "complete")).await.unwrap();
+    assert_eq!(again.deliveries, 2);
+}
+
+#[tokio::test]
+async fn data_survives_a_restart_without_close() {
+    // Dropping the store without close: the writer thread ends when the last
+    // sender is gone; committed rows are in the WAL either way.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("dropped.db");
+    {
+        let store = open(&path).await;
+        store.record(record("dropped", "complete")).await.unwrap();
+    }
+    let store = open(&path).await;
+    assert_eq!(
+        store
+            .callbacks_for(&TaskId::new("dropped"))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn group_commit_under_concurrency_commits_every_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(
+        SqliteStore::open(
+            dir.path().join("group.db"),
+            SqliteOptions::default().max_batch(64).queue_capacity(16),
+        )
+        .await
+        .unwrap(),
+    );
+    let mut handles = Vec::new();
+    for i in 0..400 {
+        let store = store.clone();
+        handles.push(tokio::spawn(async move {
+            // Every fourth task repeats an earlier one.
+            let task = format!("g-{}", if i % 4 == 3 { i - 1 } else { i });
+            store.record(record(&task, "complete")).await.unwrap()
+        }));
+    }
+    let mut new = 0;
+    for h in handles {
+        if h.await.unwrap().is_new() {
+            new += 1;
+        }
+    }
+    let stats = store.stats().await.unwrap();
+    assert_eq!(new, 300);
+    assert_eq!((stats.callbacks, stats.deliveries), (300, 400));
+}
+
+#[tokio::test]
+async fn journal_is_wal_and_synchronous_is_configurable() {
+    let dir = tempfile::tempdir().unwrap();
+    for (i, sync) in [Synchronous::Full, Synchronous::Normal, Synchronous::Extra]
+        .into_iter()
+        .enumerate()
+    {
+        let path = dir.path().join(format!("sync-{i}.db"));
+        let store = SqliteStore::open(&path, SqliteOptions::default().synchronous(sync))
+            .await
+            .unwrap();
+        store.record(record("s", "complete")).await.unwrap();
+        // A second connection, while the store is open, sees the WAL and the schema.
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        let rows: i64 = conn
+            .query_row("SELECT count(*) FROM kie_suno_callbacks", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!((mode.as_str(), version, rows), ("wal", 1, 1));
+        drop(conn);
+        store.close().await.unwrap();
+    }
+    assert_eq!(SqliteOptions::default().synchronous, Synchronous::Full);
+}
+
+#[tokio::test]
+async fn a_newer_schema_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("newer.db");
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch("PRAGMA user_version = 99;").unwrap();
+    drop(conn);
+    let r = SqliteStore::open(&path, SqliteOptions::default()).await;
+    assert!(matches!(r, Err(kie_suno_callbacks::Error::Sqlite(m)) if m.contains("newer")));
+}
+
+#[tokio::test]
+async fn reopening_runs_migrations_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("migrate.db");
+    for _ in 0..3 {
+        let store = open(&path).await;
+        store.record(record("m", "complete")).await.unwrap();
+        store.close().await.unwrap();
+    }
+    let store = open(&path).await;
+    assert_eq!(
+        store.callbacks_for(&TaskId::new("m")).await.unwrap()[0].deliveries,
+        3
+    );
+}
+
+#[tokio::test]
+async fn an_unopenable_path_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = SqliteStore::open(
+        dir.path().join("missing/dir/x.db"),
+        SqliteOptions::default(),
+    )
+    .await;
+    assert!(matches!(r, Err(kie_suno_callbacks::Error::Sqlite(_))));
+}
