@@ -939,3 +939,59 @@ async fn not_found(State(state): State<SimState>) -> Response {
         ),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The codes the simulator answers with mean, per `ApiCode::meaning`, what the
+    /// simulator meant on every endpoint.
+    #[test]
+    fn chosen_codes_agree_with_the_per_endpoint_table() {
+        for endpoint in Endpoint::ALL.iter().copied().filter(|e| e.creates_task()) {
+            for meaning in [
+                CodeMeaning::RateLimited,
+                CodeMeaning::InsufficientCredits,
+                CodeMeaning::Maintenance,
+                CodeMeaning::Unauthorized,
+                CodeMeaning::Validation,
+                CodeMeaning::Server,
+                CodeMeaning::NotFound,
+                CodeMeaning::Conflict,
+            ] {
+                let code = code_for(endpoint, meaning);
+                assert_eq!(
+                    code.meaning(endpoint),
+                    meaning,
+                    "{endpoint:?} {meaning:?} -> {code}"
+                );
+            }
+        }
+        let lyrics = Endpoint::GenerateLyrics;
+        assert_eq!(code_for(lyrics, CodeMeaning::RateLimited).as_i64(), 405);
+        assert_eq!(
+            code_for(lyrics, CodeMeaning::InsufficientCredits).as_i64(),
+            429
+        );
+        assert_eq!(code_for(lyrics, CodeMeaning::PromptTooLong).as_i64(), 413);
+        assert_eq!(
+            code_for(Endpoint::GenerateMusic, CodeMeaning::RateLimited).as_i64(),
+            429
+        );
+        assert_eq!(
+            code_for(Endpoint::GenerateMusic, CodeMeaning::InsufficientCredits).as_i64(),
+            402
+        );
+    }
+
+    #[test]
+    fn the_401_body_is_the_documented_one() {
+        let documented = include_str!(
+            "../../kie-suno-types/fixtures/documented/error-401.missing-or-bad-auth-headers.json"
+        );
+        let ours: Value = serde_json::from_str(UNAUTHORIZED_BODY).unwrap_or_default();
+        let theirs: Value = serde_json::from_str(documented).unwrap_or_default();
+        assert_eq!(ours, theirs);
+        assert!(ours.is_object());
+    }
+}

@@ -144,126 +144,191 @@ const FALLBACK: &[&str] = &[
     "horizon",
 ];
 
-/// The salient words of a prompt, in order of appearance, without repeats.
-fn salient_words(prompt: &str) -> Vec<String> {
-    let mut words: Vec<String> = Vec::new();
-    for raw in prompt.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '-')) {
-        let w = raw
-            .trim_matches(|c: char| c == '\'' || c == '-')
-            .to_lowercase();
-        if w.chars().count() < 3 || STOPWORDS.contains(&w.as_str()) {
-            continue;
-        }
-        if w.chars().all(|c| c.is_ascii_digit()) {
-            continue;
-        }
-        if !words.contains(&w) {
-            words.push(w);
-        }
-    }
-    words
+/// Whether a word reads like an adjective or a participle (a "mood" word) rather
+/// than a thing: a crude suffix test, good enough for song lines.
+fn mood_like(word: &str) -> bool {
+    let n = word.chars().count();
+    n > 4
+        && ["ic", "ous", "ful", "ing", "ive", "less", "ish", "ed"]
+            .iter()
+            .any(|suffix| word.ends_with(suffix))
 }
 
-fn title_case(word: &str) -> String {
-    let mut chars = word.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
+/// The words a prompt offers: things (runs of content words, at most two long,
+/// e.g. `small town`) and moods (`nostalgic`, `growing`).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+struct Pool {
+    things: Vec<String>,
+    moods: Vec<String>,
+}
+
+fn content_word(raw: &str) -> Option<String> {
+    let w = raw
+        .trim_matches(|c: char| c == '\'' || c == '-')
+        .to_lowercase();
+    let ok = w.chars().count() >= 3
+        && !STOPWORDS.contains(&w.as_str())
+        && !w.chars().all(|c| c.is_ascii_digit());
+    ok.then_some(w)
+}
+
+fn pool_of(prompt: &str) -> Pool {
+    let mut pool = Pool::default();
+    let mut run: Vec<String> = Vec::new();
+    let flush = |run: &mut Vec<String>, pool: &mut Pool| {
+        match run.len() {
+            0 => {}
+            1 => {
+                let w = run.remove(0);
+                let list = if mood_like(&w) {
+                    &mut pool.moods
+                } else {
+                    &mut pool.things
+                };
+                if !list.contains(&w) {
+                    list.push(w);
+                }
+            }
+            n => {
+                for w in &run[..n - 2] {
+                    if mood_like(w) && !pool.moods.contains(w) {
+                        pool.moods.push(w.clone());
+                    }
+                }
+                let phrase = run[n - 2..].join(" ");
+                if !pool.things.contains(&phrase) {
+                    pool.things.push(phrase);
+                }
+            }
+        }
+        run.clear();
+    };
+    for raw in prompt.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '-')) {
+        match content_word(raw) {
+            Some(w) => run.push(w),
+            None if raw.is_empty() => {}
+            None => flush(&mut run, &mut pool),
+        }
     }
+    flush(&mut run, &mut pool);
+    pool
+}
+
+fn title_case(text: &str) -> String {
+    text.split(' ')
+        .map(|word| {
+            let mut chars = word.chars();
+            match chars.next() {
+                Some(first) => first.to_uppercase().chain(chars).collect(),
+                None => String::new(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 const TITLES: &[&str] = &[
-    "{A} {B}",
+    "{A}",
     "Songs of {A}",
     "Back to {A}",
     "{A} Tonight",
-    "The {A} We Knew",
-    "Where the {B} Begins",
-    "{B} and {A}",
+    "{M} Hearts",
+    "Where {B} Begins",
+    "{A} and {B}",
     "Ballad of {A}",
-    "After the {B}",
+    "After {B}",
     "Letters to {A}",
 ];
 
 const VERSE: &[&str] = &[
     "I still remember {a} in the morning light",
     "We were chasing {a} down an open road",
-    "Every corner whispers {a} like a secret told",
+    "Dusty photographs of {a} on the wall",
     "Streetlights hum a tune of {a} and {b}",
     "Pockets full of {a}, we never counted time",
-    "The {a} was ours before we knew its name",
-    "Somewhere past the {a}, the {b} keeps calling",
     "Paper dreams of {a} folded in my hands",
-    "Dusty photographs of {a} on the wall",
-    "The radio played {a} while the rain came down",
-    "We wrote our names in {a} on a summer door",
+    "The radio played songs of {a} while the rain came down",
+    "We wrote our names beside {a} on a summer door",
     "Slow steps through {a}, the evening turning gold",
-    "You said the {a} would never let us go",
-    "Footprints in the {a} where the {b} used to be",
-    "Quiet as the {a}, loud as the {b}",
-    "I hear the {a} call when the night is young",
+    "You swore that {a} would never let us go",
+    "Footprints leading back to {a}, soft as yesterday",
+    "Somewhere past {a} I can hear {b} calling",
+    "Everything felt {m} when we were young",
+    "A {m} feeling rolling in like the tide",
+    "Quiet as {a}, loud as {b}",
+    "I keep {a} in a pocket close to my heart",
 ];
 
 const CHORUS: &[&str] = &[
     "Oh, {a}, carry me home",
     "Sing it loud for {a} and {b}",
-    "We won't let the {a} fade away",
+    "We won't let {a} fade away",
     "Hold on to {a}, hold on tonight",
     "And every road leads back to {a}",
     "{A}, you're the song I know by heart",
-    "Light it up, the {a} is ours again",
+    "Light it up, we're home in {a} again",
     "Run with me through {a} and {b}",
-    "Don't look back, the {a} is calling",
-    "We are young in the {a} forever",
+    "Don't look back, I hear {a} calling",
+    "Forever {m}, forever young",
+    "We are young inside {a} forever",
 ];
 
 const BRIDGE: &[&str] = &[
-    "If the {a} should fall, I'll catch it in my hands",
-    "Time moves on, but {a} stays the same",
-    "Close your eyes, the {b} is all we need",
-    "When the {a} is gone, we'll still have this song",
-    "Between the {a} and the {b}, I found my way",
-    "Let the {a} decide where the night will end",
+    "If the sky should fall, I'll hold {a} with both hands",
+    "Time moves on, but I still dream of {a}",
+    "Close your eyes and think of {b}",
+    "When the lights go out, we'll still have {a}",
+    "Between {a} and {b}, I found my way",
+    "Let the {m} night decide where it will end",
+    "Something {m} is calling from the dark",
 ];
 
+/// Used when a prompt offers too few things or moods of its own.
+const FALLBACK_MOODS: &[&str] = &["golden", "restless", "quiet", "wild", "tender", "electric"];
+
 /// The words a variation draws from: the prompt's, padded with fallbacks.
-fn word_pool(prompt: &str, pick: &mut Pick) -> Vec<String> {
-    let mut words = salient_words(prompt);
+fn word_pool(prompt: &str, pick: &mut Pick) -> Pool {
+    let mut pool = pool_of(prompt);
     let mut i = pick.below(FALLBACK.len());
-    while words.len() < 3 {
+    while pool.things.len() < 2 {
         let w = FALLBACK[i % FALLBACK.len()].to_owned();
-        if !words.contains(&w) {
-            words.push(w);
+        if !pool.things.contains(&w) {
+            pool.things.push(w);
         }
         i += 1;
     }
-    words
+    if pool.moods.is_empty() {
+        pool.moods
+            .push(FALLBACK_MOODS[pick.below(FALLBACK_MOODS.len())].to_owned());
+    }
+    pool
 }
 
-fn fill(template: &str, a: &str, b: &str) -> String {
+fn fill(template: &str, a: &str, b: &str, m: &str) -> String {
     template
         .replace("{A}", &title_case(a))
         .replace("{B}", &title_case(b))
+        .replace("{M}", &title_case(m))
         .replace("{a}", a)
         .replace("{b}", b)
+        .replace("{m}", m)
 }
 
 /// `n` distinct lines from `bank`, each filled with words of the pool.
-fn lines(bank: &[&str], n: usize, words: &[String], pick: &mut Pick) -> Vec<String> {
+fn lines(bank: &[&str], n: usize, pool: &Pool, pick: &mut Pick) -> Vec<String> {
     let mut used: Vec<usize> = Vec::with_capacity(n);
     let mut out = Vec::with_capacity(n);
+    let things = &pool.things;
     while out.len() < n {
         let mut idx = pick.below(bank.len());
         while used.contains(&idx) && used.len() < bank.len() {
             idx = (idx + 1) % bank.len();
         }
         used.push(idx);
-        let a = &words[pick.below(words.len())];
-        let mut b = &words[pick.below(words.len())];
-        if b == a {
-            b = &words[(words.iter().position(|w| w == a).unwrap_or(0) + 1) % words.len()];
-        }
-        out.push(fill(bank[idx], a, b));
+        let ai = pick.below(things.len());
+        let bi = (ai + 1 + pick.below(things.len() - 1)) % things.len();
+        let m = &pool.moods[pick.below(pool.moods.len())];
+        out.push(fill(bank[idx], &things[ai], &things[bi], m));
     }
     out
 }
@@ -276,13 +341,13 @@ pub(crate) fn variation_count(prompt: &str) -> usize {
 /// The title of variation `index`; variation 0 is the prompt's two main words.
 pub(crate) fn title(prompt: &str, index: usize) -> String {
     let mut pick = Pick::new(fnv1a(&[prompt.as_bytes(), &index.to_le_bytes(), b"title"]));
-    let words = word_pool(prompt, &mut pick);
+    let pool = word_pool(prompt, &mut pick);
     let template = if index == 0 {
         TITLES[0]
     } else {
         TITLES[1 + pick.below(TITLES.len() - 1)]
     };
-    fill(template, &words[0], &words[1])
+    fill(template, &pool.things[0], &pool.things[1], &pool.moods[0])
 }
 
 /// The lyrics of variation `index`: sections marked `[Verse]`, `[Chorus]`, ...
@@ -327,13 +392,15 @@ pub(crate) fn lyrics(prompt: &str, index: usize) -> String {
 pub(crate) fn tags(prompt: &str) -> String {
     const GENRES: &[&str] = &["acoustic", "indie pop", "folk", "synthwave", "soul", "rock"];
     let mut pick = Pick::new(fnv1a(&[prompt.as_bytes(), b"tags"]));
-    let mut words = salient_words(prompt);
-    words.truncate(2);
+    let pool = pool_of(prompt);
+    let mut words: Vec<String> = pool.moods.into_iter().take(1).collect();
+    words.extend(pool.things.into_iter().take(1));
     words.push(GENRES[pick.below(GENRES.len())].to_owned());
     words.join(", ")
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // tests may unwrap
 mod tests {
     use super::*;
 
@@ -363,7 +430,7 @@ mod tests {
             "town",
         ];
         assert!(words.iter().any(|w| text.contains(w)), "{text}");
-        assert_eq!(title(PROMPT, 0), "Nostalgic Childhood");
+        assert_eq!(title(PROMPT, 0), "Childhood Memories");
     }
 
     #[test]
@@ -372,6 +439,13 @@ mod tests {
         assert!(text.contains("[Chorus]"));
         assert!(!title("a song", 1).trim().is_empty());
         assert!((2..=3).contains(&variation_count("a song")));
+    }
+
+    #[test]
+    fn prompts_split_into_things_and_moods() {
+        let pool = pool_of(PROMPT);
+        assert_eq!(pool.things, ["childhood memories", "small town"]);
+        assert_eq!(pool.moods, ["nostalgic", "growing"]);
     }
 
     #[test]

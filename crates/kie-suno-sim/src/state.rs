@@ -88,8 +88,10 @@ impl SimState {
             .build()
             .unwrap_or_default();
         let (shutdown, _) = watch::channel(false);
-        let mut stats = Stats::default();
-        stats.credits_remaining = config.credits;
+        let stats = Stats {
+            credits_remaining: config.credits,
+            ..Stats::default()
+        };
         Self {
             inner: Arc::new(Shared {
                 credits: Mutex::new(config.credits),

@@ -53,7 +53,7 @@ async fn a_lyrics_task_goes_from_pending_to_success_by_polling() {
             "{text}"
         );
     }
-    assert_eq!(vars[0].title.as_deref(), Some("Nostalgic Childhood"));
+    assert_eq!(vars[0].title.as_deref(), Some("Childhood Memories"));
 }
 
 #[tokio::test]

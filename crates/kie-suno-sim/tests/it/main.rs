@@ -1,5 +1,7 @@
 //! Integration tests of the simulator, over real sockets on 127.0.0.1:0 with reqwest.
 
+#![allow(clippy::unwrap_used)] // tests may unwrap
+
 mod auth;
 mod callbacks;
 mod counts;
