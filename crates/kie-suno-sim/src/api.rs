@@ -29,7 +29,8 @@ use crate::state::{lock, Shared, SimState, Task};
 const UNAUTHORIZED_BODY: &str = r#"{"code":401,"msg":"You do not have access permissions"}"#;
 
 /// The simulator's routes over `state`: every documented path of `api.kie.ai`, plus
-/// `GET /sim/files/...` serving the generated files.
+/// `GET /sim/files/...` serving the generated files and `POST /sim/sink`, a callback
+/// receiver that acknowledges everything (for demos without a receiver of their own).
 pub fn router(state: SimState) -> Router {
     use Endpoint as E;
     Router::new()
@@ -81,6 +82,7 @@ pub fn router(state: SimState) -> Router {
         .route(E::Credits.path(), get(credits))
         .route(E::DownloadUrl.path(), post(download_url))
         .route("/sim/files/{*path}", get(crate::files::serve))
+        .route("/sim/sink", post(sink))
         .fallback(not_found)
         .method_not_allowed_fallback(not_found)
         .with_state(state)
@@ -387,6 +389,7 @@ fn admit_and_create(
         poll_fault_served: AtomicBool::new(false),
         delivery_tail: None,
     };
+    tracing::info!(task_id = %task_id, endpoint = endpoint.name(), "task created");
     shared.insert(endpoint, task_id.clone(), task);
     Ok(json_response(
         StatusCode::OK,
@@ -928,6 +931,10 @@ fn aligned_words(shared: &Shared, body: &[u8]) -> Result<Value, Reject> {
         "hootCer": 0.12,
         "isStreamed": false,
     }))
+}
+
+async fn sink() -> Response {
+    json_response(StatusCode::OK, r#"{"status":"received"}"#)
 }
 
 async fn not_found(State(state): State<SimState>) -> Response {

@@ -96,10 +96,13 @@ async fn deliver(shared: &Shared, task_id: &TaskId, url: &str, stage: &str, body
             });
         }
         if delivered {
+            tracing::info!(task_id = %task_id, stage, attempt, "callback delivered");
             return;
         }
         tracing::debug!(task_id = %task_id, stage, attempt, ?outcome, "callback attempt failed");
-        if attempt < attempts {
+        if attempt == attempts {
+            tracing::warn!(task_id = %task_id, stage, attempts, "callback given up");
+        } else {
             tokio::time::sleep(backoff).await;
             backoff = backoff.saturating_mul(2);
         }

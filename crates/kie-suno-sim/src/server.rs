@@ -79,6 +79,11 @@ pub struct SimHandle {
 }
 
 impl SimHandle {
+    /// `base_url` + `path`, e.g. `sim.url("/api/v1/lyrics")`.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url)
+    }
+
     /// The state behind the server (for [`router`](crate::router) or direct reads).
     pub fn state(&self) -> &SimState {
         &self.state
@@ -155,7 +160,13 @@ pub async fn serve_with_shutdown(
         })?;
     let local = listener.local_addr().map_err(SimError::Serve)?;
     if config.files_base_url.is_none() {
-        config.files_base_url = Some(format!("http://{local}"));
+        // A wildcard bind is reached through loopback.
+        let host = if local.ip().is_unspecified() {
+            SocketAddr::new(std::net::Ipv4Addr::LOCALHOST.into(), local.port())
+        } else {
+            local
+        };
+        config.files_base_url = Some(format!("http://{host}"));
     }
     let state = SimState::new(config);
     tracing::info!(addr = %local, "kie-suno simulator listening");

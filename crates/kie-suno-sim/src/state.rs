@@ -301,6 +301,7 @@ impl Shared {
         }
         task.current += 1;
         let stage = task.stage().clone();
+        tracing::info!(task_id = %task_id, status = %stage.status, "task advanced");
         if stage.refund {
             self.refund(task.cost);
         }
