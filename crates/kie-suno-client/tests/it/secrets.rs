@@ -81,8 +81,19 @@ async fn errors_and_trace_logs_never_contain_the_key() {
         .expect(1)
         .mount(&server)
         .await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/lyrics/record-info"))
+        .respond_with(ok_fixture("lyrics-record-info.success.json"))
+        .expect(1)
+        .mount(&server)
+        .await;
     let (client, _) = client(&server);
     client.credits().await.unwrap();
+    client
+        .lyrics()
+        .details(&kie_suno_client::types::TaskId::new("11dc****8b0f"))
+        .await
+        .unwrap();
     let req = GenerateLyricsRequest::new("a song", "https://example.com/cb").unwrap();
     let err = client.lyrics().generate(&req).await.unwrap_err();
     assert!(!format!("{err} {err:?}").contains(KEY));
@@ -108,5 +119,38 @@ async fn errors_and_trace_logs_never_contain_the_key() {
         logs.contains("path=\"/api/v1/lyrics\"") || logs.contains("path=/api/v1/lyrics"),
         "{logs}"
     );
+    assert!(
+        logs.contains("task_id=\"11dc****8b0f\"") || logs.contains("task_id=11dc****8b0f"),
+        "{logs}"
+    );
+    assert!(
+        logs.contains("method=\"GET\"") || logs.contains("method=GET"),
+        "{logs}"
+    );
     assert!(!logs.contains(KEY), "{logs}");
+}
+
+#[test]
+fn from_env_reads_the_key_and_the_base_urls() {
+    // The only test that touches these variables.
+    std::env::remove_var("KIE_API_KEY");
+    let err = Client::from_env().unwrap_err();
+    assert!(matches!(err, ClientError::Config(_)), "{err:?}");
+    std::env::set_var("KIE_API_KEY", KEY);
+    std::env::set_var("KIE_BASE_URL", "http://127.0.0.1:9/");
+    std::env::set_var("KIE_UPLOAD_BASE_URL", "http://127.0.0.1:10");
+    let client = Client::from_env().unwrap();
+    std::env::remove_var("KIE_API_KEY");
+    std::env::remove_var("KIE_BASE_URL");
+    std::env::remove_var("KIE_UPLOAD_BASE_URL");
+    assert_eq!(client.base_url(), "http://127.0.0.1:9");
+    assert_eq!(client.upload_base_url(), "http://127.0.0.1:10");
+    assert!(!format!("{client:?}").contains(KEY));
+    let defaults = Client::new(KEY).unwrap();
+    assert_eq!(defaults.base_url(), "https://api.kie.ai");
+    assert_eq!(defaults.upload_base_url(), "https://kieai.redpandaai.co");
+    assert!(matches!(
+        Client::builder().api_key(KEY).base_url("not a url").build(),
+        Err(ClientError::Config(_))
+    ));
 }
