@@ -24,7 +24,7 @@ pub use lyrics::{Lyrics, LyricsOutcome};
 pub use music::{Music, MusicOutcome};
 pub use raw::Raw;
 pub use retry::RetryPolicy;
-pub use wait::{MusicStage, Signal, WaitOptions};
+pub use wait::{MusicStage, Signal, WaitOptions, MIN_POLL_INTERVAL};
 
 /// The wire types this client speaks, re-exported.
 pub use kie_suno_types as types;

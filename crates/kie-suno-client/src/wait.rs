@@ -40,6 +40,10 @@ impl From<Callback> for Signal {
     }
 }
 
+/// The shortest delay a waiter sleeps between polls of one task: music details
+/// allow at most 3 queries per second per task.
+pub const MIN_POLL_INTERVAL: Duration = Duration::from_millis(334);
+
 /// A music stage to stop waiting at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]
@@ -73,7 +77,8 @@ impl MusicStage {
 /// with a 10-minute cap, the callback pages recommend every 30 s, and music
 /// details allow at most 3 queries per second per task.
 pub struct WaitOptions {
-    /// Shortest delay between polls. Default: 10 s.
+    /// Shortest delay between polls; never below [`MIN_POLL_INTERVAL`] (the
+    /// documented 3 queries per second per task). Default: 10 s.
     pub min_delay: Duration,
     /// Longest delay between polls. Default: 30 s.
     pub max_delay: Duration,
@@ -167,16 +172,16 @@ impl WaitOptions {
     }
 
     fn delay_before(&self, poll: u32) -> Duration {
+        let min = self.min_delay.max(MIN_POLL_INTERVAL);
         let shift = poll.saturating_sub(2).min(31);
-        let ceiling = self
-            .min_delay
+        let ceiling = min
             .saturating_mul(1u32 << shift)
             .min(self.max_delay)
-            .max(self.min_delay);
-        if ceiling <= self.min_delay {
-            return self.min_delay;
+            .max(min);
+        if ceiling <= min {
+            return min;
         }
-        let lo = u64::try_from(self.min_delay.as_nanos()).unwrap_or(u64::MAX);
+        let lo = u64::try_from(min.as_nanos()).unwrap_or(u64::MAX);
         let hi = u64::try_from(ceiling.as_nanos()).unwrap_or(u64::MAX);
         Duration::from_nanos(rand::thread_rng().gen_range(lo..=hi))
     }

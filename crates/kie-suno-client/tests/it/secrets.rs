@@ -154,3 +154,24 @@ fn from_env_reads_the_key_and_the_base_urls() {
         Err(ClientError::Config(_))
     ));
 }
+
+#[test]
+fn the_client_and_its_futures_are_send_and_sync() {
+    fn send_sync_clone<T: Send + Sync + Clone + 'static>() {}
+    fn send<T: Send>(_: &T) {}
+    send_sync_clone::<Client>();
+    let client = Client::new(KEY).unwrap();
+    let id = kie_suno_client::types::TaskId::new("t");
+    send(&client.credits());
+    send(&client.lyrics().details(&id));
+    send(
+        &client
+            .lyrics()
+            .wait(&id, kie_suno_client::WaitOptions::default()),
+    );
+    send(
+        &client
+            .music()
+            .wait(&id, kie_suno_client::WaitOptions::default()),
+    );
+}
