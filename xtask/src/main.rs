@@ -1,1 +1,76 @@
-fn main() {}
+//! `cargo xtask <verb>`: the workspace's own tasks. `verify`, `codegen` and
+//! `tidy` live in the `xtask` library (shared with its tests); `bench` and
+//! `drill` are modules of this binary. A new verb is a module plus one arm in
+//! [`dispatch`].
+
+mod bench;
+mod drill;
+
+use std::process::ExitCode;
+
+use anyhow::{bail, Result};
+
+const USAGE: &str = "\
+usage: cargo xtask <verb> [options]
+
+  verify            documented fixtures decode, round-trip, match their schema and snapshot;
+                    negative samples are rejected
+  codegen [--check] write docs/schemas/<TypeName>.json (--check: fail when one is stale)
+  tidy              folder = package names, workspace lints, layering, `//!` module docs
+  bench ...         benchmarks (cargo xtask bench --help)
+  drill ...         fault drills (cargo xtask drill --help)
+";
+
+fn problems(what: &str, list: Vec<String>) -> anyhow::Error {
+    for p in &list {
+        eprintln!("  {p}");
+    }
+    anyhow::anyhow!("{what}: {} problem(s)", list.len())
+}
+
+fn dispatch(args: Vec<String>) -> Result<()> {
+    let root = xtask::workspace_root();
+    let Some((verb, rest)) = args.split_first() else {
+        print!("{USAGE}");
+        bail!("no verb given");
+    };
+    match verb.as_str() {
+        "verify" => {
+            let summary = xtask::verify::run(&root).map_err(|p| problems("verify", p))?;
+            println!("{summary}");
+        }
+        "codegen" => match rest {
+            [] => {
+                let n = xtask::codegen::write(&root)?;
+                println!("wrote {n} schemas to docs/schemas");
+            }
+            [flag] if flag == "--check" => {
+                let n = xtask::codegen::check(&root).map_err(|p| problems("codegen --check", p))?;
+                println!("{n} schemas in docs/schemas are up to date");
+            }
+            other => bail!("codegen takes only --check, got {other:?}"),
+        },
+        "tidy" => {
+            xtask::tidy::run(&root).map_err(|p| problems("tidy", p))?;
+            println!("tidy: ok");
+        }
+        "bench" => bench::run(rest.iter().cloned())?,
+        "drill" => drill::run(rest.iter().cloned())?,
+        "help" | "--help" | "-h" => print!("{USAGE}"),
+        other => {
+            print!("{USAGE}");
+            bail!("unknown verb {other:?}");
+        }
+    }
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    match dispatch(std::env::args().skip(1).collect()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

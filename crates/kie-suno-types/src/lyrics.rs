@@ -170,9 +170,28 @@ pub struct LyricsResponse {
     /// The task id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub task_id: Option<TaskId>,
-    /// The variations. Current docs call the key `data`; older ones `lyricsData`.
-    #[serde(default, alias = "lyricsData")]
+    /// The variations, under the current docs' key `data`.
+    #[serde(default)]
     pub data: Option<Vec<LyricsVariation>>,
+    /// The variations under the older docs' key `lyricsData`. Kept apart from
+    /// [`LyricsResponse::data`] so a record re-encodes with the key it came
+    /// with; read both through [`LyricsRecord::variations`].
+    #[serde(
+        default,
+        rename = "lyricsData",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub lyrics_data: Option<Vec<LyricsVariation>>,
+}
+
+impl LyricsResponse {
+    /// The variations, from `data` or else `lyricsData`.
+    pub fn variations(&self) -> &[LyricsVariation] {
+        self.data
+            .as_deref()
+            .or(self.lyrics_data.as_deref())
+            .unwrap_or(&[])
+    }
 }
 
 /// `data` of `GET /api/v1/lyrics/record-info`.
@@ -219,7 +238,7 @@ impl LyricsRecord {
     pub fn variations(&self) -> &[LyricsVariation] {
         self.response
             .as_ref()
-            .and_then(|r| r.data.as_deref())
+            .map(LyricsResponse::variations)
             .unwrap_or(&[])
     }
 }

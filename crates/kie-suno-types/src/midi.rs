@@ -179,7 +179,14 @@ pub struct MidiCallbackData {
     pub instruments: Option<Vec<MidiInstrument>>,
 }
 
+/// The wire form: `taskId` in `data` or at the top level; the schema says "at
+/// least one of the two".
 #[derive(Deserialize, JsonSchema)]
+#[schemars(extend("anyOf" = [
+    { "required": ["taskId"] },
+    { "required": ["data"], "properties": { "data": { "type": "object", "required": ["taskId"] } } },
+    { "required": ["data"], "properties": { "data": { "type": "object", "required": ["task_id"] } } }
+]))]
 struct MidiCallbackWire {
     code: ApiCode,
     #[serde(default)]

@@ -1,0 +1,18 @@
+//! The checks behind `cargo xtask verify`, `codegen` and `tidy`, as a library so
+//! `xtask/tests/it` runs the very same checks under `cargo test`.
+//!
+//! `manifest` maps every documented fixture and negative sample to its wire type
+//! and registers every public wire type (decode, schema).
+
+pub mod codegen;
+pub mod manifest;
+pub mod tidy;
+pub mod verify;
+
+use std::path::{Path, PathBuf};
+
+/// The workspace root (the parent of `xtask/`).
+pub fn workspace_root() -> PathBuf {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().unwrap_or(manifest).to_path_buf()
+}

@@ -1,0 +1,750 @@
+//! The fixture manifest: which wire type each documented example and each
+//! negative sample must be read as, and the registry of every public wire type
+//! (decode, re-encode, schema). Shared by `cargo xtask verify` / `codegen` and by
+//! the `#[test]`s in `xtask/tests/it`.
+
+use std::fmt::Debug;
+
+use kie_suno_types as t;
+use kie_suno_types::CallbackFamily as F;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+/// A documented example: file name (as upstream), wire type, and the callback
+/// family when it is a callback body.
+#[derive(Debug, Clone, Copy)]
+pub struct Fixture {
+    /// File name in `fixtures/documented/`.
+    pub file: &'static str,
+    /// Registry name of its wire type.
+    pub ty: &'static str,
+    /// The callback family, for callback bodies (also checked with `parse`).
+    pub family: Option<F>,
+}
+
+const fn fx(file: &'static str, ty: &'static str, family: Option<F>) -> Fixture {
+    Fixture { file, ty, family }
+}
+
+/// Every documented example taken from `/work/shared/kie-api/examples/` (108).
+pub const DOCUMENTED: &[Fixture] = &[
+    fx(
+        "add-instrumental-callback.complete.json",
+        "MusicCallback",
+        Some(F::Music),
+    ),
+    fx(
+        "add-instrumental-callback.error.json",
+        "MusicCallback",
+        Some(F::Music),
+    ),
+    fx(
+        "add-instrumental-callback.first.json",
+        "MusicCallback",
+        Some(F::Music),
+    ),
+    fx(
+        "add-instrumental-callback.text.json",
+        "MusicCallback",
+        Some(F::Music),
+    ),
+    fx(
+        "add-instrumental.request.json",
+        "AddInstrumentalRequest",
+        None,
+    ),
+    fx(
+        "add-instrumental.response.json",
+        "TaskCreatedResponse",
+        None,
+    ),
+    fx(
+        "add-vocals-callback.complete.json",
+        "MusicCallback",
+        Some(F::Music),
+    ),
+    fx(
+        "add-vocals-callback.error.json",
+        "MusicCallback",
+        Some(F::Music),
+    ),
+    fx(
+        "add-vocals-callback.first.json",
+        "MusicCallback",
+        Some(F::Music),
+    ),
+    fx(
+        "add-vocals-callback.text.json",
+        "MusicCallback",
+        Some(F::Music),
+    ),
+    fx(
+        "add-vocals.request.docs-kie-ai-rendered-with-tags.json",
+        "AddVocalsRequest",
+        None,
+    ),
+    fx("add-vocals.request.json", "AddVocalsRequest", None),
+    fx("add-vocals.response.json", "TaskCreatedResponse", None),
+    fx("boost-style.request.json", "BoostStyleRequest", None),
+    fx(
+        "boost-style.response.newest-rendered-placeholder.json",
+        "BoostStyleResponse",
+        None,
+    ),
+    fx(
+        "boost-style.response.schema-placeholder.json",
+        "BoostStyleResponse",
+        None,
+    ),
+    fx(
+        "cover-image-callback.complete.json",
+        "CoverImageCallback",
+        Some(F::CoverImage),
+    ),
+    fx(
+        "cover-image-callback.error.json",
+        "CoverImageCallback",
+        Some(F::CoverImage),
+    ),
+    fx(
+        "cover-image-record-info.response.json",
+        "CoverImageRecordResponse",
+        None,
+    ),
+    fx("cover-image.request.json", "CoverImageRequest", None),
+    fx("cover-image.response.json", "TaskCreatedResponse", None),
+    fx("credits.response.json", "CreditsResponse", None),
+    fx("download-url.request.json", "DownloadUrlRequest", None),
+    fx(
+        "download-url.request.openapi.jsonc",
+        "DownloadUrlRequest",
+        None,
+    ),
+    fx("download-url.response.json", "DownloadUrlResponse", None),
+    fx(
+        "error-401.missing-or-bad-auth-headers.json",
+        "TaskCreatedResponse",
+        None,
+    ),
+    fx("error-500.request-failed.json", "TaskCreatedResponse", None),
+    fx(
+        "file-upload-base64.request.data-url.json",
+        "FileUploadBase64Request",
+        None,
+    ),
+    fx(
+        "file-upload-base64.request.pure-base64.json",
+        "FileUploadBase64Request",
+        None,
+    ),
+    fx(
+        "file-upload-url.request.document.json",
+        "FileUploadUrlRequest",
+        None,
+    ),
+    fx(
+        "file-upload-url.request.image.json",
+        "FileUploadUrlRequest",
+        None,
+    ),
+    fx(
+        "file-upload.error-400.invalid-format.json",
+        "FileUploadResponse",
+        None,
+    ),
+    fx(
+        "file-upload.error-400.missing-parameter.json",
+        "FileUploadResponse",
+        None,
+    ),
+    fx("file-upload.error-401.json", "FileUploadResponse", None),
+    fx("file-upload.error-500.json", "FileUploadResponse", None),
+    fx("file-upload.response.json", "FileUploadResponse", None),
+    fx(
+        "file-upload.response.quickstart-variant.json",
+        "FileUploadResponse",
+        None,
+    ),
+    fx(
+        "lyrics-callback.failure.json",
+        "LyricsCallback",
+        Some(F::Lyrics),
+    ),
+    fx(
+        "lyrics-callback.success.cn-page.json",
+        "LyricsCallback",
+        Some(F::Lyrics),
+    ),
+    fx(
+        "lyrics-callback.success.json",
+        "LyricsCallback",
+        Some(F::Lyrics),
+    ),
+    fx(
+        "lyrics-callback.success.openapi-embedded.json",
+        "LyricsCallback",
+        Some(F::Lyrics),
+    ),
+    fx(
+        "lyrics-generate.request.json",
+        "GenerateLyricsRequest",
+        None,
+    ),
+    fx("lyrics-generate.response.json", "TaskCreatedResponse", None),
+    fx(
+        "lyrics-record-info.success.apidog-rendered.json",
+        "LyricsRecordResponse",
+        None,
+    ),
+    fx(
+        "lyrics-record-info.success.json",
+        "LyricsRecordResponse",
+        None,
+    ),
+    fx(
+        "lyrics-record-info.success.mintlify-lyricsData.json",
+        "LyricsRecordResponse",
+        None,
+    ),
+    fx("mashup.request.json", "MashupRequest", None),
+    fx("midi-callback.complete.json", "MidiCallback", Some(F::Midi)),
+    fx("midi-callback.error.json", "MidiCallback", Some(F::Midi)),
+    fx("midi-record-info.response.json", "MidiRecordResponse", None),
+    fx("midi.request.json", "MidiRequest", None),
+    fx("midi.response.json", "TaskCreatedResponse", None),
+    fx(
+        "music-callback.complete.json",
+        "MusicCallback",
+        Some(F::Music),
+    ),
+    fx(
+        "music-callback.complete.newest-rendered.json",
+        "MusicCallback",
+        Some(F::Music),
+    ),
+    fx(
+        "music-callback.complete.openapi-example.json",
+        "MusicCallback",
+        Some(F::Music),
+    ),
+    fx("music-callback.error.json", "MusicCallback", Some(F::Music)),
+    fx(
+        "music-extend-callback.complete.json",
+        "MusicCallback",
+        Some(F::Music),
+    ),
+    fx(
+        "music-extend-callback.error.json",
+        "MusicCallback",
+        Some(F::Music),
+    ),
+    fx(
+        "music-extend-callback.first.json",
+        "MusicCallback",
+        Some(F::Music),
+    ),
+    fx(
+        "music-extend-callback.text.json",
+        "MusicCallback",
+        Some(F::Music),
+    ),
+    fx("music-extend.request.json", "ExtendMusicRequest", None),
+    fx(
+        "music-extend.response.schema-derived.json",
+        "TaskCreatedResponse",
+        None,
+    ),
+    fx("music-generate.request.json", "GenerateMusicRequest", None),
+    fx(
+        "music-generate.request.newest-rendered.json",
+        "GenerateMusicRequest",
+        None,
+    ),
+    fx(
+        "music-generate.response.error-500.json",
+        "TaskCreatedResponse",
+        None,
+    ),
+    fx("music-generate.response.json", "TaskCreatedResponse", None),
+    fx(
+        "music-record-info.response.json",
+        "MusicRecordResponse",
+        None,
+    ),
+    fx("persona.request.json", "PersonaRequest", None),
+    fx(
+        "persona.request.parameter-example.json",
+        "PersonaRequest",
+        None,
+    ),
+    fx("persona.response.json", "PersonaResponse", None),
+    fx(
+        "replace-section-callback.complete.json",
+        "MusicCallback",
+        Some(F::ReplaceSection),
+    ),
+    fx(
+        "replace-section-callback.error.json",
+        "MusicCallback",
+        Some(F::ReplaceSection),
+    ),
+    fx(
+        "replace-section.request.json",
+        "ReplaceSectionRequest",
+        None,
+    ),
+    fx("replace-section.response.json", "TaskCreatedResponse", None),
+    fx(
+        "separation-callback.separate_vocal.complete.json",
+        "SeparationCallback",
+        Some(F::Separation),
+    ),
+    fx(
+        "separation-callback.separate_vocal.error.json",
+        "SeparationCallback",
+        Some(F::Separation),
+    ),
+    fx(
+        "separation-callback.split_stem.complete.json",
+        "SeparationCallback",
+        Some(F::Separation),
+    ),
+    fx(
+        "separation-callback.split_stem.error.json",
+        "SeparationCallback",
+        Some(F::Separation),
+    ),
+    fx(
+        "separation-record-info.separate_vocal.response.json",
+        "SeparationRecordResponse",
+        None,
+    ),
+    fx(
+        "separation-record-info.split_stem.response.json",
+        "SeparationRecordResponse",
+        None,
+    ),
+    fx("separation.request.json", "SeparationRequest", None),
+    fx("separation.response.json", "TaskCreatedResponse", None),
+    fx(
+        "timestamped-lyrics.request.json",
+        "TimestampedLyricsRequest",
+        None,
+    ),
+    fx(
+        "timestamped-lyrics.response.json",
+        "TimestampedLyricsResponse",
+        None,
+    ),
+    fx(
+        "upload-cover-callback.complete.json",
+        "MusicCallback",
+        Some(F::Music),
+    ),
+    fx(
+        "upload-cover-callback.error.json",
+        "MusicCallback",
+        Some(F::Music),
+    ),
+    fx(
+        "upload-cover-callback.first.json",
+        "MusicCallback",
+        Some(F::Music),
+    ),
+    fx(
+        "upload-cover-callback.text.json",
+        "MusicCallback",
+        Some(F::Music),
+    ),
+    fx("upload-cover.request.json", "UploadCoverRequest", None),
+    fx(
+        "upload-cover.request.newest-rendered.json",
+        "UploadCoverRequest",
+        None,
+    ),
+    fx("upload-cover.response.json", "TaskCreatedResponse", None),
+    fx(
+        "upload-extend-callback.complete.json",
+        "MusicCallback",
+        Some(F::Music),
+    ),
+    fx(
+        "upload-extend-callback.error.json",
+        "MusicCallback",
+        Some(F::Music),
+    ),
+    fx(
+        "upload-extend-callback.first.json",
+        "MusicCallback",
+        Some(F::Music),
+    ),
+    fx(
+        "upload-extend-callback.text.json",
+        "MusicCallback",
+        Some(F::Music),
+    ),
+    fx("upload-extend.request.json", "UploadExtendRequest", None),
+    fx(
+        "video-callback.complete.json",
+        "VideoCallback",
+        Some(F::Video),
+    ),
+    fx("video-callback.error.json", "VideoCallback", Some(F::Video)),
+    fx(
+        "video-record-info.response.json",
+        "VideoRecordResponse",
+        None,
+    ),
+    fx("video.request.json", "MusicVideoRequest", None),
+    fx(
+        "video.response.placeholder.json",
+        "TaskCreatedResponse",
+        None,
+    ),
+    fx("wav-callback.complete.json", "WavCallback", Some(F::Wav)),
+    fx("wav-callback.error.json", "WavCallback", Some(F::Wav)),
+    fx("wav-convert.request.json", "WavRequest", None),
+    fx("wav-convert.response.json", "TaskCreatedResponse", None),
+    fx(
+        "wav-record-info.response.docs-kie-ai-rendered-older.json",
+        "WavRecordResponse",
+        None,
+    ),
+    fx("wav-record-info.response.json", "WavRecordResponse", None),
+    fx(
+        "webhook-signed-callback.example.http",
+        "MusicCallback",
+        Some(F::Music),
+    ),
+];
+
+/// What the JSON Schema of a negative sample's type can say about it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SchemaVerdict {
+    /// The schema rejects it too.
+    Rejects,
+    /// The schema cannot express the rule; the reason is recorded. Verify checks
+    /// the schema indeed accepts the sample, so this list stays honest.
+    CannotExpress(&'static str),
+    /// The sample is not JSON, so no schema applies.
+    NotJson,
+}
+
+/// A hand-written invalid sample: file, the type it must be rejected as, the
+/// callback family when it is a callback body, and the schema's verdict.
+#[derive(Debug, Clone, Copy)]
+pub struct Negative {
+    /// File name in `fixtures/negative/`.
+    pub file: &'static str,
+    /// Registry name of the type that must reject it.
+    pub ty: &'static str,
+    /// The callback family, for callback bodies (`parse` must reject it too).
+    pub family: Option<F>,
+    /// What the schema says.
+    pub schema: SchemaVerdict,
+}
+
+const fn neg(
+    file: &'static str,
+    ty: &'static str,
+    family: Option<F>,
+    schema: SchemaVerdict,
+) -> Negative {
+    Negative {
+        file,
+        ty,
+        family,
+        schema,
+    }
+}
+
+use SchemaVerdict::{CannotExpress, NotJson, Rejects};
+
+const CONDITIONAL: &str =
+    "a field required only under another field's value (customMode / defaultParamFlag / type)";
+const PER_MODEL: &str = "a length limit that depends on the value of `model`";
+const DIFFERENCE: &str = "a rule on the difference of two numbers";
+const OPEN_MODEL: &str = "the model enum is open (any string is a model); the subset an endpoint accepts is that endpoint's rule";
+
+/// The hand-written invalid samples.
+pub const NEGATIVE: &[Negative] = &[
+    neg(
+        "GenerateMusicRequest--custom-mode-without-style.json",
+        "GenerateMusicRequest",
+        None,
+        CannotExpress(CONDITIONAL),
+    ),
+    neg(
+        "GenerateMusicRequest--v4-prompt-3001-chars.json",
+        "GenerateMusicRequest",
+        None,
+        CannotExpress(PER_MODEL),
+    ),
+    neg(
+        "GenerateMusicRequest--style-weight-above-1.json",
+        "GenerateMusicRequest",
+        None,
+        Rejects,
+    ),
+    neg(
+        "GenerateMusicRequest--callback-url-not-http.json",
+        "GenerateMusicRequest",
+        None,
+        Rejects,
+    ),
+    neg(
+        "GenerateMusicRequest--custom-mode-is-a-string.json",
+        "GenerateMusicRequest",
+        None,
+        Rejects,
+    ),
+    neg(
+        "GenerateMusicRequest--missing-model.json",
+        "GenerateMusicRequest",
+        None,
+        Rejects,
+    ),
+    neg(
+        "GenerateMusicRequest--model-is-a-number.json",
+        "GenerateMusicRequest",
+        None,
+        Rejects,
+    ),
+    neg(
+        "GenerateMusicRequest--truncated.json",
+        "GenerateMusicRequest",
+        None,
+        NotJson,
+    ),
+    neg(
+        "GenerateLyricsRequest--prompt-201-chars.json",
+        "GenerateLyricsRequest",
+        None,
+        Rejects,
+    ),
+    neg(
+        "GenerateLyricsRequest--missing-callback-url.json",
+        "GenerateLyricsRequest",
+        None,
+        Rejects,
+    ),
+    neg(
+        "ExtendMusicRequest--custom-without-continue-at.json",
+        "ExtendMusicRequest",
+        None,
+        CannotExpress(CONDITIONAL),
+    ),
+    neg(
+        "AddInstrumentalRequest--model-v4-not-accepted.json",
+        "AddInstrumentalRequest",
+        None,
+        CannotExpress(OPEN_MODEL),
+    ),
+    neg(
+        "MashupRequest--three-urls.json",
+        "MashupRequest",
+        None,
+        Rejects,
+    ),
+    neg(
+        "ReplaceSectionRequest--section-5-seconds.json",
+        "ReplaceSectionRequest",
+        None,
+        CannotExpress(DIFFERENCE),
+    ),
+    neg(
+        "PersonaRequest--vocal-window-5-seconds.json",
+        "PersonaRequest",
+        None,
+        CannotExpress(DIFFERENCE),
+    ),
+    neg(
+        "MusicVideoRequest--author-51-chars.json",
+        "MusicVideoRequest",
+        None,
+        Rejects,
+    ),
+    neg(
+        "FileUploadUrlRequest--upload-path-leading-slash.json",
+        "FileUploadUrlRequest",
+        None,
+        Rejects,
+    ),
+    neg(
+        "SeparationRequest--split-stem-advanced-without-stem-name.json",
+        "SeparationRequest",
+        None,
+        CannotExpress(CONDITIONAL),
+    ),
+    neg(
+        "MusicCallback--missing-task-id.json",
+        "MusicCallback",
+        Some(F::Music),
+        Rejects,
+    ),
+    neg(
+        "MusicCallback--truncated.json",
+        "MusicCallback",
+        Some(F::Music),
+        NotJson,
+    ),
+    neg(
+        "LyricsCallback--data-is-a-string.json",
+        "LyricsCallback",
+        Some(F::Lyrics),
+        Rejects,
+    ),
+    neg(
+        "MidiCallback--no-task-id-anywhere.json",
+        "MidiCallback",
+        Some(F::Midi),
+        Rejects,
+    ),
+    neg(
+        "WavCallback--task-id-is-a-number.json",
+        "WavCallback",
+        Some(F::Wav),
+        Rejects,
+    ),
+    neg(
+        "MusicRecordResponse--status-is-a-number.json",
+        "MusicRecordResponse",
+        None,
+        Rejects,
+    ),
+    neg(
+        "TaskCreatedResponse--code-is-a-bool.json",
+        "TaskCreatedResponse",
+        None,
+        Rejects,
+    ),
+];
+
+/// A decoded payload: its typed `Debug` form (snapshotted) and its re-encoding.
+#[derive(Debug, Clone)]
+pub struct Decoded {
+    /// `{:#?}` of the typed value.
+    pub debug: String,
+    /// The typed value serialised back to JSON.
+    pub reencoded: serde_json::Value,
+}
+
+/// One public wire type: its name (also its schema file name), a decoder and a
+/// schema generator.
+#[derive(Clone, Copy)]
+pub struct WireType {
+    /// `docs/schemas/<name>.json`.
+    pub name: &'static str,
+    /// Deserialises, then re-serialises.
+    pub decode: fn(&[u8]) -> Result<Decoded, String>,
+    /// The JSON Schema (draft 2020-12), titled `name`.
+    pub schema: fn() -> serde_json::Value,
+}
+
+impl Debug for WireType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WireType")
+            .field("name", &self.name)
+            .finish()
+    }
+}
+
+fn decode<T: DeserializeOwned + Serialize + Debug>(bytes: &[u8]) -> Result<Decoded, String> {
+    let value: T = serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
+    let reencoded = serde_json::to_value(&value).map_err(|e| format!("re-encode: {e}"))?;
+    Ok(Decoded {
+        debug: format!("{value:#?}"),
+        reencoded,
+    })
+}
+
+fn schema<T: schemars::JsonSchema>(name: &'static str) -> serde_json::Value {
+    let generator = schemars::generate::SchemaSettings::draft2020_12().into_generator();
+    let schema = generator.into_root_schema_for::<T>();
+    let mut value = schema.to_value();
+    if let Some(obj) = value.as_object_mut() {
+        obj.insert(
+            "title".to_owned(),
+            serde_json::Value::String(name.to_owned()),
+        );
+    }
+    value
+}
+
+macro_rules! wire_types {
+    ($($name:literal => $ty:ty),* $(,)?) => {
+        /// Every public wire type, in schema-file order.
+        pub const TYPES: &[WireType] = &[
+            $(WireType {
+                name: $name,
+                decode: decode::<$ty>,
+                schema: || schema::<$ty>($name),
+            },)*
+        ];
+    };
+}
+
+wire_types! {
+    // requests
+    "GenerateLyricsRequest" => t::GenerateLyricsRequest,
+    "GenerateMusicRequest" => t::GenerateMusicRequest,
+    "ExtendMusicRequest" => t::ExtendMusicRequest,
+    "UploadCoverRequest" => t::UploadCoverRequest,
+    "UploadExtendRequest" => t::UploadExtendRequest,
+    "AddInstrumentalRequest" => t::AddInstrumentalRequest,
+    "AddVocalsRequest" => t::AddVocalsRequest,
+    "MashupRequest" => t::MashupRequest,
+    "ReplaceSectionRequest" => t::ReplaceSectionRequest,
+    "TimestampedLyricsRequest" => t::TimestampedLyricsRequest,
+    "BoostStyleRequest" => t::BoostStyleRequest,
+    "CoverImageRequest" => t::CoverImageRequest,
+    "PersonaRequest" => t::PersonaRequest,
+    "WavRequest" => t::WavRequest,
+    "SeparationRequest" => t::SeparationRequest,
+    "MidiRequest" => t::MidiRequest,
+    "MusicVideoRequest" => t::MusicVideoRequest,
+    "DownloadUrlRequest" => t::DownloadUrlRequest,
+    "FileUploadBase64Request" => t::FileUploadBase64Request,
+    "FileUploadUrlRequest" => t::FileUploadUrlRequest,
+    // responses (the `{code, msg, data}` envelope around each payload)
+    "TaskCreatedResponse" => t::ApiResponse<t::TaskCreated>,
+    "LyricsRecordResponse" => t::ApiResponse<t::LyricsRecord>,
+    "MusicRecordResponse" => t::ApiResponse<t::MusicRecord>,
+    "CoverImageRecordResponse" => t::ApiResponse<t::CoverImageRecord>,
+    "WavRecordResponse" => t::ApiResponse<t::WavRecord>,
+    "SeparationRecordResponse" => t::ApiResponse<t::SeparationRecord>,
+    "MidiRecordResponse" => t::ApiResponse<t::MidiRecord>,
+    "VideoRecordResponse" => t::ApiResponse<t::VideoRecord>,
+    "TimestampedLyricsResponse" => t::ApiResponse<t::TimestampedLyrics>,
+    "BoostStyleResponse" => t::ApiResponse<t::BoostStyleResult>,
+    "PersonaResponse" => t::ApiResponse<t::Persona>,
+    "CreditsResponse" => t::ApiResponse<t::Credits>,
+    "DownloadUrlResponse" => t::ApiResponse<t::DownloadUrl>,
+    "FileUploadResponse" => t::FileUploadResponse,
+    // payloads on their own
+    "TaskCreated" => t::TaskCreated,
+    "LyricsRecord" => t::LyricsRecord,
+    "MusicRecord" => t::MusicRecord,
+    "CoverImageRecord" => t::CoverImageRecord,
+    "WavRecord" => t::WavRecord,
+    "SeparationRecord" => t::SeparationRecord,
+    "MidiRecord" => t::MidiRecord,
+    "VideoRecord" => t::VideoRecord,
+    "TimestampedLyrics" => t::TimestampedLyrics,
+    "BoostStyleResult" => t::BoostStyleResult,
+    "Persona" => t::Persona,
+    "FileUploadResult" => t::FileUploadResult,
+    // callbacks
+    "LyricsCallback" => t::LyricsCallback,
+    "MusicCallback" => t::MusicCallback,
+    "CoverImageCallback" => t::CoverImageCallback,
+    "WavCallback" => t::WavCallback,
+    "SeparationCallback" => t::SeparationCallback,
+    "MidiCallback" => t::MidiCallback,
+    "VideoCallback" => t::VideoCallback,
+}
+
+/// The wire type registered under `name`.
+pub fn wire_type(name: &str) -> Option<&'static WireType> {
+    TYPES.iter().find(|w| w.name == name)
+}
