@@ -11,10 +11,11 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, MethodRouter};
 use axum::Router;
 use kie_suno_types::{
-    AddInstrumentalRequest, AddVocalsRequest, ApiCode, CallbackUrl, CodeMeaning,
-    DownloadUrlRequest, Endpoint, ExtendMusicRequest, GenerateLyricsRequest, GenerateMusicRequest,
-    LyricsPrompt, MashupRequest, ReplaceSectionRequest, TaskId, UploadCoverRequest,
-    UploadExtendRequest, ValidationError,
+    AddInstrumentalRequest, AddVocalsRequest, ApiCode, AudioId, BoostStyleRequest, CodeMeaning,
+    CoverImageRequest, DownloadUrlRequest, Endpoint, ExtendMusicRequest, GenerateLyricsRequest,
+    GenerateMusicRequest, LyricsPrompt, MashupRequest, MidiRequest, MusicVideoRequest,
+    PersonaRequest, ReplaceSectionRequest, SeparationRequest, SeparationType, TaskId,
+    TimestampedLyricsRequest, UploadCoverRequest, UploadExtendRequest, ValidationError, WavRequest,
 };
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -22,7 +23,7 @@ use subtle::ConstantTimeEq;
 
 use crate::config::{Auth, ErrorStatus};
 use crate::keywords::{self, Directives, Outcome};
-use crate::records::{self, Ctx, Family, MediaSpec, MusicDelays, MusicOp, MusicSpec};
+use crate::records::{self, Ctx, Family, MediaSpec, MusicDelays, MusicOp, MusicSpec, SepKind};
 use crate::state::{lock, Shared, SimState, Task};
 
 /// The body KIE documents for a missing or wrong API key.
@@ -227,7 +228,7 @@ enum Spec {
     Lyrics(Box<GenerateLyricsRequest>),
     Music(Box<MusicSpec>),
     Wav(MediaSpec),
-    Separation(MediaSpec, bool),
+    Separation(MediaSpec, SepKind),
     Midi(MediaSpec),
     Video(MediaSpec),
     Cover(MediaSpec),
@@ -298,8 +299,9 @@ fn admit_and_create(
     }
     let (spec, callback_url) = validate(shared, endpoint, value)?;
     let cost = match &spec {
-        Spec::Separation(_, true) => shared.config.costs.split_stem,
-        Spec::Separation(_, false) => shared.config.costs.separate_vocal,
+        Spec::Separation(_, SepKind::Vocal) => shared.config.costs.separate_vocal,
+        Spec::Separation(_, SepKind::Split) => shared.config.costs.split_stem,
+        Spec::Separation(_, SepKind::Advanced(_)) => shared.config.costs.split_stem_advanced,
         _ => shared.config.costs.of(endpoint),
     };
     if d.no_credits || !shared.charge(cost) {
@@ -353,8 +355,8 @@ fn admit_and_create(
             records::wav(&ctx, &m, timing.media),
             Vec::new(),
         ),
-        Spec::Separation(m, split) => {
-            let (stages, ids) = records::separation(&ctx, &m, split, timing.media);
+        Spec::Separation(m, kind) => {
+            let (stages, ids) = records::separation(&ctx, &m, &kind, timing.media);
             (Family::Separation, stages, ids)
         }
         Spec::Midi(m) => (
@@ -398,54 +400,6 @@ fn admit_and_create(
 }
 
 // ---------------------------------------------------------------- validation
-
-fn invalid(e: &ValidationError) -> Reject {
-    Reject::validation(e.to_string())
-}
-
-fn string<'a>(v: &'a Value, field: &str) -> Result<Option<&'a str>, Reject> {
-    match v.get(field) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s.as_str())),
-        Some(_) => Err(Reject::validation(format!("{field} must be a string"))),
-    }
-}
-
-fn required<'a>(v: &'a Value, field: &str) -> Result<&'a str, Reject> {
-    match string(v, field)? {
-        Some(s) if !s.trim().is_empty() => Ok(s),
-        _ => Err(Reject::validation(format!("{field} is required"))),
-    }
-}
-
-fn number(v: &Value, field: &str, min: f64, max: f64) -> Result<Option<f64>, Reject> {
-    match v.get(field) {
-        None | Some(Value::Null) => Ok(None),
-        Some(n) => match n.as_f64() {
-            Some(x) if x.is_finite() && (min..=max).contains(&x) => Ok(Some(x)),
-            _ => Err(Reject::validation(format!(
-                "{field} must be between {min} and {max}"
-            ))),
-        },
-    }
-}
-
-fn max_chars(field: &str, value: Option<&str>, max: usize) -> Result<(), Reject> {
-    match value {
-        Some(s) if s.chars().count() > max => Err(Reject::validation(format!(
-            "{field} is too long: {} characters, the limit is {max}",
-            s.chars().count()
-        ))),
-        _ => Ok(()),
-    }
-}
-
-fn callback_url(v: &Value) -> Result<String, Reject> {
-    let raw = required(v, "callBackUrl")?;
-    CallbackUrl::parse(raw)
-        .map(String::from)
-        .map_err(|e| invalid(&e))
-}
 
 /// Deserialises `v` into a kie-suno-types request type, which validates every
 /// documented rule; a failure is a 422 naming the field and the rule.
@@ -513,6 +467,16 @@ fn music_track(shared: &Shared, task_id: &str, audio_id: &str) -> Result<usize, 
                 "audioId {audio_id} is not a track of task {task_id}"
             ))
         })
+}
+
+/// The parent track of a media request: a finished music task of this simulator.
+fn media_of(shared: &Shared, task: &TaskId, audio: &AudioId) -> Result<MediaSpec, Reject> {
+    let index = music_track(shared, task.as_str(), audio.as_str())?;
+    Ok(MediaSpec {
+        parent_task: task.as_str().to_owned(),
+        audio_id: Some(audio.as_str().to_owned()),
+        music_index: index,
+    })
 }
 
 fn find_track_owner(shared: &Shared, audio_id: &str) -> Option<TaskId> {
@@ -638,49 +602,67 @@ fn validate(
                 req.call_back_url().map(ToString::to_string),
             ))
         }
-        E::WavConvert | E::VocalSeparation | E::MusicVideo => {
-            let task = required(v, "taskId")?;
-            let audio = required(v, "audioId")?;
-            let index = music_track(shared, task, audio)?;
-            let url = callback_url(v)?;
-            let spec = MediaSpec {
-                parent_task: task.to_owned(),
-                audio_id: Some(audio.to_owned()),
-                music_index: index,
-            };
-            match endpoint {
-                E::WavConvert => Ok((Spec::Wav(spec), Some(url))),
-                E::VocalSeparation => match string(v, "type")?.unwrap_or("separate_vocal") {
-                    "separate_vocal" => Ok((Spec::Separation(spec, false), Some(url))),
-                    "split_stem" => Ok((Spec::Separation(spec, true), Some(url))),
-                    other => Err(Reject::validation(format!(
-                        "type {other:?} is not separate_vocal or split_stem"
-                    ))),
+        E::WavConvert => {
+            let req: WavRequest = typed(v)?;
+            let spec = media_of(shared, req.task_id(), req.audio_id())?;
+            Ok((Spec::Wav(spec), Some(req.call_back_url().to_string())))
+        }
+        E::MusicVideo => {
+            let req: MusicVideoRequest = typed(v)?;
+            let spec = media_of(shared, req.task_id(), req.audio_id())?;
+            Ok((Spec::Video(spec), Some(req.call_back_url().to_string())))
+        }
+        E::VocalSeparation => {
+            let req: SeparationRequest = typed(v)?;
+            let spec = match (req.audio_url(), req.task_id(), req.audio_id()) {
+                (Some(_), task, _) => MediaSpec {
+                    parent_task: task.map(|t| t.as_str().to_owned()).unwrap_or_default(),
+                    audio_id: None,
+                    music_index: 0,
                 },
+                (None, Some(task), Some(audio)) => media_of(shared, task, audio)?,
+                // The type's validation requires one of the two forms.
                 _ => {
-                    max_chars("author", string(v, "author")?, 50)?;
-                    max_chars("domainName", string(v, "domainName")?, 50)?;
-                    Ok((Spec::Video(spec), Some(url)))
+                    return Err(Reject::validation(
+                        "taskId and audioId, or audioUrl, are required",
+                    ))
                 }
-            }
+            };
+            let kind = match req.separation_type() {
+                None | Some(SeparationType::SeparateVocal) => SepKind::Vocal,
+                Some(SeparationType::SplitStem) => SepKind::Split,
+                Some(SeparationType::SplitStemAdvanced) => {
+                    SepKind::Advanced(req.stem_name().cloned().unwrap_or_default())
+                }
+                Some(other) => {
+                    return Err(Reject::validation(format!(
+                        "type {other} is not separate_vocal, split_stem or split_stem_advanced"
+                    )))
+                }
+            };
+            Ok((
+                Spec::Separation(spec, kind),
+                Some(req.call_back_url().to_string()),
+            ))
         }
         E::Midi => {
-            let task = required(v, "taskId")?;
-            let audio = string(v, "audioId")?.filter(|s| !s.trim().is_empty());
+            let req: MidiRequest = typed(v)?;
+            let task = req.task_id().as_str();
+            let audio = req.audio_id().map(|a| a.as_str().to_owned());
             {
                 let tasks = shared
                     .tasks
                     .read()
                     .unwrap_or_else(std::sync::PoisonError::into_inner);
                 let parent = tasks
-                    .get(&TaskId::new(task))
+                    .get(req.task_id())
                     .filter(|t| t.family == Family::Separation && t.stage().status == "SUCCESS")
                     .ok_or_else(|| {
                         Reject::validation(format!(
                             "taskId {task} is not a completed separation task of this simulator"
                         ))
                     })?;
-                if let Some(a) = audio {
+                if let Some(a) = &audio {
                     if !parent.children.iter().any(|c| c == a) {
                         return Err(Reject::validation(format!(
                             "audioId {a} is not a stem of task {task}"
@@ -688,23 +670,23 @@ fn validate(
                     }
                 }
             }
-            let url = callback_url(v)?;
             let spec = MediaSpec {
                 parent_task: task.to_owned(),
-                audio_id: audio.map(str::to_owned),
+                audio_id: audio,
                 music_index: 0,
             };
-            Ok((Spec::Midi(spec), Some(url)))
+            Ok((Spec::Midi(spec), Some(req.call_back_url().to_string())))
         }
         E::CoverImage => {
-            let task = required(v, "taskId")?;
+            let req: CoverImageRequest = typed(v)?;
+            let task = req.task_id().as_str();
             {
                 let tasks = shared
                     .tasks
                     .read()
                     .unwrap_or_else(std::sync::PoisonError::into_inner);
                 tasks
-                    .get(&TaskId::new(task))
+                    .get(req.task_id())
                     .filter(|t| t.family == Family::Music && t.stage().status == "SUCCESS")
                     .ok_or_else(|| {
                         Reject::validation(format!(
@@ -721,28 +703,29 @@ fn validate(
                 r.data = json!({"taskId": existing});
                 return Err(r);
             }
-            let url = callback_url(v)?;
             let spec = MediaSpec {
                 parent_task: task.to_owned(),
                 audio_id: None,
                 music_index: 0,
             };
-            Ok((Spec::Cover(spec), Some(url)))
+            Ok((Spec::Cover(spec), Some(req.call_back_url().to_string())))
         }
         E::BoostStyle => {
-            let content = required(v, "content")?;
+            let req: BoostStyleRequest = typed(v)?;
+            let content = req.content();
             let result = format!(
                 "{}, {}",
                 keywords::strip(content),
                 crate::lyricsgen::tags(content)
             );
             let credits = *lock(&shared.credits);
+            let cost = shared.config.costs.of(endpoint);
             let data = json!({
                 "taskId": shared.new_task_id(),
                 "param": v.to_string(),
                 "result": result,
-                "creditsConsumed": shared.config.costs.of(endpoint),
-                "creditsRemaining": credits.saturating_sub(shared.config.costs.of(endpoint)),
+                "creditsConsumed": cost,
+                "creditsRemaining": credits.saturating_sub(cost),
                 "successFlag": "1",
                 "errorCode": null,
                 "errorMessage": null,
@@ -751,18 +734,9 @@ fn validate(
             Ok((Spec::Sync(data), None))
         }
         E::Persona => {
-            let task = required(v, "taskId")?;
-            let audio = required(v, "audioId")?;
-            let name = required(v, "name")?;
-            let description = required(v, "description")?;
-            music_track(shared, task, audio)?;
-            let start = number(v, "vocalStart", 0.0, f64::MAX)?.unwrap_or(0.0);
-            let end = number(v, "vocalEnd", 0.0, f64::MAX)?.unwrap_or(30.0);
-            if !(10.0..=30.0).contains(&(end - start)) {
-                return Err(Reject::validation(
-                    "vocalEnd - vocalStart must be between 10 and 30 seconds",
-                ));
-            }
+            let req: PersonaRequest = typed(v)?;
+            let audio = req.audio_id().as_str();
+            music_track(shared, req.task_id().as_str(), audio)?;
             let mut unique = lock(&shared.unique);
             let key = (Family::Music, format!("persona:{audio}"));
             if unique.contains_key(&key) {
@@ -774,10 +748,9 @@ fn validate(
             let persona =
                 TaskId::new(records::derived_uuid(&TaskId::new(audio), "persona").replace('-', ""));
             unique.insert(key, persona.clone());
-            Ok((
-                Spec::Sync(json!({"personaId": persona, "name": name, "description": description})),
-                None,
-            ))
+            let data =
+                json!({"personaId": persona, "name": req.name(), "description": req.description()});
+            Ok((Spec::Sync(data), None))
         }
         other => Err(Reject::new(
             ApiCode::NotFound,
@@ -889,9 +862,9 @@ async fn timestamped_lyrics(
 fn aligned_words(shared: &Shared, body: &[u8]) -> Result<Value, Reject> {
     let v: Value = serde_json::from_slice(body)
         .map_err(|e| Reject::new(ApiCode::BadRequest, format!("Format Error - {e}")))?;
-    let task = required(&v, "taskId")?;
-    let audio = required(&v, "audioId")?;
-    let index = music_track(shared, task, audio)?;
+    let req: TimestampedLyricsRequest = typed(&v)?;
+    let task = req.task_id().as_str();
+    let index = music_track(shared, task, req.audio_id().as_str())?;
     let details = shared
         .details(&TaskId::new(task), Family::Music)
         .map(|(b, _, _)| b)

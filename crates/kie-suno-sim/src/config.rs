@@ -195,7 +195,7 @@ impl Timing {
 }
 
 /// Credits charged per task-creating call. The docs publish no prices except for
-/// stem separation (`separate_vocal` 10, `split_stem` 50), so everything else costs
+/// stem separation (`separate_vocal` 10, `split_stem` 50, `split_stem_advanced` 20), so everything else costs
 /// [`Costs::default_cost`] unless overridden.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -208,6 +208,8 @@ pub struct Costs {
     pub separate_vocal: u64,
     /// Vocal separation, `type: split_stem`. Default: 50 (documented).
     pub split_stem: u64,
+    /// Vocal separation, `type: split_stem_advanced`. Default: 20 (newest docs).
+    pub split_stem_advanced: u64,
 }
 
 impl Default for Costs {
@@ -217,6 +219,7 @@ impl Default for Costs {
             per_endpoint: HashMap::new(),
             separate_vocal: 10,
             split_stem: 50,
+            split_stem_advanced: 20,
         }
     }
 }

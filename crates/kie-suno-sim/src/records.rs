@@ -696,14 +696,72 @@ const ALL_STEM_FIELDS: &[&str] = &[
     "woodwindsUrl",
 ];
 
+/// The kind of separation asked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum SepKind {
+    /// `separate_vocal`: vocals and instrumental.
+    Vocal,
+    /// `split_stem`: 12 stems.
+    Split,
+    /// `split_stem_advanced`: the one stem named by `stemName`.
+    Advanced(String),
+}
+
+/// The record / callback fields an advanced stem is reported under (the docs show
+/// no example; the nearest documented field is used).
+fn advanced_fields(stem: &str) -> (&'static str, &'static str) {
+    let s = stem.to_lowercase();
+    let has = |words: &[&str]| words.iter().any(|w| s.contains(w));
+    if has(&["backing"]) {
+        ("backingVocalsUrl", "backing_vocals_url")
+    } else if has(&["vocal", "choir", "voice"]) {
+        ("vocalUrl", "vocal_url")
+    } else if has(&[
+        "flute", "clarinet", "oboe", "sax", "bassoon", "piccolo", "woodwind", "whistle",
+    ]) {
+        ("woodwindsUrl", "woodwinds_url")
+    } else if has(&["drum", "kick", "snare", "hat", "cymbal", "808", "taiko"]) {
+        ("drumsUrl", "drums_url")
+    } else if has(&["bass"]) {
+        ("bassUrl", "bass_url")
+    } else if has(&[
+        "guitar", "banjo", "mandolin", "ukulele", "sitar", "koto", "harp",
+    ]) {
+        ("guitarUrl", "guitar_url")
+    } else if has(&["piano", "rhodes", "harpsichord", "celesta"]) {
+        ("pianoUrl", "piano_url")
+    } else if has(&["key", "organ", "accordion", "melodica"]) {
+        ("keyboardUrl", "keyboard_url")
+    } else if has(&["string", "violin", "viola", "cello", "fiddle", "orchestra"]) {
+        ("stringsUrl", "strings_url")
+    } else if has(&["synth", "arpeggiator", "drone", "theremin"]) {
+        ("synthUrl", "synth_url")
+    } else if has(&["brass", "trumpet", "trombone", "horn", "tuba"]) {
+        ("brassUrl", "brass_url")
+    } else if has(&["effect", "riser"]) {
+        ("fxUrl", "fx_url")
+    } else {
+        ("percussionUrl", "percussion_url")
+    }
+}
+
 /// Vocal / stem separation. Returns the stages and the stem ids (MIDI `audioId`s).
 pub(crate) fn separation(
     ctx: &Ctx,
     spec: &MediaSpec,
-    split: bool,
+    kind: &SepKind,
     delay: Duration,
 ) -> (Vec<Stage>, Vec<String>) {
-    let stems = if split { SPLIT_STEMS } else { VOCAL_STEMS };
+    let advanced;
+    let stems: &[(&str, &str, &str)] = match kind {
+        SepKind::Vocal => VOCAL_STEMS,
+        SepKind::Split => SPLIT_STEMS,
+        SepKind::Advanced(name) => {
+            let (camel, snake) = advanced_fields(name);
+            advanced = [(name.as_str(), camel, snake)];
+            &advanced
+        }
+    };
     let duration = 120.0
         + (lyricsgen::fnv1a(&[ctx.task_id.as_str().as_bytes(), b"sep"]) % 12_000) as f64 / 100.0;
     let mut origin = Vec::new();
