@@ -419,6 +419,9 @@ pub(crate) fn classify(e: ApiError) -> ClientError {
 /// record types do not implement; a missing `data` is `None` here anyway.
 #[derive(Deserialize)]
 struct Envelope<T> {
+    /// Only the upload host sends it.
+    #[serde(default)]
+    success: Option<bool>,
     code: ApiCode,
     #[serde(default)]
     msg: Option<String>,
@@ -427,6 +430,8 @@ struct Envelope<T> {
 
 #[derive(Deserialize)]
 struct Probe {
+    #[serde(default)]
+    success: Option<bool>,
     #[serde(default)]
     code: Option<ApiCode>,
     #[serde(default)]
@@ -445,6 +450,8 @@ pub(crate) fn decode<T: DeserializeOwned>(
 ) -> Result<T> {
     let api_error = |code: Option<ApiCode>, msg: String| {
         let meaning = match code {
+            // An error with code 200 (`success: false`): no documented meaning.
+            Some(ApiCode::Success) => CodeMeaning::Unknown,
             Some(c) => meaning_of(c, endpoint),
             None => http_meaning(status),
         };
@@ -460,7 +467,7 @@ pub(crate) fn decode<T: DeserializeOwned>(
     };
     if status.is_success() {
         if let Ok(env) = serde_json::from_slice::<Envelope<T>>(body) {
-            if env.code == ApiCode::Success {
+            if env.code == ApiCode::Success && env.success != Some(false) {
                 return env.data.ok_or_else(|| {
                     ClientError::Decode(Box::new(DecodeError {
                         endpoint,
@@ -472,11 +479,13 @@ pub(crate) fn decode<T: DeserializeOwned>(
                     }))
                 });
             }
+            // `success: false` with code 200 (upload host) keeps the code, meaning unknown.
             return Err(api_error(Some(env.code), env.msg.unwrap_or_default()));
         }
     }
     let probe = serde_json::from_slice::<Probe>(body).ok();
     let code = probe.as_ref().and_then(|p| p.code);
+    let probe_success = probe.as_ref().and_then(|p| p.success);
     let msg = probe.and_then(|p| p.msg).map(|m| match m {
         serde_json::Value::String(s) => s,
         serde_json::Value::Null => String::new(),
@@ -487,6 +496,9 @@ pub(crate) fn decode<T: DeserializeOwned>(
     }
     if !status.is_success() {
         return Err(api_error(None, msg.unwrap_or_else(|| excerpt(body))));
+    }
+    if probe_success == Some(false) {
+        return Err(api_error(code, msg.unwrap_or_default()));
     }
     let mut de = serde_json::Deserializer::from_slice(body);
     let (json_path, message) = match serde_path_to_error::deserialize::<_, Envelope<T>>(&mut de) {

@@ -118,7 +118,11 @@ impl Client {
     }
 }
 
-impl Music<'_> {
+impl<'a> Music<'a> {
+    pub(crate) fn client(&self) -> &'a Client {
+        self.client
+    }
+
     /// `POST /api/v1/generate`: generate music (two tracks per task).
     pub async fn generate(&self, req: &GenerateMusicRequest) -> Result<TaskId> {
         self.client.post_task(Endpoint::GenerateMusic, req).await

@@ -223,6 +223,11 @@ fn callback_action<O>(
             Callback::Music(c) | Callback::ReplaceSection(c) => {
                 c.data.error.clone().or_else(|| Some(c.msg.clone()))
             }
+            Callback::CoverImage(c) => Some(c.msg.clone()),
+            Callback::Wav(c) => Some(c.msg.clone()),
+            Callback::Separation(c) => Some(c.msg.clone()),
+            Callback::Midi(c) => Some(c.msg.clone()),
+            Callback::Video(c) => Some(c.msg.clone()),
             _ => None,
         };
         return Action::Failed(TaskFailure {

@@ -38,11 +38,7 @@ async fn call(client: &Client, endpoint: Endpoint) -> ClientError {
         Endpoint::LyricsDetails => client.lyrics().details(&id).await.unwrap_err(),
         Endpoint::Credits => client.credits().await.unwrap_err(),
         Endpoint::FileUploadBase64 => {
-            let req = kie_suno_client::Base64Upload::new(
-                "aGk=",
-                kie_suno_client::UploadPath::new("a").unwrap(),
-            )
-            .unwrap();
+            let req = kie_suno_client::types::FileUploadBase64Request::new("aGk=", "a").unwrap();
             client.files().upload_base64(&req).await.unwrap_err()
         }
         other => client

@@ -1,8 +1,7 @@
 //! File Upload API: base64, URL, multipart bytes and stream, on the upload host.
 
-use kie_suno_client::{
-    Base64Upload, Client, ClientError, FakeClock, StreamUpload, UploadPath, UrlUpload,
-};
+use kie_suno_client::types::{FileUploadBase64Request, FileUploadUrlRequest, UploadPath};
+use kie_suno_client::{Client, ClientError, FakeClock, StreamUpload};
 use std::sync::Arc;
 use wiremock::matchers::{body_json, body_string_contains, header, header_regex, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -33,19 +32,17 @@ async fn base64_upload_goes_to_the_upload_host() {
         .expect(1)
         .mount(&upload)
         .await;
-    let req = Base64Upload::new(
-        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8/5+hHgAHggJ/PchI7wAAAABJRU5ErkJggg==",
-        UploadPath::new("documents/uploads").unwrap(),
-    )
-    .unwrap();
+    let req: FileUploadBase64Request =
+        serde_json::from_value(fixture_json("file-upload-base64.request.pure-base64.json"))
+            .unwrap();
     let out = client(&api, &upload)
         .files()
         .upload_base64(&req)
         .await
         .unwrap();
     assert_eq!(
-        out.download_url,
-        "https://tempfile.redpandaai.co/xxx/images/user-uploads/uploaded-image.png"
+        out.download_url.as_deref(),
+        Some("https://tempfile.redpandaai.co/xxx/images/user-uploads/uploaded-image.png")
     );
     assert_eq!(out.file_size, Some(154832));
     assert_eq!(out.mime_type.as_deref(), Some("image/png"));
@@ -63,12 +60,11 @@ async fn url_upload_reads_the_quickstart_variant_of_the_result() {
         .expect(1)
         .mount(&upload)
         .await;
-    let req = UrlUpload::new(
-        "https://example.com/images/sample.jpg",
-        UploadPath::new("images/downloaded").unwrap(),
-    )
-    .unwrap()
-    .with_file_name("my-downloaded-image.jpg");
+    let req =
+        FileUploadUrlRequest::new("https://example.com/images/sample.jpg", "images/downloaded")
+            .unwrap()
+            .with_file_name("my-downloaded-image.jpg")
+            .unwrap();
     let out = client(&api, &upload)
         .files()
         .upload_url(&req)
@@ -76,8 +72,8 @@ async fn url_upload_reads_the_quickstart_variant_of_the_result() {
         .unwrap();
     assert_eq!(out.file_id.as_deref(), Some("file_abc123456"));
     assert_eq!(
-        out.download_url,
-        "https://kieai.redpandaai.co/download/file_abc123456"
+        out.url(),
+        Some("https://kieai.redpandaai.co/download/file_abc123456")
     );
 }
 
@@ -158,11 +154,54 @@ async fn a_failed_stream_upload_is_not_retried_but_a_bytes_upload_is() {
         .unwrap();
 }
 
-#[test]
-fn upload_paths_are_validated() {
-    assert!(UploadPath::new("/images").is_err());
-    assert!(UploadPath::new("images/").is_err());
-    assert!(UploadPath::new("  ").is_err());
-    assert!(UploadPath::new("images/user-uploads").is_ok());
-    assert!(UrlUpload::new("ftp://x/y", UploadPath::new("a").unwrap()).is_err());
+#[tokio::test]
+async fn documented_upload_errors_map_by_code() {
+    for (status, name, code) in [
+        (400, "file-upload.error-400.missing-parameter.json", 400),
+        (400, "file-upload.error-400.invalid-format.json", 400),
+        (401, "file-upload.error-401.json", 401),
+    ] {
+        let (api, upload) = (server().await, server().await);
+        Mock::given(method("POST"))
+            .and(path("/api/file-base64-upload"))
+            .respond_with(ResponseTemplate::new(status).set_body_string(fixture(name)))
+            .expect(1)
+            .mount(&upload)
+            .await;
+        let req = FileUploadBase64Request::new("aGk=", "a").unwrap();
+        let err = client(&api, &upload)
+            .files()
+            .upload_base64(&req)
+            .await
+            .unwrap_err();
+        assert_eq!(err.code().map(|c| c.as_i64()), Some(code), "{name}");
+        assert_eq!(err.http_status().map(|s| s.as_u16()), Some(status));
+        let expected = if code == 401 {
+            matches!(err, ClientError::Unauthorized(_))
+        } else {
+            matches!(err, ClientError::Validation(_))
+        };
+        assert!(expected, "{name}: {err:?}");
+    }
+}
+
+#[tokio::test]
+async fn success_false_with_code_200_is_an_error() {
+    let (api, upload) = (server().await, server().await);
+    Mock::given(method("POST"))
+        .and(path("/api/file-base64-upload"))
+        .respond_with(crate::support::ok_json(serde_json::json!({
+            "success": false, "code": 200, "msg": "odd", "data": null
+        })))
+        .expect(1)
+        .mount(&upload)
+        .await;
+    let req = FileUploadBase64Request::new("aGk=", "a").unwrap();
+    let err = client(&api, &upload)
+        .files()
+        .upload_base64(&req)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, ClientError::Api(_)), "{err:?}");
+    assert_eq!(err.msg(), Some("odd"));
 }

@@ -7,6 +7,7 @@ mod errors;
 mod files;
 mod limiter;
 mod lyrics;
+mod media;
 mod music;
 mod raw;
 mod retry;
