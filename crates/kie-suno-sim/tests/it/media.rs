@@ -216,3 +216,130 @@ async fn persona_timestamped_lyrics_boost_and_download_url() {
     .await;
     assert_eq!(v["code"], 422);
 }
+
+/// Every record and callback the simulator writes reads back with the
+/// kie-suno-types type of its family, and with `parse(family, body)`.
+#[tokio::test]
+async fn every_family_parses_with_the_types() {
+    use kie_suno_types::{
+        parse, ApiResponse, CallbackFamily, CoverImageRecord, MidiRecord, SeparationRecord,
+        TaskState, VideoRecord, WavRecord,
+    };
+    let rx = Receiver::start().await;
+    let sim = sim(fast()).await;
+    let (task, tracks) = finished_music(&sim).await;
+    let ids = |path: &str, body: serde_json::Value| {
+        let sim = &sim;
+        let path = path.to_owned();
+        async move { submit(sim, &path, body).await }
+    };
+    let wav = ids(
+        "/api/v1/wav/generate",
+        json!({"taskId": task, "audioId": tracks[0], "callBackUrl": rx.url}),
+    )
+    .await;
+    let video = ids(
+        "/api/v1/mp4/generate",
+        json!({"taskId": task, "audioId": tracks[0], "callBackUrl": rx.url}),
+    )
+    .await;
+    let cover = ids(
+        "/api/v1/suno/cover/generate",
+        json!({"taskId": task, "callBackUrl": rx.url}),
+    )
+    .await;
+    let sep = ids(
+        "/api/v1/vocal-removal/generate",
+        json!({"taskId": task, "audioId": tracks[0], "callBackUrl": rx.url}),
+    )
+    .await;
+    sim.settle().await;
+    let midi = ids(
+        "/api/v1/midi/generate",
+        json!({"taskId": sep, "callBackUrl": rx.url}),
+    )
+    .await;
+    sim.settle().await;
+
+    let (_, v) = get(&sim, &format!("/api/v1/wav/record-info?taskId={wav}")).await;
+    let r: ApiResponse<WavRecord> = serde_json::from_value(v).unwrap();
+    let r = r.data.unwrap();
+    assert!(r.success_flag.is_success());
+    assert!(r.response.unwrap().audio_wav_url.unwrap().ends_with(".wav"));
+
+    let (_, v) = get(&sim, &format!("/api/v1/mp4/record-info?taskId={video}")).await;
+    let r: ApiResponse<VideoRecord> = serde_json::from_value(v).unwrap();
+    assert!(r.data.unwrap().success_flag.is_success());
+
+    let (_, v) = get(
+        &sim,
+        &format!("/api/v1/suno/cover/record-info?taskId={cover}"),
+    )
+    .await;
+    let r: ApiResponse<CoverImageRecord> = serde_json::from_value(v).unwrap();
+    assert!(r.data.unwrap().success_flag.is_success());
+
+    let (_, v) = get(
+        &sim,
+        &format!("/api/v1/vocal-removal/record-info?taskId={sep}"),
+    )
+    .await;
+    let r: ApiResponse<SeparationRecord> = serde_json::from_value(v).unwrap();
+    assert!(r.data.unwrap().success_flag.is_success());
+
+    let (_, v) = get(&sim, &format!("/api/v1/midi/record-info?taskId={midi}")).await;
+    let r: ApiResponse<MidiRecord> = serde_json::from_value(v).unwrap();
+    let r = r.data.unwrap();
+    assert!(r.success_flag.is_success());
+    assert!(!r.midi_data.unwrap().instruments.unwrap().is_empty());
+
+    let got = rx.wait_for(5).await;
+    let family_of = |id: &str| {
+        if id == wav {
+            CallbackFamily::Wav
+        } else if id == video {
+            CallbackFamily::Video
+        } else if id == cover {
+            CallbackFamily::CoverImage
+        } else if id == sep {
+            CallbackFamily::Separation
+        } else {
+            assert_eq!(id, midi);
+            CallbackFamily::Midi
+        }
+    };
+    for g in got {
+        let bytes = g.body.to_string();
+        let key = kie_suno_types::callback_key(bytes.as_bytes()).unwrap();
+        let family = family_of(key.task_id.as_str());
+        let cb = parse(family, bytes.as_bytes()).unwrap_or_else(|e| panic!("{family}: {e}"));
+        assert!(cb.is_success(), "{family}");
+        assert_eq!(cb.family(), family);
+    }
+}
+
+#[tokio::test]
+async fn advanced_and_uploaded_separation() {
+    let sim = sim(fast().with_credits(100)).await;
+    let (task, tracks) = finished_music(&sim).await;
+    let body = json!({"taskId": task, "audioId": tracks[0], "type": "split_stem_advanced", "stemName": "Piano", "callBackUrl": CB});
+    let sep = submit(&sim, "/api/v1/vocal-removal/generate", body).await;
+    let v = poll_until(&sim, "/api/v1/vocal-removal/record-info", &sep, |d| {
+        d["successFlag"] == "SUCCESS"
+    })
+    .await;
+    let stems = v["data"]["response"]["originData"].as_array().unwrap();
+    assert_eq!(stems.len(), 1);
+    assert_eq!(stems[0]["stem_type_group_name"], "Piano");
+    assert!(v["data"]["response"]["pianoUrl"].is_string());
+    assert_eq!(sim.stats().credits_remaining, 100 - 1 - 20);
+
+    let body = json!({"audioUrl": "https://example.com/mine.mp3", "callBackUrl": CB});
+    let sep = submit(&sim, "/api/v1/vocal-removal/generate", body).await;
+    poll_until(&sim, "/api/v1/vocal-removal/record-info", &sep, |d| {
+        d["successFlag"] == "SUCCESS"
+    })
+    .await;
+    let (_, v) = post(&sim, "/api/v1/vocal-removal/generate", json!({"type": "split_stem_advanced", "taskId": task, "audioId": tracks[0], "callBackUrl": CB})).await;
+    assert_eq!(v["code"], 422, "stemName is required: {v}");
+}
