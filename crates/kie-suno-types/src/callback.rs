@@ -1,5 +1,13 @@
 //! Callback families, the task-id lookup that works whatever the family's spelling,
 //! the callback stage, and `parse` into the typed callback of each family.
+//!
+//! The families disagree on shape: the task id is `data.task_id` (music, WAV,
+//! separation, video), `data.taskId` (cover images, MIDI) or, per the MIDI field
+//! list, a top-level `taskId`; only the music family has progress stages
+//! (`callbackType` text / first / complete / error); lyrics always says
+//! `complete`, even on failure. [`callback_key`] reads the id and raw stage
+//! without the family's full shape; [`Callback::stage`] gives the semantic stage
+//! (`complete` on success, `error` otherwise, for families without progress).
 
 use serde::Deserialize;
 

@@ -157,3 +157,10 @@ impl CoverImageCallback {
         self.code == ApiCode::Success
     }
 }
+
+impl CoverImageCallbackData {
+    /// Builds the payload.
+    pub fn new(task_id: TaskId, images: Option<Vec<String>>) -> Self {
+        Self { task_id, images }
+    }
+}

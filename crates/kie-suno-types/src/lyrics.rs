@@ -1,4 +1,14 @@
 //! Lyrics: the generate request, the record-info details and the callback.
+//!
+//! Contradictions settled here (`docs/contradictions.md` has the full list): the
+//! prompt limit is "200 characters" in the current docs and "200 words" in an
+//! older page (200 characters, counted as Unicode scalar values); `callBackUrl`
+//! is required (one render shows it optional); record-info variations sit under
+//! `response.data` (current) or `response.lyricsData` (older): both read, each
+//! written back under its own key; the item error key is `errorMessage` in
+//! record-info and `error_message` in callbacks (each type accepts both); the
+//! callback's `callbackType` is `complete` even on failure, so success is
+//! `code == 200`.
 
 use std::borrow::Cow;
 

@@ -381,3 +381,13 @@ impl SeparationCallback {
         self.code == ApiCode::Success
     }
 }
+
+impl SeparationCallbackData {
+    /// Builds the payload.
+    pub fn new(task_id: TaskId, vocal_separation_info: Option<SeparationInfo>) -> Self {
+        Self {
+            task_id,
+            vocal_separation_info,
+        }
+    }
+}

@@ -196,3 +196,10 @@ impl VideoCallback {
         }
     }
 }
+
+impl VideoCallbackData {
+    /// Builds the payload.
+    pub fn new(task_id: TaskId, video_url: Option<String>) -> Self {
+        Self { task_id, video_url }
+    }
+}

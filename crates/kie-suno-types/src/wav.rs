@@ -168,3 +168,13 @@ impl WavCallback {
         self.code == ApiCode::Success
     }
 }
+
+impl WavCallbackData {
+    /// Builds the payload.
+    pub fn new(task_id: TaskId, audio_wav_url: Option<String>) -> Self {
+        Self {
+            task_id,
+            audio_wav_url,
+        }
+    }
+}
