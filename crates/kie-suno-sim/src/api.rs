@@ -29,7 +29,8 @@ use crate::state::{lock, Shared, SimState, Task};
 /// The body KIE documents for a missing or wrong API key.
 const UNAUTHORIZED_BODY: &str = r#"{"code":401,"msg":"You do not have access permissions"}"#;
 
-/// The simulator's routes over `state`: every documented path of `api.kie.ai`, plus
+/// The simulator's routes over `state`: every documented path of `api.kie.ai` and of
+/// the file-upload host (one server plays both), plus
 /// `GET /sim/files/...` serving the generated files and `POST /sim/sink`, a callback
 /// receiver that acknowledges everything (for demos without a receiver of their own).
 pub fn router(state: SimState) -> Router {
@@ -82,6 +83,15 @@ pub fn router(state: SimState) -> Router {
         .route(E::TimestampedLyrics.path(), post(timestamped_lyrics))
         .route(E::Credits.path(), get(credits))
         .route(E::DownloadUrl.path(), post(download_url))
+        .route(
+            E::FileUploadBase64.path(),
+            post(crate::uploads::base64_upload),
+        )
+        .route(E::FileUploadUrl.path(), post(crate::uploads::url_upload))
+        .route(
+            E::FileUploadStream.path(),
+            post(crate::uploads::stream_upload),
+        )
         .route("/sim/files/{*path}", get(crate::files::serve))
         .route("/sim/sink", post(sink))
         .fallback(not_found)
@@ -185,7 +195,7 @@ fn reject(shared: &Shared, r: Reject) -> Response {
     json_response(status, body.to_string())
 }
 
-fn authorized(shared: &Shared, headers: &HeaderMap) -> bool {
+pub(crate) fn authorized(shared: &Shared, headers: &HeaderMap) -> bool {
     let Some(value) = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())

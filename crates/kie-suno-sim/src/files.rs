@@ -1,9 +1,12 @@
 //! `GET /sim/files/...`: small, valid stand-ins for the generated files (silent
 //! MP3 and WAV audio, a one-pixel PNG), so downloads work offline.
 
-use axum::extract::Path;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
+
+use crate::state::{lock, Shared, SimState};
 
 /// One second of silence as MPEG-1 Layer III frames (128 kbit/s, 44.1 kHz, mono):
 /// a frame header followed by zeroed side information and main data.
@@ -48,21 +51,30 @@ const PNG: &[u8] = &[
     0x42, 0x60, 0x82,
 ];
 
-pub(crate) async fn serve(Path(path): Path<String>) -> Response {
+/// The bytes and MIME type behind a `/sim/files/` path: an upload, or a generated
+/// stand-in chosen by extension.
+pub(crate) fn lookup(shared: &Shared, path: &str) -> Option<(String, Bytes)> {
+    if let Some(upload) = path.strip_prefix("uploads/") {
+        return lock(&shared.uploads)
+            .get(upload)
+            .map(|u| (u.mime.clone(), u.bytes.clone()));
+    }
     let ext = path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
     let is_stream = path.contains("/stream/");
-    match ext.as_deref() {
-        Some("wav") => ([(header::CONTENT_TYPE, "audio/wav")], silent_wav()).into_response(),
-        Some("png" | "jpeg" | "jpg") => {
-            ([(header::CONTENT_TYPE, "image/png")], PNG).into_response()
-        }
-        Some("mp3") => ([(header::CONTENT_TYPE, "audio/mpeg")], silent_mp3()).into_response(),
-        _ if is_stream => ([(header::CONTENT_TYPE, "audio/mpeg")], silent_mp3()).into_response(),
-        Some("mp4") => (
-            [(header::CONTENT_TYPE, "video/mp4")],
-            b"kie-suno-sim placeholder video".to_vec(),
-        )
-            .into_response(),
-        _ => (StatusCode::NOT_FOUND, "no such simulated file").into_response(),
+    let (mime, bytes): (&str, Vec<u8>) = match ext.as_deref() {
+        Some("wav") => ("audio/wav", silent_wav()),
+        Some("png" | "jpeg" | "jpg") => ("image/png", PNG.to_vec()),
+        Some("mp3") => ("audio/mpeg", silent_mp3()),
+        _ if is_stream => ("audio/mpeg", silent_mp3()),
+        Some("mp4") => ("video/mp4", b"kie-suno-sim placeholder video".to_vec()),
+        _ => return None,
+    };
+    Some((mime.to_owned(), Bytes::from(bytes)))
+}
+
+pub(crate) async fn serve(State(state): State<SimState>, Path(path): Path<String>) -> Response {
+    match lookup(&state.inner, &path) {
+        Some((mime, bytes)) => ([(header::CONTENT_TYPE, mime)], bytes).into_response(),
+        None => (StatusCode::NOT_FOUND, "no such simulated file").into_response(),
     }
 }

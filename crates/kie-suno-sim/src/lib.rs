@@ -12,6 +12,7 @@ mod server;
 mod sign;
 mod state;
 mod stats;
+mod uploads;
 
 pub use api::router;
 pub use config::{

@@ -61,6 +61,8 @@ pub(crate) struct Shared {
     pub(crate) next_id: AtomicU64,
     /// Unique-per-parent creations: (family, parent id) -> task id (cover images).
     pub(crate) unique: Mutex<HashMap<(Family, String), TaskId>>,
+    /// Uploaded files by `uploadPath/fileName`.
+    pub(crate) uploads: Mutex<HashMap<String, crate::uploads::Upload>>,
     pub(crate) shutdown: watch::Sender<bool>,
     pub(crate) in_flight: AtomicUsize,
     pub(crate) idle: Notify,
@@ -104,6 +106,7 @@ impl SimState {
                 http,
                 next_id: AtomicU64::new(1),
                 unique: Mutex::new(HashMap::new()),
+                uploads: Mutex::new(HashMap::new()),
                 shutdown,
                 in_flight: AtomicUsize::new(0),
                 idle: Notify::new(),

@@ -13,4 +13,5 @@ mod music;
 mod rate_limit;
 mod router;
 mod support;
+mod uploads;
 mod validation;

@@ -1,0 +1,272 @@
+//! The file-upload host's three endpoints (base64, URL, multipart stream). Uploaded
+//! bytes are kept in memory and served back at their `downloadUrl`.
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{Multipart, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use base64::Engine as _;
+use kie_suno_types::{
+    ApiCode, Endpoint, FileUploadBase64Request, FileUploadResponse, FileUploadResult,
+    FileUploadUrlRequest, KieTime,
+};
+
+use crate::state::{lock, Shared, SimState};
+
+/// A stored upload.
+#[derive(Debug, Clone)]
+pub(crate) struct Upload {
+    pub(crate) mime: String,
+    pub(crate) bytes: Bytes,
+}
+
+fn answer(shared: &Shared, status: StatusCode, body: &FileUploadResponse) -> Response {
+    if !body.is_success() {
+        shared.count_rejection(body.code);
+    }
+    let status = match shared.config.error_status {
+        crate::ErrorStatus::Mirror => status,
+        crate::ErrorStatus::AlwaysOk => StatusCode::OK,
+    };
+    let json = serde_json::to_vec(body).unwrap_or_default();
+    (status, [(header::CONTENT_TYPE, "application/json")], json).into_response()
+}
+
+fn bad_request(shared: &Shared, msg: impl Into<String>) -> Response {
+    answer(
+        shared,
+        StatusCode::BAD_REQUEST,
+        &FileUploadResponse::error(ApiCode::BadRequest, msg),
+    )
+}
+
+/// Auth for the upload host; its 401 body is the upload pages' own.
+fn check_auth(shared: &Shared, headers: &HeaderMap) -> Result<(), Response> {
+    if crate::api::authorized(shared, headers) {
+        Ok(())
+    } else {
+        Err(answer(
+            shared,
+            StatusCode::UNAUTHORIZED,
+            &FileUploadResponse::error(
+                ApiCode::Unauthorized,
+                "Authentication failed: Invalid API Key",
+            ),
+        ))
+    }
+}
+
+fn mime_for(name: &str) -> &'static str {
+    let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+    match ext.as_deref() {
+        Some("mp3") => "audio/mpeg",
+        Some("wav") => "audio/wav",
+        Some("m4a") => "audio/mp4",
+        Some("flac") => "audio/flac",
+        Some("png") => "image/png",
+        Some("jpg" | "jpeg") => "image/jpeg",
+        Some("gif") => "image/gif",
+        Some("webp") => "image/webp",
+        Some("mp4") => "video/mp4",
+        Some("txt") => "text/plain",
+        Some("json") => "application/json",
+        Some("pdf") => "application/pdf",
+        _ => "application/octet-stream",
+    }
+}
+
+fn ext_for(mime: &str) -> &'static str {
+    match mime {
+        "audio/mpeg" => "mp3",
+        "audio/wav" | "audio/x-wav" => "wav",
+        "image/png" => "png",
+        "image/jpeg" => "jpg",
+        "video/mp4" => "mp4",
+        "text/plain" => "txt",
+        _ => "bin",
+    }
+}
+
+/// Stores the bytes and answers with the documented result shape.
+fn store(
+    shared: &Arc<Shared>,
+    path: &str,
+    file_name: Option<&str>,
+    mime: Option<String>,
+    bytes: Bytes,
+) -> Response {
+    let name = match file_name.map(str::trim).filter(|n| !n.is_empty()) {
+        Some(n) => n.to_owned(),
+        None => {
+            let id = shared.new_task_id();
+            let ext = mime.as_deref().map(ext_for).unwrap_or("bin");
+            format!("{}.{ext}", &id.as_str()[..16])
+        }
+    };
+    if name.contains('/') {
+        return bad_request(shared, "fileName must not contain '/'");
+    }
+    let mime = mime.unwrap_or_else(|| mime_for(&name).to_owned());
+    let file_path = format!("{path}/{name}");
+    let size = bytes.len() as u64;
+    lock(&shared.uploads).insert(
+        file_path.clone(),
+        Upload {
+            mime: mime.clone(),
+            bytes,
+        },
+    );
+    let mut result = FileUploadResult::default();
+    result.download_url = Some(format!(
+        "{}/sim/files/uploads/{file_path}",
+        shared.files_base
+    ));
+    result.file_name = Some(name);
+    result.file_path = Some(file_path);
+    result.file_size = Some(size);
+    result.mime_type = Some(mime);
+    result.uploaded_at = Some(KieTime::Text(
+        shared
+            .config
+            .clock
+            .now()
+            .format("%Y-%m-%dT%H:%M:%S%.3fZ")
+            .to_string(),
+    ));
+    answer(shared, StatusCode::OK, &FileUploadResponse::success(result))
+}
+
+/// `POST /api/file-base64-upload`: pure base64 or a `data:<mime>;base64,` URL.
+pub(crate) async fn base64_upload(
+    State(state): State<SimState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let shared = &state.inner;
+    shared.count_request(Endpoint::FileUploadBase64);
+    if let Some(r) = check_auth(shared, &headers) {
+        return r;
+    }
+    let req: FileUploadBase64Request = match serde_json::from_slice(&body) {
+        Ok(r) => r,
+        Err(e) => return bad_request(shared, e.to_string()),
+    };
+    let data = req.base64_data().trim();
+    let (mime, payload) = match data
+        .strip_prefix("data:")
+        .and_then(|d| d.split_once(";base64,"))
+    {
+        Some((mime, payload)) => (Some(mime.to_owned()), payload),
+        None => (None, data),
+    };
+    let bytes = match base64::engine::general_purpose::STANDARD.decode(payload) {
+        Ok(b) => Bytes::from(b),
+        Err(_) => return bad_request(shared, "Base64 decoding failed: Invalid Base64 format"),
+    };
+    store(
+        shared,
+        req.upload_path().as_str(),
+        req.file_name().map(String::as_str),
+        mime,
+        bytes,
+    )
+}
+
+/// `POST /api/file-url-upload`. The simulator never fetches from the network: a URL
+/// of its own files is copied, any other URL is stored as an empty file.
+pub(crate) async fn url_upload(
+    State(state): State<SimState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let shared = &state.inner;
+    shared.count_request(Endpoint::FileUploadUrl);
+    if let Some(r) = check_auth(shared, &headers) {
+        return r;
+    }
+    let req: FileUploadUrlRequest = match serde_json::from_slice(&body) {
+        Ok(r) => r,
+        Err(e) => return bad_request(shared, e.to_string()),
+    };
+    let url = req.file_url().as_str();
+    let own = format!("{}/sim/files/", shared.files_base);
+    let (mime, bytes) = match url.strip_prefix(&own) {
+        Some(rest) => match crate::files::lookup(shared, rest.split('?').next().unwrap_or(rest)) {
+            Some((mime, bytes)) => (Some(mime), bytes),
+            None => (None, Bytes::new()),
+        },
+        None => (None, Bytes::new()),
+    };
+    let name = req.file_name().cloned().or_else(|| {
+        url.split(['?', '#'])
+            .next()
+            .and_then(|u| u.rsplit('/').next())
+            .filter(|n| !n.is_empty())
+            .map(str::to_owned)
+    });
+    store(
+        shared,
+        req.upload_path().as_str(),
+        name.as_deref(),
+        mime,
+        bytes,
+    )
+}
+
+/// `POST /api/file-stream-upload` (multipart: `file`, `uploadPath`, `fileName`).
+pub(crate) async fn stream_upload(
+    State(state): State<SimState>,
+    headers: HeaderMap,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Response {
+    let shared = &state.inner;
+    shared.count_request(Endpoint::FileUploadStream);
+    if let Some(r) = check_auth(shared, &headers) {
+        return r;
+    }
+    let mut multipart = match multipart {
+        Ok(m) => m,
+        Err(e) => return bad_request(shared, e.body_text()),
+    };
+    let mut file: Option<(Option<String>, Option<String>, Bytes)> = None;
+    let mut path: Option<String> = None;
+    let mut name: Option<String> = None;
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) => return bad_request(shared, e.body_text()),
+        };
+        let field_name = field.name().unwrap_or_default().to_owned();
+        let original = field.file_name().map(str::to_owned);
+        let mime = field.content_type().map(str::to_owned);
+        let data = match field.bytes().await {
+            Ok(d) => d,
+            Err(e) => return bad_request(shared, e.body_text()),
+        };
+        match field_name.as_str() {
+            "file" => file = Some((original, mime, data)),
+            "uploadPath" => path = Some(String::from_utf8_lossy(&data).into_owned()),
+            "fileName" => name = Some(String::from_utf8_lossy(&data).into_owned()),
+            _ => {}
+        }
+    }
+    let Some((original, mime, data)) = file else {
+        return bad_request(shared, "Missing required parameter: file");
+    };
+    let path = match path.map(kie_suno_types::UploadPath::new) {
+        Some(Ok(p)) => p,
+        Some(Err(e)) => return bad_request(shared, e.to_string()),
+        None => return bad_request(shared, "Missing required parameter: uploadPath"),
+    };
+    let mime = mime.filter(|m| m != "application/octet-stream");
+    store(
+        shared,
+        path.as_str(),
+        name.or(original).as_deref(),
+        mime,
+        data,
+    )
+}
