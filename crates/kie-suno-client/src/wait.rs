@@ -165,6 +165,29 @@ impl WaitOptions {
         }))
     }
 
+    /// Races polling against a `broadcast` receiver of [`Signal`]s (e.g. one
+    /// subscription to a receiver's outcome stream). A lag (missed signals) counts
+    /// as [`Signal::PollNow`].
+    pub fn with_signal_broadcast(self, rx: tokio::sync::broadcast::Receiver<Signal>) -> Self {
+        use tokio::sync::broadcast::error::RecvError;
+        self.with_signal_stream(futures::stream::unfold(rx, |mut rx| async move {
+            match rx.recv().await {
+                Ok(s) => Some((s, rx)),
+                Err(RecvError::Lagged(_)) => Some((Signal::PollNow, rx)),
+                Err(RecvError::Closed) => None,
+            }
+        }))
+    }
+
+    /// Races polling against a `oneshot` receiver; a dropped sender just ends the
+    /// signal (polling goes on).
+    pub fn with_signal_oneshot(self, rx: tokio::sync::oneshot::Receiver<Signal>) -> Self {
+        use futures::StreamExt as _;
+        self.with_signal_stream(
+            futures::stream::once(rx).filter_map(|r| std::future::ready(r.ok())),
+        )
+    }
+
     /// Races polling against one future (e.g. a `oneshot` receiver mapped to a
     /// [`Signal`]).
     pub fn with_signal_future(self, signal: impl Future<Output = Signal> + Send + 'static) -> Self {

@@ -277,3 +277,45 @@ async fn an_ended_signal_stream_falls_back_to_polling() {
     assert_eq!(out.variations().len(), 1);
     assert_eq!(clock.sleeps(), vec![Duration::from_secs(10)]);
 }
+
+#[tokio::test]
+async fn broadcast_and_oneshot_signals() {
+    const OTHER: &str = "other-task";
+    let server = server().await;
+    details_mock(&server, TASK, record(TASK, "PENDING"), Some(2), 2).await;
+    details_mock(&server, OTHER, record(OTHER, "PENDING"), Some(1), 1).await;
+    for task in [TASK, OTHER] {
+        Mock::given(method("GET"))
+            .and(path("/api/v1/lyrics/record-info"))
+            .and(query_param("taskId", task))
+            .respond_with(ok_fixture("lyrics-record-info.success.json"))
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    let (client, clock) = client(&server);
+
+    // Two signals into a channel of one: the receiver lags, which polls now, then
+    // the signal that was kept polls again.
+    let (tx, rx) = tokio::sync::broadcast::channel(1);
+    tx.send(Signal::PollNow).unwrap();
+    tx.send(Signal::PollNow).unwrap();
+    let out = client
+        .lyrics()
+        .wait(&TaskId::new(TASK), opts().with_signal_broadcast(rx))
+        .await
+        .unwrap();
+    assert_eq!(out.variations().len(), 1);
+    assert!(clock.sleeps().is_empty());
+
+    // A dropped oneshot sender ends the signal; polling goes on.
+    let (tx, rx) = tokio::sync::oneshot::channel::<Signal>();
+    drop(tx);
+    let out = client
+        .lyrics()
+        .wait(&TaskId::new(OTHER), opts().with_signal_oneshot(rx))
+        .await
+        .unwrap();
+    assert_eq!(out.variations().len(), 1);
+    assert_eq!(clock.sleeps(), vec![Duration::from_secs(10)]);
+}
