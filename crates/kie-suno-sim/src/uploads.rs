@@ -43,11 +43,11 @@ fn bad_request(shared: &Shared, msg: impl Into<String>) -> Response {
 }
 
 /// Auth for the upload host; its 401 body is the upload pages' own.
-fn check_auth(shared: &Shared, headers: &HeaderMap) -> Result<(), Response> {
+fn check_auth(shared: &Shared, headers: &HeaderMap) -> Option<Response> {
     if crate::api::authorized(shared, headers) {
-        Ok(())
+        None
     } else {
-        Err(answer(
+        Some(answer(
             shared,
             StatusCode::UNAUTHORIZED,
             &FileUploadResponse::error(
