@@ -133,6 +133,9 @@ impl ApiCode {
         let upload = endpoint.host() == Host::Upload;
         match self.as_i64() {
             200 => M::Success,
+            // "If a Cover has already been generated for this music task, a 400
+            // status code and existing taskId will be returned."
+            400 if endpoint == Endpoint::CoverImage => M::Conflict,
             400 => M::InvalidRequest,
             401 => M::Unauthorized,
             402 => M::InsufficientCredits,
@@ -238,7 +241,9 @@ pub enum CodeMeaning {
     RateLimited,
     /// The prompt is too long (413 on the lyrics endpoint).
     PromptTooLong,
-    /// Conflict (409; 413 elsewhere: uploaded audio matches an existing work).
+    /// Conflict (409: the record already exists; 413 outside lyrics: uploaded audio
+    /// matches an existing work; 400 on cover images: a cover already exists and
+    /// its task id is returned).
     Conflict,
     /// Validation error (422).
     Validation,

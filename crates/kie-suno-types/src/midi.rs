@@ -183,9 +183,9 @@ pub struct MidiCallbackData {
 /// least one of the two".
 #[derive(Deserialize, JsonSchema)]
 #[schemars(extend("anyOf" = [
-    { "required": ["taskId"] },
-    { "required": ["data"], "properties": { "data": { "type": "object", "required": ["taskId"] } } },
-    { "required": ["data"], "properties": { "data": { "type": "object", "required": ["task_id"] } } }
+    { "required": ["taskId"], "properties": { "taskId": { "type": "string" } } },
+    { "required": ["data"], "properties": { "data": { "type": "object", "required": ["taskId"], "properties": { "taskId": { "type": "string" } } } } },
+    { "required": ["data"], "properties": { "data": { "type": "object", "required": ["task_id"], "properties": { "task_id": { "type": "string" } } } } }
 ]))]
 struct MidiCallbackWire {
     code: ApiCode,

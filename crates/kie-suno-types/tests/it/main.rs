@@ -3,6 +3,7 @@
 
 #![allow(clippy::unwrap_used)] // tests may unwrap
 
+mod codes;
 mod enums;
 mod media;
 mod music;
