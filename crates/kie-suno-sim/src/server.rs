@@ -32,7 +32,8 @@ impl Simulator {
         .await
     }
 
-    /// Starts a simulator on `addr`.
+    /// Starts a simulator on `addr` (a wildcard address is reported as
+    /// `127.0.0.1` in `base_url`).
     pub async fn spawn_on(addr: SocketAddr, mut config: SimConfig) -> Result<SimHandle, SimError> {
         let listener = TcpListener::bind(addr)
             .await
@@ -41,7 +42,7 @@ impl Simulator {
                 source,
             })?;
         let local = listener.local_addr().map_err(SimError::Serve)?;
-        let base_url = format!("http://{local}");
+        let base_url = format!("http://{}", reachable(local));
         if config.files_base_url.is_none() {
             config.files_base_url = Some(base_url.clone());
         }
@@ -138,6 +139,16 @@ impl Drop for SimHandle {
     }
 }
 
+/// The address clients on this machine use: a wildcard bind (`0.0.0.0`, `::`) is
+/// reached through loopback.
+fn reachable(local: SocketAddr) -> SocketAddr {
+    if local.ip().is_unspecified() {
+        SocketAddr::new(std::net::Ipv4Addr::LOCALHOST.into(), local.port())
+    } else {
+        local
+    }
+}
+
 /// Serves the simulator on `bind` until Ctrl-C (for `kie-suno sim`).
 pub async fn serve(config: SimConfig, bind: SocketAddr) -> Result<(), SimError> {
     serve_with_shutdown(config, bind, async {
@@ -160,13 +171,7 @@ pub async fn serve_with_shutdown(
         })?;
     let local = listener.local_addr().map_err(SimError::Serve)?;
     if config.files_base_url.is_none() {
-        // A wildcard bind is reached through loopback.
-        let host = if local.ip().is_unspecified() {
-            SocketAddr::new(std::net::Ipv4Addr::LOCALHOST.into(), local.port())
-        } else {
-            local
-        };
-        config.files_base_url = Some(format!("http://{host}"));
+        config.files_base_url = Some(format!("http://{}", reachable(local)));
     }
     let state = SimState::new(config);
     tracing::info!(addr = %local, "kie-suno simulator listening");

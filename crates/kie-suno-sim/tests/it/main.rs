@@ -7,6 +7,7 @@ mod callbacks;
 mod counts;
 mod credits;
 mod faults;
+mod lifecycle;
 mod lyrics;
 mod media;
 mod music;
