@@ -129,6 +129,7 @@ impl Lyrics<'_> {
                 task_id,
                 options,
                 || self.details(task_id),
+                |r: &LyricsRecord| r.status.as_str().to_owned(),
                 judge_lyrics,
                 LyricsOutcome::from_callback,
             )

@@ -246,6 +246,7 @@ impl<R: MediaTask> Media<'_, R> {
                 task_id,
                 options,
                 || self.details(task_id),
+                R::status_name,
                 judge_media::<R>,
                 |_| None,
             )

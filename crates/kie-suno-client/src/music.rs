@@ -180,6 +180,7 @@ impl<'a> Music<'a> {
                 task_id,
                 options,
                 || self.details(task_id),
+                |r: &MusicRecord| r.status.as_str().to_owned(),
                 |r| judge_music(r, stage),
                 |cb| MusicOutcome::from_callback(cb, stage),
             )

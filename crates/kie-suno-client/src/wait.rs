@@ -89,7 +89,11 @@ pub struct WaitOptions {
     /// The clock; `None` uses the client's. Default: `None`.
     pub clock: Option<Arc<dyn Clock>>,
     signal: Option<BoxStream<'static, Signal>>,
+    on_status: Option<StatusHook>,
 }
+
+/// A progress hook: called with each new status a poll reads.
+type StatusHook = Arc<dyn Fn(&str) + Send + Sync>;
 
 impl fmt::Debug for WaitOptions {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -100,6 +104,7 @@ impl fmt::Debug for WaitOptions {
             .field("stop_at", &self.stop_at)
             .field("clock", &self.clock)
             .field("signal", &self.signal.as_ref().map(|_| "<stream>"))
+            .field("on_status", &self.on_status.as_ref().map(|_| "<fn>"))
             .finish()
     }
 }
@@ -113,6 +118,7 @@ impl Default for WaitOptions {
             stop_at: MusicStage::Success,
             clock: None,
             signal: None,
+            on_status: None,
         }
     }
 }
@@ -145,6 +151,14 @@ impl WaitOptions {
     /// Uses this clock instead of the client's.
     pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
         self.clock = Some(clock);
+        self
+    }
+
+    /// Calls `hook` with the status a poll reads (`PENDING`, `TEXT_SUCCESS`, ...)
+    /// each time it differs from the last one reported, the first poll included.
+    /// For progress displays. Default: none.
+    pub fn on_status(mut self, hook: impl Fn(&str) + Send + Sync + 'static) -> Self {
+        self.on_status = Some(Arc::new(hook));
         self
     }
 
@@ -269,22 +283,28 @@ fn callback_action<O>(
 impl Client {
     /// The waiter loop shared by every family.
     ///
-    /// `poll` reads the details; `judge` classifies them; `direct` turns a success
-    /// callback into the outcome when the callback carries the whole result.
-    pub(crate) async fn wait_loop<R, O, P, Fut, J, D>(
+    /// `poll` reads the details; `status` names their status; `judge` classifies
+    /// them; `direct` turns a success callback into the outcome when the callback
+    /// carries the whole result.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn wait_loop<R, O, P, Fut, S, J, D>(
         &self,
         task_id: &TaskId,
         mut opts: WaitOptions,
         mut poll: P,
+        status: S,
         judge: J,
         direct: D,
     ) -> Result<O>
     where
         P: FnMut() -> Fut,
         Fut: Future<Output = Result<R>>,
+        S: Fn(&R) -> String,
         J: Fn(R) -> Verdict<O>,
         D: Fn(&Callback) -> Option<O>,
     {
+        let on_status = opts.on_status.take();
+        let mut reported: Option<String> = None;
         let clock = opts
             .clock
             .clone()
@@ -297,17 +317,26 @@ impl Client {
             loop {
                 polls += 1;
                 let last_status = match poll().await {
-                    Ok(record) => match judge(record) {
-                        Verdict::Done(o) => return Ok(o),
-                        Verdict::Pending(s) => s,
-                        Verdict::Failed(f) => return Err(ClientError::TaskFailed(Box::new(f))),
-                        Verdict::Empty(status) => {
-                            return Err(ClientError::EmptyResult {
-                                task_id: task_id.clone(),
-                                status,
-                            })
+                    Ok(record) => {
+                        if let Some(hook) = &on_status {
+                            let now = status(&record);
+                            if reported.as_deref() != Some(now.as_str()) {
+                                hook(&now);
+                                reported = Some(now);
+                            }
                         }
-                    },
+                        match judge(record) {
+                            Verdict::Done(o) => return Ok(o),
+                            Verdict::Pending(s) => s,
+                            Verdict::Failed(f) => return Err(ClientError::TaskFailed(Box::new(f))),
+                            Verdict::Empty(status) => {
+                                return Err(ClientError::EmptyResult {
+                                    task_id: task_id.clone(),
+                                    status,
+                                })
+                            }
+                        }
+                    }
                     Err(e) => {
                         return Err(ClientError::PollFailed {
                             task_id: task_id.clone(),

@@ -169,14 +169,23 @@ async fn wait_walks_the_stages_to_success() {
     stage_mock(&server, record("FIRST_SUCCESS", true), 1).await;
     stage_mock(&server, record("SUCCESS", true), 1).await;
     let (client, clock) = client(&server);
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let sink = seen.clone();
     let out = client
         .music()
-        .wait(&TaskId::new(TASK), opts())
+        .wait(
+            &TaskId::new(TASK),
+            opts().on_status(move |s| sink.lock().unwrap().push(s.to_owned())),
+        )
         .await
         .unwrap();
     assert_eq!(out.status(), &MusicStatus::Success);
     assert_eq!(out.tracks().len(), 1);
     assert_eq!(clock.sleeps().len(), 3);
+    assert_eq!(
+        *seen.lock().unwrap(),
+        ["PENDING", "TEXT_SUCCESS", "FIRST_SUCCESS", "SUCCESS"]
+    );
 }
 
 #[tokio::test]

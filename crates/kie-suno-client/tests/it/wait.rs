@@ -55,11 +55,21 @@ async fn pending_then_success_returns_the_variations() {
         .mount(&server)
         .await;
     let (client, clock) = client(&server);
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let sink = seen.clone();
     let out = client
         .lyrics()
-        .wait(&TaskId::new(TASK), WaitOptions::default())
+        .wait(
+            &TaskId::new(TASK),
+            WaitOptions::default().on_status(move |s| sink.lock().unwrap().push(s.to_owned())),
+        )
         .await
         .unwrap();
+    assert_eq!(
+        *seen.lock().unwrap(),
+        ["PENDING", "SUCCESS"],
+        "reported on change only"
+    );
     assert_eq!(out.task_id().as_str(), TASK);
     assert_eq!(out.variations().len(), 1);
     assert_eq!(out.variations()[0].title.as_deref(), Some("钢铁侠"));
