@@ -253,32 +253,43 @@ async fn create(
     body: &[u8],
 ) -> Response {
     shared.count_request(endpoint);
-    let directives = match gate(shared, headers).and_then(|()| parse_body(shared, body)) {
-        Ok((value, d)) => {
+    // Count the prompt of everything received, before any rejection, so a test can
+    // assert that a prompt was submitted exactly once.
+    let parsed = serde_json::from_slice::<Value>(body);
+    if let Some(prompt) = parsed
+        .as_ref()
+        .ok()
+        .and_then(|v| v.get("prompt"))
+        .and_then(Value::as_str)
+    {
+        shared.count_prompt(prompt);
+    }
+    let outcome = gate(shared, headers)
+        .and_then(|()| parse_body(parsed, body))
+        .map(|(value, d)| async move {
             if d.slow {
                 tokio::time::sleep(shared.config.faults.slow_delay).await;
             }
-            match admit_and_create(shared, endpoint, &value, d) {
-                Ok(resp) => return resp,
-                Err(r) => return reject(shared, r),
-            }
-        }
-        Err(r) => r,
+            admit_and_create(shared, endpoint, &value, d)
+        });
+    let result = match outcome {
+        Ok(fut) => fut.await,
+        Err(r) => Err(r),
     };
-    reject(shared, directives)
+    result.unwrap_or_else(|r| reject(shared, r))
 }
 
-/// Parses the body as JSON, counts its prompt and reads its keywords.
-fn parse_body(shared: &Shared, body: &[u8]) -> Result<(Value, Directives), Reject> {
-    let value: Value = serde_json::from_slice(body).map_err(|e| {
+/// Turns the parsed body into a JSON object and reads its keywords.
+fn parse_body(
+    parsed: Result<Value, serde_json::Error>,
+    body: &[u8],
+) -> Result<(Value, Directives), Reject> {
+    let value = parsed.map_err(|e| {
         Reject::new(
             ApiCode::BadRequest,
             format!("Format Error - The parameter is not in a valid JSON format: {e}"),
         )
     })?;
-    if let Some(prompt) = value.get("prompt").and_then(Value::as_str) {
-        shared.count_prompt(prompt);
-    }
     let text = std::str::from_utf8(body).unwrap_or_default();
     let directives = keywords::scan(text).map_err(|e| Reject::validation(e.to_string()))?;
     Ok((value, directives))

@@ -88,6 +88,9 @@ async fn deliver(shared: &Shared, task_id: &TaskId, url: &str, stage: &str, body
             } else if attempt == attempts {
                 stats.callbacks_failed += 1;
             }
+            if stats.deliveries.len() >= crate::stats::DELIVERY_LOG_MAX {
+                stats.deliveries.remove(0);
+            }
             stats.deliveries.push(Delivery {
                 task_id: task_id.clone(),
                 stage: stage.to_owned(),

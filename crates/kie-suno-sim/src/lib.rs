@@ -22,4 +22,4 @@ pub use error::SimError;
 pub use server::{serve, serve_with_shutdown, SimHandle, Simulator};
 pub use sign::{sign, SIGNATURE_HEADER, TIMESTAMP_HEADER};
 pub use state::SimState;
-pub use stats::{Delivery, DeliveryOutcome, Stats};
+pub use stats::{Delivery, DeliveryOutcome, Stats, DELIVERY_LOG_MAX};

@@ -575,11 +575,13 @@ fn media_end(
     callback: Bytes,
     refund: bool,
 ) -> Stage {
+    let success = status == json!("SUCCESS") || status == json!(1);
     Stage {
         status: status.to_string().trim_matches('"').to_owned(),
         delay,
         details,
-        callback: Some(("complete".into(), callback)),
+        // A failure (refund or not) is the `error` stage, as `callback_key` names it.
+        callback: Some((if success { "complete" } else { "error" }.into(), callback)),
         refund,
     }
 }

@@ -5,6 +5,9 @@ use std::collections::HashMap;
 
 use kie_suno_types::{ApiCode, Endpoint, TaskId};
 
+/// How many callback attempts [`Stats::deliveries`] keeps.
+pub const DELIVERY_LOG_MAX: usize = 10_000;
+
 /// A snapshot of the counters, from [`SimHandle::stats`](crate::SimHandle::stats).
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -26,7 +29,8 @@ pub struct Stats {
     pub callbacks_failed: u64,
     /// Callbacks not sent on purpose (`[sim:drop-callback]` or `Faults::drop_callback`).
     pub callbacks_dropped: u64,
-    /// Every callback attempt, in the order they finished.
+    /// Every callback attempt, in the order they finished (the last
+    /// [`DELIVERY_LOG_MAX`] of them).
     pub deliveries: Vec<Delivery>,
     /// Credits left.
     pub credits_remaining: u64,

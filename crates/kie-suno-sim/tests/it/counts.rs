@@ -47,6 +47,16 @@ async fn submissions_are_counted_per_prompt_and_endpoint() {
     assert_eq!(sim.count_generate("beta"), 1);
     assert_eq!(sim.count_generate("beta [sim:500]"), 1);
     assert_eq!(sim.count_generate("gamma"), 1);
+    // Even a call refused for its key was received.
+    let (status, _) = post_raw(
+        &sim,
+        "/api/v1/lyrics",
+        lyrics_body("epsilon", "http://127.0.0.1:9/cb").to_string(),
+        None,
+    )
+    .await;
+    assert_eq!(status, 401);
+    assert_eq!(sim.count_generate("epsilon"), 1);
 
     let task = submit(
         &sim,
@@ -58,7 +68,7 @@ async fn submissions_are_counted_per_prompt_and_endpoint() {
     get(&sim, &format!("/api/v1/lyrics/record-info?taskId={task}")).await;
 
     let stats = sim.stats();
-    assert_eq!(stats.requests_to(Endpoint::GenerateLyrics), 5);
+    assert_eq!(stats.requests_to(Endpoint::GenerateLyrics), 6);
     assert_eq!(stats.requests_to(Endpoint::GenerateMusic), 1);
     assert_eq!(stats.requests_to(Endpoint::LyricsDetails), 2);
     assert_eq!(stats.tasks_via(Endpoint::GenerateLyrics), 3);

@@ -317,3 +317,24 @@ async fn run_wide_task_failure_and_submit_500() {
     .await;
     assert_eq!(status, 500);
 }
+
+#[tokio::test]
+async fn run_wide_callback_drops_and_duplicates() {
+    let rx = Receiver::start().await;
+    let sim = sim(fast().with_faults(Faults::default().with_duplicate_callback(1.0))).await;
+    submit(&sim, "/api/v1/lyrics", lyrics_body("twice", &rx.url)).await;
+    let got = rx.wait_for(2).await;
+    assert_eq!(got[0].body, got[1].body);
+
+    let rx = Receiver::start().await;
+    let sim =
+        crate::support::sim(fast().with_faults(Faults::default().with_drop_callback(1.0))).await;
+    let task = submit(&sim, "/api/v1/lyrics", lyrics_body("never", &rx.url)).await;
+    poll_until(&sim, "/api/v1/lyrics/record-info", &task, |d| {
+        d["status"] == "SUCCESS"
+    })
+    .await;
+    sim.settle().await;
+    assert!(rx.received().is_empty());
+    assert_eq!(sim.stats().callbacks_dropped, 1);
+}

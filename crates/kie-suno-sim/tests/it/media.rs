@@ -160,6 +160,14 @@ async fn media_failures_use_each_familys_failure_shape() {
     let got = rx.wait_for(1).await;
     assert_eq!(got[0].body["code"], 500);
     assert!(got[0].body["data"]["audioWavUrl"].is_null());
+    sim.settle().await;
+    let stats = sim.stats();
+    let d = stats
+        .deliveries
+        .iter()
+        .find(|d| d.task_id.as_str() == wav)
+        .unwrap();
+    assert_eq!(d.stage, "error");
 }
 
 #[tokio::test]
