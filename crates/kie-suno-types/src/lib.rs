@@ -14,6 +14,7 @@ mod lenient;
 mod lyrics;
 mod midi;
 mod music;
+pub mod schemas;
 mod separation;
 mod status;
 mod upload;
