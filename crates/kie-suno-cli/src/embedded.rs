@@ -1,0 +1,284 @@
+//! The environment a command runs in: the real API (KIE_API_KEY set) or the embedded
+//! simulator plus a local callback receiver, and the callback-settled wait that both share.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use base64::Engine;
+use futures::StreamExt;
+use kie_suno_callbacks::{Keys, Outcomes, Receiver, ReceiverConfig, SqliteOptions, SqliteStore};
+use kie_suno_client::{Client, Signal, WaitOptions};
+use kie_suno_sim::{SimConfig, SimHandle, Simulator};
+use kie_suno_types::{CallbackFamily, TaskId};
+use secrecy::SecretString;
+use tokio::sync::oneshot;
+
+use crate::args::{Follow, Global};
+
+/// Where a command's requests go and how their outcomes arrive.
+pub struct Env {
+    pub client: Client,
+    /// The callback URL to send with each task.
+    pub callback_url: Option<String>,
+    /// The local receiver's outcome stream, when one runs.
+    pub outcomes: Option<Outcomes>,
+    /// True on the embedded simulator.
+    pub simulated: bool,
+    poll: Duration,
+    _sim: Option<SimHandle>,
+    receiver: Option<RunningReceiver>,
+    scratch: Option<PathBuf>,
+}
+
+struct RunningReceiver {
+    stop: oneshot::Sender<()>,
+    serving: kie_suno_callbacks::Serving,
+}
+
+impl std::fmt::Debug for Env {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Env")
+            .field("client", &self.client)
+            .field("callback_url", &self.callback_url)
+            .field("simulated", &self.simulated)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The HMAC keys of a receiver: KIE_WEBHOOK_HMAC_KEY plus the lines of a key file.
+pub fn hmac_keys_from_env(file: Option<&std::path::Path>) -> anyhow::Result<Vec<SecretString>> {
+    let mut keys = Vec::new();
+    if let Ok(k) = std::env::var("KIE_WEBHOOK_HMAC_KEY") {
+        if !k.trim().is_empty() {
+            keys.push(SecretString::from(k.trim().to_owned()));
+        }
+    }
+    if let Some(path) = file {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read the hmac key file {}", path.display()))?;
+        keys.extend(
+            text.lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                .map(|l| SecretString::from(l.to_owned())),
+        );
+    }
+    Ok(keys)
+}
+
+impl Env {
+    /// Chooses the environment for a task-submitting command.
+    pub async fn for_task(
+        global: &Global,
+        follow: &Follow,
+        family: CallbackFamily,
+    ) -> anyhow::Result<Self> {
+        match std::env::var("KIE_API_KEY") {
+            Ok(key) if !key.trim().is_empty() => Self::real(global, follow, family, key).await,
+            _ => Self::embedded(global, family).await,
+        }
+    }
+
+    /// Only a client (no callbacks needed): details, credits.
+    pub async fn for_query(global: &Global) -> anyhow::Result<Self> {
+        match std::env::var("KIE_API_KEY") {
+            Ok(key) if !key.trim().is_empty() => {
+                let client = build_client(global, key)?;
+                Ok(Self::bare(client, false))
+            }
+            _ => {
+                anyhow::bail!(crate::exit::Usage(
+                    "KIE_API_KEY is not set: `lyrics show` and `credits` need the real API \
+                     (the embedded simulator lives only as long as one `lyrics` or `music` run)"
+                        .to_owned()
+                ))
+            }
+        }
+    }
+
+    fn bare(client: Client, simulated: bool) -> Self {
+        Self {
+            client,
+            callback_url: None,
+            outcomes: None,
+            simulated,
+            poll: Duration::from_secs(10),
+            _sim: None,
+            receiver: None,
+            scratch: None,
+        }
+    }
+
+    async fn real(
+        global: &Global,
+        follow: &Follow,
+        family: CallbackFamily,
+        key: String,
+    ) -> anyhow::Result<Self> {
+        let client = build_client(global, key)?;
+        let Some(callback_url) = follow.callback_url.clone() else {
+            anyhow::bail!(crate::exit::Usage(
+                "the API requires a callBackUrl: pass --callback-url URL (or set KIE_CALLBACK_URL); \
+                 add --listen ADDR to receive the callback here"
+                    .to_owned()
+            ));
+        };
+        let mut env = Self::bare(client, false);
+        env.callback_url = Some(callback_url);
+        env.poll = Duration::from_secs(follow.poll_interval.max(1));
+        if let Some(bind) = follow.listen {
+            let keys = hmac_keys_from_env(None)?;
+            let dir = scratch_dir()?;
+            let (receiver, _) = start_receiver(bind, keys, &dir).await?;
+            env.outcomes = Some(receiver.serving.outcomes());
+            env.receiver = Some(receiver);
+            env.scratch = Some(dir);
+            let _ = family;
+        }
+        Ok(env)
+    }
+
+    async fn embedded(global: &Global, family: CallbackFamily) -> anyhow::Result<Self> {
+        // A fresh random webhook key, shared by the simulator (signs) and the receiver
+        // (verifies), so the run exercises the real signature path.
+        let mut raw = [0u8; 32];
+        rand::Rng::fill(&mut rand::thread_rng(), &mut raw[..]);
+        let key = base64::engine::general_purpose::STANDARD.encode(raw);
+
+        let sim = Simulator::spawn(SimConfig::new().with_hmac_key(key.clone()))
+            .await
+            .context("cannot start the embedded simulator")?;
+        let dir = scratch_dir()?;
+        let (receiver, addr) = start_receiver(
+            SocketAddr::from(([127, 0, 0, 1], 0)),
+            vec![SecretString::from(key)],
+            &dir,
+        )
+        .await?;
+        let callback_url = format!("http://{addr}{}", kie_suno_callbacks::callback_path(family));
+        if !global.quiet {
+            eprintln!(
+                "KIE_API_KEY is not set: using the embedded simulator at {} and a local callback receiver at http://{addr}",
+                sim.base_url
+            );
+        }
+        let client = Client::builder()
+            .api_key("embedded-simulator")
+            .base_url(sim.base_url.clone())
+            .build()
+            .context("cannot build the client")?;
+        Ok(Self {
+            client,
+            callback_url: Some(callback_url),
+            outcomes: Some(receiver.serving.outcomes()),
+            simulated: true,
+            poll: Duration::from_millis(500),
+            _sim: Some(sim),
+            receiver: Some(receiver),
+            scratch: Some(dir),
+        })
+    }
+
+    /// Wait options: polling at the environment's pace, raced against the local
+    /// receiver's callbacks for `task_id` when a receiver runs.
+    pub fn wait_options(&self, task_id: &TaskId, timeout: Duration) -> WaitOptions {
+        let max = if self.simulated {
+            Duration::from_secs(2)
+        } else {
+            self.poll.max(Duration::from_secs(30))
+        };
+        let mut options = WaitOptions::new()
+            .with_delays(self.poll, max)
+            .with_deadline(timeout);
+        if let Some(outcomes) = &self.outcomes {
+            let wanted = task_id.clone();
+            let events = tokio_stream_from(outcomes.subscribe());
+            options =
+                options.with_signal_stream(events.filter_map(move |event| {
+                    let wanted = wanted.clone();
+                    async move {
+                        (event.task_id == wanted).then(|| Signal::from(event.callback.clone()))
+                    }
+                }));
+        }
+        options
+    }
+
+    /// Stops the receiver (graceful) and removes scratch files.
+    pub async fn close(mut self) {
+        if let Some(r) = self.receiver.take() {
+            let _ = r.stop.send(());
+            let _ = r.serving.wait().await;
+        }
+        if let Some(dir) = self.scratch.take() {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
+fn build_client(global: &Global, key: String) -> anyhow::Result<Client> {
+    let mut builder = Client::builder().api_key(key);
+    if let Some(url) = &global.base_url {
+        builder = builder.base_url(url.clone());
+    }
+    builder.build().context("cannot build the client")
+}
+
+fn scratch_dir() -> anyhow::Result<PathBuf> {
+    let mut suffix = [0u8; 8];
+    rand::Rng::fill(&mut rand::thread_rng(), &mut suffix[..]);
+    let name = format!(
+        "kie-suno-{}-{}",
+        std::process::id(),
+        suffix
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    );
+    let dir = std::env::temp_dir().join(name);
+    std::fs::create_dir_all(&dir)
+        .with_context(|| format!("cannot create a scratch directory at {}", dir.display()))?;
+    Ok(dir)
+}
+
+async fn start_receiver(
+    bind: SocketAddr,
+    keys: Vec<SecretString>,
+    dir: &std::path::Path,
+) -> anyhow::Result<(RunningReceiver, SocketAddr)> {
+    let store = SqliteStore::open(dir.join("callbacks.db"), SqliteOptions::default())
+        .await
+        .context("cannot open the callback store")?;
+    let keys = if keys.is_empty() {
+        Keys::none()
+    } else {
+        Keys::new(keys).context("invalid hmac key")?
+    };
+    let receiver = Receiver::new(ReceiverConfig::new().keys(keys), Arc::new(store));
+    let (stop, stopped) = oneshot::channel::<()>();
+    let serving = receiver
+        .serve(bind, async {
+            let _ = stopped.await;
+        })
+        .await
+        .with_context(|| format!("cannot start the callback receiver on {bind}"))?;
+    let addr = serving.local_addr();
+    Ok((RunningReceiver { stop, serving }, addr))
+}
+
+fn tokio_stream_from<T: Clone + Send + 'static>(
+    rx: tokio::sync::broadcast::Receiver<T>,
+) -> impl futures::Stream<Item = T> + Send + 'static {
+    futures::stream::unfold(rx, |mut rx| async move {
+        loop {
+            match rx.recv().await {
+                Ok(v) => return Some((v, rx)),
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+            }
+        }
+    })
+}

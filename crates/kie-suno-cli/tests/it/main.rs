@@ -1,0 +1,4 @@
+//! End-to-end tests of the `kie-suno` binary and of client + receiver + simulator together.
+
+mod cli;
+mod signed;
