@@ -76,11 +76,17 @@ fn describe_client(e: &ClientError) -> (u8, String, Option<&'static str>) {
             line,
             Some("the API allows 20 new tasks per 10 s per account: wait a few seconds and try again"),
         ),
-        ClientError::TaskFailed(f) if f.is_content_policy() => (
+        // A failure callback has no status; its code 400 is the content rejection
+        // ("flagged for moderation", "copyrighted material") on every family.
+        ClientError::TaskFailed(f)
+            if f.is_content_policy() || (f.status.is_none() && f.code == Some(400)) =>
+        {
+            (
             TASK_FAILED,
             line,
-            Some("the prompt was rejected by the content filter: rephrase it"),
-        ),
+                Some("the prompt was rejected by the content filter: rephrase it"),
+            )
+        }
         ClientError::TaskFailed(_) | ClientError::EmptyResult { .. } => (TASK_FAILED, line, None),
         ClientError::ContentPolicy(_) => (
             TASK_FAILED,

@@ -1,4 +1,6 @@
 //! End-to-end tests of the `kie-suno` binary and of client + receiver + simulator together.
 
+#![allow(clippy::unwrap_used)] // tests may unwrap
+
 mod cli;
 mod signed;
