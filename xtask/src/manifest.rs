@@ -1,14 +1,9 @@
 //! The fixture manifest: which wire type each documented example and each
-//! negative sample must be read as, and the registry of every public wire type
-//! (decode, re-encode, schema). Shared by `cargo xtask verify` / `codegen` and by
+//! negative sample must be read as (by its name in the registry of every public
+//! wire type, `kie_suno_types::schemas`). Shared by `cargo xtask verify` / `codegen` and by
 //! the `#[test]`s in `xtask/tests/it`.
 
-use std::fmt::Debug;
-
-use kie_suno_types as t;
 use kie_suno_types::CallbackFamily as F;
-use serde::de::DeserializeOwned;
-use serde::Serialize;
 
 /// A documented example: file name (as upstream), wire type, and the callback
 /// family when it is a callback body.
@@ -620,131 +615,7 @@ pub const NEGATIVE: &[Negative] = &[
     ),
 ];
 
-/// A decoded payload: its typed `Debug` form (snapshotted) and its re-encoding.
-#[derive(Debug, Clone)]
-pub struct Decoded {
-    /// `{:#?}` of the typed value.
-    pub debug: String,
-    /// The typed value serialised back to JSON.
-    pub reencoded: serde_json::Value,
-}
-
-/// One public wire type: its name (also its schema file name), a decoder and a
-/// schema generator.
-#[derive(Clone, Copy)]
-pub struct WireType {
-    /// `docs/schemas/<name>.json`.
-    pub name: &'static str,
-    /// Deserialises, then re-serialises.
-    pub decode: fn(&[u8]) -> Result<Decoded, String>,
-    /// The JSON Schema (draft 2020-12), titled `name`.
-    pub schema: fn() -> serde_json::Value,
-}
-
-impl Debug for WireType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("WireType")
-            .field("name", &self.name)
-            .finish()
-    }
-}
-
-fn decode<T: DeserializeOwned + Serialize + Debug>(bytes: &[u8]) -> Result<Decoded, String> {
-    let value: T = serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
-    let reencoded = serde_json::to_value(&value).map_err(|e| format!("re-encode: {e}"))?;
-    Ok(Decoded {
-        debug: format!("{value:#?}"),
-        reencoded,
-    })
-}
-
-fn schema<T: schemars::JsonSchema>(name: &'static str) -> serde_json::Value {
-    let generator = schemars::generate::SchemaSettings::draft2020_12().into_generator();
-    let schema = generator.into_root_schema_for::<T>();
-    let mut value = schema.to_value();
-    if let Some(obj) = value.as_object_mut() {
-        obj.insert(
-            "title".to_owned(),
-            serde_json::Value::String(name.to_owned()),
-        );
-    }
-    value
-}
-
-macro_rules! wire_types {
-    ($($name:literal => $ty:ty),* $(,)?) => {
-        /// Every public wire type, in schema-file order.
-        pub const TYPES: &[WireType] = &[
-            $(WireType {
-                name: $name,
-                decode: decode::<$ty>,
-                schema: || schema::<$ty>($name),
-            },)*
-        ];
-    };
-}
-
-wire_types! {
-    // requests
-    "GenerateLyricsRequest" => t::GenerateLyricsRequest,
-    "GenerateMusicRequest" => t::GenerateMusicRequest,
-    "ExtendMusicRequest" => t::ExtendMusicRequest,
-    "UploadCoverRequest" => t::UploadCoverRequest,
-    "UploadExtendRequest" => t::UploadExtendRequest,
-    "AddInstrumentalRequest" => t::AddInstrumentalRequest,
-    "AddVocalsRequest" => t::AddVocalsRequest,
-    "MashupRequest" => t::MashupRequest,
-    "ReplaceSectionRequest" => t::ReplaceSectionRequest,
-    "TimestampedLyricsRequest" => t::TimestampedLyricsRequest,
-    "BoostStyleRequest" => t::BoostStyleRequest,
-    "CoverImageRequest" => t::CoverImageRequest,
-    "PersonaRequest" => t::PersonaRequest,
-    "WavRequest" => t::WavRequest,
-    "SeparationRequest" => t::SeparationRequest,
-    "MidiRequest" => t::MidiRequest,
-    "MusicVideoRequest" => t::MusicVideoRequest,
-    "DownloadUrlRequest" => t::DownloadUrlRequest,
-    "FileUploadBase64Request" => t::FileUploadBase64Request,
-    "FileUploadUrlRequest" => t::FileUploadUrlRequest,
-    // responses (the `{code, msg, data}` envelope around each payload)
-    "TaskCreatedResponse" => t::ApiResponse<t::TaskCreated>,
-    "LyricsRecordResponse" => t::ApiResponse<t::LyricsRecord>,
-    "MusicRecordResponse" => t::ApiResponse<t::MusicRecord>,
-    "CoverImageRecordResponse" => t::ApiResponse<t::CoverImageRecord>,
-    "WavRecordResponse" => t::ApiResponse<t::WavRecord>,
-    "SeparationRecordResponse" => t::ApiResponse<t::SeparationRecord>,
-    "MidiRecordResponse" => t::ApiResponse<t::MidiRecord>,
-    "VideoRecordResponse" => t::ApiResponse<t::VideoRecord>,
-    "TimestampedLyricsResponse" => t::ApiResponse<t::TimestampedLyrics>,
-    "BoostStyleResponse" => t::ApiResponse<t::BoostStyleResult>,
-    "PersonaResponse" => t::ApiResponse<t::Persona>,
-    "CreditsResponse" => t::ApiResponse<t::Credits>,
-    "DownloadUrlResponse" => t::ApiResponse<t::DownloadUrl>,
-    "FileUploadResponse" => t::FileUploadResponse,
-    // payloads on their own
-    "TaskCreated" => t::TaskCreated,
-    "LyricsRecord" => t::LyricsRecord,
-    "MusicRecord" => t::MusicRecord,
-    "CoverImageRecord" => t::CoverImageRecord,
-    "WavRecord" => t::WavRecord,
-    "SeparationRecord" => t::SeparationRecord,
-    "MidiRecord" => t::MidiRecord,
-    "VideoRecord" => t::VideoRecord,
-    "TimestampedLyrics" => t::TimestampedLyrics,
-    "BoostStyleResult" => t::BoostStyleResult,
-    "Persona" => t::Persona,
-    "FileUploadResult" => t::FileUploadResult,
-    // callbacks
-    "LyricsCallback" => t::LyricsCallback,
-    "MusicCallback" => t::MusicCallback,
-    "CoverImageCallback" => t::CoverImageCallback,
-    "WavCallback" => t::WavCallback,
-    "SeparationCallback" => t::SeparationCallback,
-    "MidiCallback" => t::MidiCallback,
-    "VideoCallback" => t::VideoCallback,
-}
-
-/// The wire type registered under `name`.
-pub fn wire_type(name: &str) -> Option<&'static WireType> {
-    TYPES.iter().find(|w| w.name == name)
-}
+/// The registry of every public wire type lives in `kie_suno_types::schemas`
+/// (the CLI's `kie-suno schema` uses it too); re-exported here under the names
+/// the checks use.
+pub use kie_suno_types::schemas::{wire_type, Decoded, WireType, ALL as TYPES};

@@ -34,7 +34,9 @@ pub struct WireType {
 
 impl Debug for WireType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("WireType").field("name", &self.name).finish()
+        f.debug_struct("WireType")
+            .field("name", &self.name)
+            .finish()
     }
 }
 
