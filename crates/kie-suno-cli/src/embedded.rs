@@ -182,9 +182,20 @@ impl Env {
         })
     }
 
+    /// Subscribes to the local receiver's callbacks. Call it before submitting, so
+    /// that a callback arriving before the wait starts is not missed.
+    pub fn subscribe(&self) -> Option<Subscription> {
+        self.outcomes.as_ref().map(|o| Subscription(o.subscribe()))
+    }
+
     /// Wait options: polling at the environment's pace, raced against the local
     /// receiver's callbacks for `task_id` when a receiver runs.
-    pub fn wait_options(&self, task_id: &TaskId, timeout: Duration) -> WaitOptions {
+    pub fn wait_options(
+        &self,
+        task_id: &TaskId,
+        timeout: Duration,
+        subscription: Option<Subscription>,
+    ) -> WaitOptions {
         let max = if self.simulated {
             Duration::from_secs(2)
         } else {
@@ -193,9 +204,9 @@ impl Env {
         let mut options = WaitOptions::new()
             .with_delays(self.poll, max)
             .with_deadline(timeout);
-        if let Some(outcomes) = &self.outcomes {
+        if let Some(Subscription(rx)) = subscription {
             let wanted = task_id.clone();
-            let events = tokio_stream_from(outcomes.subscribe());
+            let events = tokio_stream_from(rx);
             options =
                 options.with_signal_stream(events.filter_map(move |event| {
                     let wanted = wanted.clone();
@@ -218,6 +229,10 @@ impl Env {
         }
     }
 }
+
+/// A subscription to the local receiver's new callbacks.
+#[derive(Debug)]
+pub struct Subscription(tokio::sync::broadcast::Receiver<Arc<kie_suno_callbacks::CallbackEvent>>);
 
 fn build_client(global: &Global, key: String) -> anyhow::Result<Client> {
     let mut builder = Client::builder().api_key(key);

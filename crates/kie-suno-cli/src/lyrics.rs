@@ -29,10 +29,11 @@ async fn run(
     let request = GenerateLyricsRequest::new(prompt, callback_url)?;
     let spinner = Spinner::start(!global.quiet, "lyrics");
     spinner.status("submitting");
+    let subscription = env.subscribe();
     let task_id = env.client.lyrics().generate(&request).await?;
     spinner.status(&format!("task {task_id}: PENDING"));
     let options = env
-        .wait_options(&task_id, Duration::from_secs(follow.timeout))
+        .wait_options(&task_id, Duration::from_secs(follow.timeout), subscription)
         .on_status({
             let spinner = spinner.clone();
             let task_id = task_id.clone();

@@ -35,10 +35,15 @@ async fn run(global: &Global, env: &Env, args: &MusicCmd) -> anyhow::Result<()> 
     };
     let spinner = Spinner::start(!global.quiet, "music");
     spinner.status("submitting");
+    let subscription = env.subscribe();
     let task_id = env.client.music().generate(&request).await?;
     spinner.status(&format!("task {task_id}: PENDING"));
     let options = env
-        .wait_options(&task_id, Duration::from_secs(args.follow.timeout))
+        .wait_options(
+            &task_id,
+            Duration::from_secs(args.follow.timeout),
+            subscription,
+        )
         .stop_at(stage)
         .on_status({
             let spinner = spinner.clone();
