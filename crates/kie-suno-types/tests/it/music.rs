@@ -314,3 +314,31 @@ fn documented_music_requests_parse() {
     ok::<MashupRequest>("mashup.request.json");
     ok::<ReplaceSectionRequest>("replace-section.request.json");
 }
+
+#[test]
+fn constructed_requests_serialise_in_the_documented_form() {
+    let req = GenerateMusicRequest::custom(Model::V5_5, "Jazz", "Blue", None, CB)
+        .unwrap()
+        .with_duration(20u32)
+        .unwrap();
+    assert_eq!(
+        serde_json::to_value(&req).unwrap(),
+        serde_json::json!({
+            "style": "Jazz",
+            "title": "Blue",
+            "customMode": true,
+            "instrumental": true,
+            "model": "V5_5",
+            "callBackUrl": CB,
+            "duration": 20
+        })
+    );
+    let back: GenerateMusicRequest =
+        serde_json::from_value(serde_json::to_value(&req).unwrap()).unwrap();
+    assert_eq!(back, req);
+    let ext = ExtendMusicRequest::new("a1".into(), Model::V5, CB).unwrap();
+    assert_eq!(
+        serde_json::to_value(&ext).unwrap(),
+        serde_json::json!({"defaultParamFlag": false, "audioId": "a1", "model": "V5", "callBackUrl": CB})
+    );
+}
