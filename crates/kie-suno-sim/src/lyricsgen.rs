@@ -16,6 +16,15 @@ pub(crate) fn fnv1a(parts: &[&[u8]]) -> u64 {
     h
 }
 
+/// The splitmix64 finaliser: spreads the bits of a hash (FNV-1a outputs of inputs
+/// differing in their last byte differ in few bits).
+pub(crate) fn mix(mut z: u64) -> u64 {
+    z = z.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
 /// A small deterministic generator (splitmix64) seeded from the hash.
 struct Pick(u64);
 

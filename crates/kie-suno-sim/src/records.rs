@@ -89,8 +89,14 @@ fn success_envelope(data: Value) -> Bytes {
 
 /// A deterministic id shaped like a UUID, derived from the task id and a label.
 pub(crate) fn derived_uuid(task_id: &TaskId, label: &str) -> String {
-    let a = lyricsgen::fnv1a(&[task_id.as_str().as_bytes(), label.as_bytes(), b"hi"]);
-    let b = lyricsgen::fnv1a(&[task_id.as_str().as_bytes(), label.as_bytes(), b"lo"]);
+    let a = lyricsgen::mix(lyricsgen::fnv1a(&[
+        task_id.as_str().as_bytes(),
+        label.as_bytes(),
+        b"hi",
+    ]));
+    let b = lyricsgen::mix(
+        a ^ lyricsgen::fnv1a(&[task_id.as_str().as_bytes(), label.as_bytes(), b"lo"]),
+    );
     let hex = format!("{a:016x}{b:016x}");
     format!(
         "{}-{}-{}-{}-{}",

@@ -182,8 +182,9 @@ impl Shared {
     pub(crate) fn new_task_id(&self) -> TaskId {
         let n = self.next_id.fetch_add(1, Ordering::SeqCst);
         let seed = self.config.faults.seed.to_le_bytes();
-        let a = crate::lyricsgen::fnv1a(&[&seed, &n.to_le_bytes(), b"a"]);
-        let b = crate::lyricsgen::fnv1a(&[&seed, &n.to_le_bytes(), b"b"]);
+        let a = crate::lyricsgen::mix(crate::lyricsgen::fnv1a(&[&seed, &n.to_le_bytes(), b"a"]));
+        let b =
+            crate::lyricsgen::mix(a ^ crate::lyricsgen::fnv1a(&[&seed, &n.to_le_bytes(), b"b"]));
         TaskId::new(format!("{a:016x}{b:016x}"))
     }
 
