@@ -5,7 +5,7 @@ use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::{Query, State};
+use axum::extract::{DefaultBodyLimit, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, MethodRouter};
@@ -25,6 +25,9 @@ use crate::config::{Auth, ErrorStatus};
 use crate::keywords::{self, Directives, Outcome};
 use crate::records::{self, Ctx, Family, MediaSpec, MusicDelays, MusicOp, MusicSpec, SepKind};
 use crate::state::{lock, Shared, SimState, Task};
+
+/// The largest upload body accepted (other calls keep axum's 2 MiB default).
+const UPLOAD_BODY_MAX: usize = 64 * 1024 * 1024;
 
 /// The body KIE documents for a missing or wrong API key.
 const UNAUTHORIZED_BODY: &str = r#"{"code":401,"msg":"You do not have access permissions"}"#;
@@ -85,12 +88,12 @@ pub fn router(state: SimState) -> Router {
         .route(E::DownloadUrl.path(), post(download_url))
         .route(
             E::FileUploadBase64.path(),
-            post(crate::uploads::base64_upload),
+            post(crate::uploads::base64_upload).layer(DefaultBodyLimit::max(UPLOAD_BODY_MAX)),
         )
         .route(E::FileUploadUrl.path(), post(crate::uploads::url_upload))
         .route(
             E::FileUploadStream.path(),
-            post(crate::uploads::stream_upload),
+            post(crate::uploads::stream_upload).layer(DefaultBodyLimit::max(UPLOAD_BODY_MAX)),
         )
         .route("/sim/files/{*path}", get(crate::files::serve))
         .route("/sim/sink", post(sink))

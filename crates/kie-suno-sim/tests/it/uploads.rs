@@ -131,3 +131,19 @@ async fn stream_uploads_take_multipart_and_feed_upload_cover() {
         1
     );
 }
+
+#[tokio::test]
+async fn a_large_base64_upload_is_accepted() {
+    use base64::Engine as _;
+    let sim = sim(fast()).await;
+    let data = vec![7u8; 3 * 1024 * 1024];
+    let b64 = base64::engine::general_purpose::STANDARD.encode(&data);
+    let (status, v) = post(
+        &sim,
+        "/api/file-base64-upload",
+        json!({"base64Data": b64, "uploadPath": "big", "fileName": "big.bin"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(result(v).file_size, Some(3 * 1024 * 1024));
+}
