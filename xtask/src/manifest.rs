@@ -437,6 +437,9 @@ pub struct Negative {
     pub family: Option<F>,
     /// What the schema says.
     pub schema: SchemaVerdict,
+    /// A fragment the serde error must contain: the sample is rejected for the
+    /// reason it was written for (naming the field and the limit), not by accident.
+    pub reason: &'static str,
 }
 
 const fn neg(
@@ -444,12 +447,14 @@ const fn neg(
     ty: &'static str,
     family: Option<F>,
     schema: SchemaVerdict,
+    reason: &'static str,
 ) -> Negative {
     Negative {
         file,
         ty,
         family,
         schema,
+        reason,
     }
 }
 
@@ -468,150 +473,175 @@ pub const NEGATIVE: &[Negative] = &[
         "GenerateMusicRequest",
         None,
         CannotExpress(CONDITIONAL),
+        "style is required when customMode is true",
     ),
     neg(
         "GenerateMusicRequest--v4-prompt-3001-chars.json",
         "GenerateMusicRequest",
         None,
         CannotExpress(PER_MODEL),
+        "the limit is 3000 (model V4)",
     ),
     neg(
         "GenerateMusicRequest--style-weight-above-1.json",
         "GenerateMusicRequest",
         None,
         Rejects,
+        "styleWeight must be between 0 and 1",
     ),
     neg(
         "GenerateMusicRequest--callback-url-not-http.json",
         "GenerateMusicRequest",
         None,
         Rejects,
+        "callBackUrl must be an absolute http or https url",
     ),
     neg(
         "GenerateMusicRequest--custom-mode-is-a-string.json",
         "GenerateMusicRequest",
         None,
         Rejects,
+        "expected a boolean",
     ),
     neg(
         "GenerateMusicRequest--missing-model.json",
         "GenerateMusicRequest",
         None,
         Rejects,
+        "missing field `model`",
     ),
     neg(
         "GenerateMusicRequest--model-is-a-number.json",
         "GenerateMusicRequest",
         None,
         Rejects,
+        "invalid type: integer `5`, expected a string",
     ),
     neg(
         "GenerateMusicRequest--truncated.json",
         "GenerateMusicRequest",
         None,
         NotJson,
+        "EOF while parsing",
     ),
     neg(
         "GenerateLyricsRequest--prompt-201-chars.json",
         "GenerateLyricsRequest",
         None,
         Rejects,
+        "prompt is too long: 201 characters, the limit is 200",
     ),
     neg(
         "GenerateLyricsRequest--missing-callback-url.json",
         "GenerateLyricsRequest",
         None,
         Rejects,
+        "missing field `callBackUrl`",
     ),
     neg(
         "ExtendMusicRequest--custom-without-continue-at.json",
         "ExtendMusicRequest",
         None,
         CannotExpress(CONDITIONAL),
+        "continueAt is required when defaultParamFlag is true",
     ),
     neg(
         "AddInstrumentalRequest--model-v4-not-accepted.json",
         "AddInstrumentalRequest",
         None,
         CannotExpress(OPEN_MODEL),
+        "model is not allowed: V4",
     ),
     neg(
         "MashupRequest--three-urls.json",
         "MashupRequest",
         None,
         Rejects,
+        "exactly 2 urls are required, got 3",
     ),
     neg(
         "ReplaceSectionRequest--section-5-seconds.json",
         "ReplaceSectionRequest",
         None,
         CannotExpress(DIFFERENCE),
+        "infillEndS - infillStartS must be between 10 and 60",
     ),
     neg(
         "PersonaRequest--vocal-window-5-seconds.json",
         "PersonaRequest",
         None,
         CannotExpress(DIFFERENCE),
+        "vocalEnd - vocalStart must be between 10 and 30",
     ),
     neg(
         "MusicVideoRequest--author-51-chars.json",
         "MusicVideoRequest",
         None,
         Rejects,
+        "author is too long: 51 characters, the limit is 50",
     ),
     neg(
         "FileUploadUrlRequest--upload-path-leading-slash.json",
         "FileUploadUrlRequest",
         None,
         Rejects,
+        "uploadPath is not allowed",
     ),
     neg(
         "SeparationRequest--split-stem-advanced-without-stem-name.json",
         "SeparationRequest",
         None,
         CannotExpress(CONDITIONAL),
+        "stemName is required when type is split_stem_advanced",
     ),
     neg(
         "MusicCallback--missing-task-id.json",
         "MusicCallback",
         Some(F::Music),
         Rejects,
+        "missing field `task_id`",
     ),
     neg(
         "MusicCallback--truncated.json",
         "MusicCallback",
         Some(F::Music),
         NotJson,
+        "EOF while parsing",
     ),
     neg(
         "LyricsCallback--data-is-a-string.json",
         "LyricsCallback",
         Some(F::Lyrics),
         Rejects,
+        "expected struct LyricsCallbackData",
     ),
     neg(
         "MidiCallback--no-task-id-anywhere.json",
         "MidiCallback",
         Some(F::Midi),
         Rejects,
+        "missing field `taskId`",
     ),
     neg(
         "WavCallback--task-id-is-a-number.json",
         "WavCallback",
         Some(F::Wav),
         Rejects,
+        "invalid type: integer `988`, expected a string",
     ),
     neg(
         "MusicRecordResponse--status-is-a-number.json",
         "MusicRecordResponse",
         None,
         Rejects,
+        "invalid type: integer `3`, expected a string",
     ),
     neg(
         "TaskCreatedResponse--code-is-a-bool.json",
         "TaskCreatedResponse",
         None,
         Rejects,
+        "expected an integer code",
     ),
 ];
 

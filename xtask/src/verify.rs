@@ -399,11 +399,16 @@ pub fn check_negative(root: &Path, sample: &Negative, schemas: &mut Schemas) -> 
         return vec![format!("{}: unknown type {}", sample.file, sample.ty)];
     };
     let mut problems = Vec::new();
-    if let Ok(d) = (ty.decode)(&bytes) {
-        problems.push(format!(
+    match (ty.decode)(&bytes) {
+        Ok(d) => problems.push(format!(
             "{}: accepted by serde as {}: {}",
             sample.file, ty.name, d.reencoded
-        ));
+        )),
+        Err(e) if !e.contains(sample.reason) => problems.push(format!(
+            "{}: rejected for another reason than {:?}: {e}",
+            sample.file, sample.reason
+        )),
+        Err(_) => {}
     }
     if let Some(family) = sample.family {
         match parse(family, &bytes) {

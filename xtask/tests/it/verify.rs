@@ -76,3 +76,15 @@ fn http_example_with_a_json_body_is_flagged() {
         "{problems:?}"
     );
 }
+
+#[test]
+fn a_negative_sample_rejected_for_another_reason_is_flagged() {
+    let root = xtask::workspace_root();
+    let mut sample = NEGATIVE[0];
+    sample.reason = "some other rule";
+    let problems = check_negative(&root, &sample, &mut Schemas::default());
+    assert!(
+        problems.iter().any(|p| p.contains("another reason")),
+        "{problems:?}"
+    );
+}
