@@ -402,7 +402,8 @@ fn admit_and_create(
                 Vec::new(),
             )
         }
-        Spec::Sync(_) => unreachable!("answered above"),
+        // Answered above; kept total rather than panicking.
+        Spec::Sync(_) => return Err(Reject::new(ApiCode::ServerError, "Server Error")),
     };
     let task = Task {
         family,
