@@ -414,6 +414,7 @@ fn admit_and_create(
         cost,
         children,
         poll_fault_served: AtomicBool::new(false),
+        polls: std::sync::Mutex::new(std::collections::VecDeque::new()),
         delivery_tail: None,
     };
     tracing::info!(task_id = %task_id, endpoint = endpoint.name(), "task created");
@@ -800,13 +801,24 @@ async fn details(
     let Some(task_id) = q.task_id.filter(|t| !t.trim().is_empty()) else {
         return reject(shared, Reject::validation("taskId is required"));
     };
-    let Some((bytes, d, first_fault)) = shared.details(&TaskId::new(task_id.as_str()), family)
+    let Some((bytes, d, first_fault, over_limit)) =
+        shared.details(&TaskId::new(task_id.as_str()), family)
     else {
         return reject(
             shared,
             Reject::new(ApiCode::NotFound, format!("task {task_id} not found")),
         );
     };
+    if over_limit {
+        return reject(
+            shared,
+            Reject::meaning(
+                endpoint,
+                CodeMeaning::RateLimited,
+                "Rate Limited - Maximum query rate exceeded for this task",
+            ),
+        );
+    }
     if d.slow {
         tokio::time::sleep(shared.config.faults.slow_delay).await;
     }
@@ -892,7 +904,7 @@ fn aligned_words(shared: &Shared, body: &[u8]) -> Result<Value, Reject> {
     let index = music_track(shared, task, req.audio_id().as_str())?;
     let details = shared
         .details(&TaskId::new(task), Family::Music)
-        .map(|(b, _, _)| b)
+        .map(|(b, ..)| b)
         .ok_or_else(|| Reject::new(ApiCode::NotFound, "task not found"))?;
     let record: Value = serde_json::from_slice(&details).unwrap_or_default();
     let track = &record["data"]["response"]["sunoData"][index];

@@ -30,6 +30,10 @@ pub struct SimConfig {
     /// The rate limit on task-creating calls; `None` disables it.
     /// Default: 20 per 10 s (the documented per-account limit).
     pub rate_limit: Option<RateLimit>,
+    /// A per-task limit on details (record-info) calls. The music details page
+    /// documents "3 requests per second per task" but not what happens beyond it;
+    /// when set, excess polls get 429. Default: none (not enforced).
+    pub poll_limit: Option<RateLimit>,
     /// Callback delivery: attempts, timeout, backoff. Default: [`CallbackPolicy::default`].
     pub callbacks: CallbackPolicy,
     /// Run-wide fault injection. Default: none.
@@ -53,6 +57,7 @@ impl Default for SimConfig {
             credits: 10_000,
             costs: Costs::default(),
             rate_limit: Some(RateLimit::documented()),
+            poll_limit: None,
             callbacks: CallbackPolicy::default(),
             faults: Faults::default(),
             clock: Clock::system(),
@@ -95,6 +100,13 @@ impl SimConfig {
     /// Replaces the rate limit (`None` disables it).
     pub fn with_rate_limit(mut self, limit: Option<RateLimit>) -> Self {
         self.rate_limit = limit;
+        self
+    }
+
+    /// Limits details calls per task (`RateLimit::documented_poll()` is the music
+    /// page's 3 per second).
+    pub fn with_poll_limit(mut self, limit: Option<RateLimit>) -> Self {
+        self.poll_limit = limit;
         self
     }
 
@@ -256,6 +268,14 @@ impl RateLimit {
         Self {
             max_requests: 20,
             window: Duration::from_secs(10),
+        }
+    }
+
+    /// The documented music polling limit: 3 details calls per second per task.
+    pub fn documented_poll() -> Self {
+        Self {
+            max_requests: 3,
+            window: Duration::from_secs(1),
         }
     }
 

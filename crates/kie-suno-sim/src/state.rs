@@ -12,7 +12,7 @@ use rand::{Rng, SeedableRng};
 use tokio::sync::{watch, Notify};
 use tokio::time::Instant;
 
-use crate::config::SimConfig;
+use crate::config::{RateLimit, SimConfig};
 use crate::keywords::Directives;
 use crate::records::{Family, Stage};
 use crate::stats::Stats;
@@ -30,6 +30,8 @@ pub(crate) struct Task {
     pub(crate) children: Vec<String>,
     /// Whether the `[sim:poll-500]` failure has been served.
     pub(crate) poll_fault_served: AtomicBool,
+    /// Recent details calls, for `SimConfig::poll_limit`.
+    pub(crate) polls: Mutex<VecDeque<Instant>>,
     /// The last callback delivery, so the next one waits for it (in-order delivery).
     pub(crate) delivery_tail: Option<tokio::task::JoinHandle<()>>,
 }
@@ -159,6 +161,24 @@ impl SimState {
     }
 }
 
+/// Sliding-window admission: true (and recorded) when fewer than
+/// `limit.max_requests` calls happened within `limit.window`.
+pub(crate) fn admit_into(window: &Mutex<VecDeque<Instant>>, limit: RateLimit) -> bool {
+    let now = Instant::now();
+    let mut window = lock(window);
+    while window
+        .front()
+        .is_some_and(|t| now.duration_since(*t) >= limit.window)
+    {
+        window.pop_front();
+    }
+    if window.len() >= limit.max_requests as usize {
+        return false;
+    }
+    window.push_back(now);
+    true
+}
+
 /// Counts a unit of background work for [`SimState::settle`].
 pub(crate) struct Busy(Arc<Shared>);
 
@@ -216,22 +236,10 @@ impl Shared {
 
     /// Admits one task-creating call into the rate-limit window, or refuses it.
     pub(crate) fn admit(&self) -> bool {
-        let Some(limit) = self.config.rate_limit else {
-            return true;
-        };
-        let now = Instant::now();
-        let mut window = lock(&self.window);
-        while window
-            .front()
-            .is_some_and(|t| now.duration_since(*t) >= limit.window)
-        {
-            window.pop_front();
+        match self.config.rate_limit {
+            Some(limit) => admit_into(&self.window, limit),
+            None => true,
         }
-        if window.len() >= limit.max_requests as usize {
-            return false;
-        }
-        window.push_back(now);
-        true
     }
 
     /// Takes `cost` credits, or refuses when the balance is short.
@@ -331,7 +339,7 @@ impl Shared {
         &self,
         task_id: &TaskId,
         family: Family,
-    ) -> Option<(Bytes, Directives, bool)> {
+    ) -> Option<(Bytes, Directives, bool, bool)> {
         let tasks = self
             .tasks
             .read()
@@ -339,6 +347,15 @@ impl Shared {
         let task = tasks.get(task_id).filter(|t| t.family == family)?;
         let first_fault =
             task.directives.poll_500 && !task.poll_fault_served.swap(true, Ordering::SeqCst);
-        Some((task.stage().details.clone(), task.directives, first_fault))
+        let over_limit = self
+            .config
+            .poll_limit
+            .is_some_and(|limit| !admit_into(&task.polls, limit));
+        Some((
+            task.stage().details.clone(),
+            task.directives,
+            first_fault,
+            over_limit,
+        ))
     }
 }

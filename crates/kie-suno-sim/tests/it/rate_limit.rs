@@ -96,3 +96,59 @@ async fn no_limit_when_disabled() {
         .await;
     }
 }
+
+#[tokio::test]
+async fn the_documented_poll_limit_is_opt_in() {
+    let config = fast()
+        .with_timing(kie_suno_sim::Timing::manual())
+        .with_poll_limit(Some(kie_suno_sim::RateLimit::new(
+            3,
+            std::time::Duration::from_secs(60),
+        )));
+    let sim = sim(config).await;
+    let task = submit(
+        &sim,
+        "/api/v1/generate",
+        music_body("poll me", "http://127.0.0.1:9/cb"),
+    )
+    .await;
+    let path = format!("/api/v1/generate/record-info?taskId={task}");
+    for _ in 0..3 {
+        assert_eq!(get(&sim, &path).await.0, 200);
+    }
+    let (status, v) = get(&sim, &path).await;
+    assert_eq!((status, v["code"].as_i64()), (429, Some(429)));
+    // The limit is per task.
+    let other = submit(
+        &sim,
+        "/api/v1/generate",
+        music_body("another", "http://127.0.0.1:9/cb"),
+    )
+    .await;
+    assert_eq!(
+        get(
+            &sim,
+            &format!("/api/v1/generate/record-info?taskId={other}")
+        )
+        .await
+        .0,
+        200
+    );
+
+    // Off by default.
+    let sim = crate::support::sim(fast().with_timing(kie_suno_sim::Timing::manual())).await;
+    let task = submit(
+        &sim,
+        "/api/v1/generate",
+        music_body("poll me", "http://127.0.0.1:9/cb"),
+    )
+    .await;
+    for _ in 0..10 {
+        assert_eq!(
+            get(&sim, &format!("/api/v1/generate/record-info?taskId={task}"))
+                .await
+                .0,
+            200
+        );
+    }
+}
