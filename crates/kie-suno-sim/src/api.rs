@@ -249,6 +249,8 @@ enum Spec {
     Sync(Value),
 }
 
+/// The create pipeline: count, auth, parse, keywords, then
+/// [`admit_and_create`].
 async fn create(
     shared: &Arc<Shared>,
     endpoint: Endpoint,
@@ -267,19 +269,14 @@ async fn create(
     {
         shared.count_prompt(prompt);
     }
-    let outcome = gate(shared, headers)
-        .and_then(|()| parse_body(parsed, body))
-        .map(|(value, d)| async move {
-            if d.slow {
-                tokio::time::sleep(shared.config.faults.slow_delay).await;
-            }
-            admit_and_create(shared, endpoint, &value, d)
-        });
-    let result = match outcome {
-        Ok(fut) => fut.await,
-        Err(r) => Err(r),
+    let (value, d) = match gate(shared, headers).and_then(|()| parse_body(parsed, body)) {
+        Ok(parsed) => parsed,
+        Err(r) => return reject(shared, r),
     };
-    result.unwrap_or_else(|r| reject(shared, r))
+    if d.slow {
+        tokio::time::sleep(shared.config.faults.slow_delay).await;
+    }
+    admit_and_create(shared, endpoint, &value, d).unwrap_or_else(|r| reject(shared, r))
 }
 
 /// Turns the parsed body into a JSON object and reads its keywords.
@@ -298,6 +295,7 @@ fn parse_body(
     Ok((value, directives))
 }
 
+/// Forced faults, the rate limit, validation, credits, then the task itself.
 fn admit_and_create(
     shared: &Arc<Shared>,
     endpoint: Endpoint,

@@ -64,10 +64,12 @@ impl Ctx {
         self.at(offset).format("%Y-%m-%d %H:%M:%S").to_string()
     }
 
+    /// `now + offset` in epoch milliseconds.
     fn millis(&self, offset: Duration) -> i64 {
         self.at(offset).timestamp_millis()
     }
 
+    /// `now + offset` as ISO 8601 with milliseconds (`2025-01-15T10:35:27.000Z`).
     fn iso(&self, offset: Duration) -> String {
         self.at(offset).format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
     }
