@@ -149,18 +149,30 @@ const STOPWORDS: &[&str] = &[
 
 /// Used when a prompt has too few words of its own.
 const FALLBACK: &[&str] = &[
-    "river", "midnight", "summer", "harbor", "ember", "compass", "meadow", "lantern", "echo",
-    "horizon",
+    "the river",
+    "midnight",
+    "the summer rain",
+    "the harbor lights",
+    "the open sky",
+    "the city lights",
+    "the highway",
+    "the northern stars",
+    "the old radio",
+    "the horizon",
 ];
 
-/// Whether a word reads like an adjective or a participle (a "mood" word) rather
-/// than a thing: a crude suffix test, good enough for song lines.
+/// Whether a word reads like an adjective (a "mood" word) rather than a thing: a
+/// crude suffix test, good enough for song lines.
 fn mood_like(word: &str) -> bool {
-    let n = word.chars().count();
-    n > 4
-        && ["ic", "ous", "ful", "ing", "ive", "less", "ish", "ed"]
+    word.chars().count() > 4
+        && ["ic", "ous", "ful", "ive", "less", "ish", "ed"]
             .iter()
             .any(|suffix| word.ends_with(suffix))
+}
+
+/// A lone `-ing` word (`growing`) is a verb: neither a thing nor a mood.
+fn verb_like(word: &str) -> bool {
+    word.chars().count() > 5 && word.ends_with("ing")
 }
 
 /// The words a prompt offers: things (runs of content words, at most two long,
@@ -187,6 +199,7 @@ fn pool_of(prompt: &str) -> Pool {
     let flush = |run: &mut Vec<String>, pool: &mut Pool| {
         match run.len() {
             0 => {}
+            1 if verb_like(&run[0]) => {}
             1 => {
                 let w = run.remove(0);
                 let list = if mood_like(&w) {
@@ -298,8 +311,9 @@ const FALLBACK_MOODS: &[&str] = &["golden", "restless", "quiet", "wild", "tender
 /// The words a variation draws from: the prompt's, padded with fallbacks.
 fn word_pool(prompt: &str, pick: &mut Pick) -> Pool {
     let mut pool = pool_of(prompt);
+    // Two things from the prompt would repeat a lot: a third image adds variety.
     let mut i = pick.below(FALLBACK.len());
-    while pool.things.len() < 2 {
+    while pool.things.len() < 3 {
         let w = FALLBACK[i % FALLBACK.len()].to_owned();
         if !pool.things.contains(&w) {
             pool.things.push(w);
@@ -454,7 +468,7 @@ mod tests {
     fn prompts_split_into_things_and_moods() {
         let pool = pool_of(PROMPT);
         assert_eq!(pool.things, ["childhood memories", "small town"]);
-        assert_eq!(pool.moods, ["nostalgic", "growing"]);
+        assert_eq!(pool.moods, ["nostalgic"]);
     }
 
     #[test]

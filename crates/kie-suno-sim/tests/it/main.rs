@@ -13,6 +13,7 @@ mod media;
 mod music;
 mod rate_limit;
 mod router;
+mod snapshots;
 mod support;
 mod uploads;
 mod validation;
