@@ -45,9 +45,26 @@ impl Task {
 
 /// The simulator's state. Cheap to clone; build a router over it with
 /// [`router`](crate::router).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct SimState {
     pub(crate) inner: Arc<Shared>,
+}
+
+impl std::fmt::Debug for SimState {
+    /// A summary: the task bodies would be too long to print.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let tasks = self
+            .inner
+            .tasks
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .len();
+        f.debug_struct("SimState")
+            .field("config", &self.inner.config)
+            .field("tasks", &tasks)
+            .field("credits", &*lock(&self.inner.credits))
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(Debug)]
