@@ -1,3 +1,4 @@
+//! A stateful simulator of the KIE.AI Suno API (the crate docs are the README below).
 #![doc = include_str!("../README.md")]
 
 mod api;
