@@ -27,8 +27,11 @@ use crate::bench::store;
 /// The simulator's rate limit in this drill: task-creating calls per window.
 const SIM_LIMIT: u32 = 40;
 const SIM_WINDOW: Duration = Duration::from_secs(1);
+/// The client's own limiter: looser than the simulator's, so bursts get through it and
+/// meet the simulator's refusals.
+const CLIENT_LIMIT: u32 = 50;
 /// Client attempts per call: enough to get through the bursts of refusals.
-const CLIENT_ATTEMPTS: u32 = 40;
+const CLIENT_ATTEMPTS: u32 = 20;
 /// How long a stalled task is waited for before the waiter gives up.
 const WAIT_DEADLINE: Duration = Duration::from_secs(6);
 /// `Faults::slow_delay` in this drill.
@@ -260,8 +263,9 @@ pub(crate) fn run(args: &Args) -> Result<()> {
 async fn drill(n: usize, seed: u64) -> Result<()> {
     println!(
         "drill faults: {n} lyrics tasks submitted at once, seed {seed} (rerun with --seed {seed}); \
-         simulator rate limit {SIM_LIMIT} per {} s, client retries up to {CLIENT_ATTEMPTS} attempts, \
-         receiver on SQLite, signed callbacks",
+         simulator rate limit {SIM_LIMIT} per {} s, client limiter {CLIENT_LIMIT} per {} s and up to \
+         {CLIENT_ATTEMPTS} attempts, receiver on SQLite, signed callbacks",
+        SIM_WINDOW.as_secs(),
         SIM_WINDOW.as_secs()
     );
     let work = tempfile::Builder::new()
@@ -305,11 +309,14 @@ async fn drill(n: usize, seed: u64) -> Result<()> {
     )
     .await?;
 
-    // Client: its own limiter off, so the bursts reach the simulator's limit.
+    // Client: its own limiter looser than the simulator's, so bursts reach its limit.
     let client = Client::builder()
         .api_key("drill-key")
         .base_url(sim.base_url.as_str())
-        .rate_limit(None)
+        .rate_limit(Some(kie_suno_client::RateLimit::new(
+            CLIENT_LIMIT,
+            SIM_WINDOW,
+        )))
         .timeout(Duration::from_secs(10))
         .retry_policy(
             RetryPolicy::default()

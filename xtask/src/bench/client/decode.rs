@@ -3,9 +3,9 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use kie_suno_types as t;
-use serde::de::{DeserializeOwned, IgnoredAny};
+use serde::de::DeserializeOwned;
 
 use crate::bench::stats;
 
@@ -20,54 +20,82 @@ fn typed<T: DeserializeOwned>(body: &[u8]) -> Result<(), String> {
         .map_err(|e| e.to_string())
 }
 
-/// The type a documented payload decodes into, chosen by its upstream example name.
-fn decoder_for(name: &str) -> Option<(&'static str, Decoder)> {
-    let table: &[(&str, &str, Decoder)] = &[
-        (
-            "lyrics-callback.",
-            "LyricsCallback",
-            typed::<t::LyricsCallback>,
-        ),
-        (
-            "lyrics-generate.request",
-            "GenerateLyricsRequest",
-            typed::<t::GenerateLyricsRequest>,
-        ),
-        (
-            "lyrics-generate.response",
-            "ApiResponse<TaskCreated>",
-            typed::<t::ApiResponse<t::TaskCreated>>,
-        ),
-        (
-            "lyrics-record-info.",
-            "ApiResponse<LyricsRecord>",
-            typed::<t::ApiResponse<t::LyricsRecord>>,
-        ),
-        (
-            "credits.response",
-            "ApiResponse<Credits>",
-            typed::<t::ApiResponse<t::Credits>>,
-        ),
-        (
-            "download-url.request",
-            "DownloadUrlRequest",
-            typed::<t::DownloadUrlRequest>,
-        ),
-        (
-            "download-url.response",
-            "ApiResponse<DownloadUrl>",
-            typed::<t::ApiResponse<t::DownloadUrl>>,
-        ),
-        (
-            "error-",
-            "ApiResponse<IgnoredAny>",
-            typed::<t::ApiResponse<IgnoredAny>>,
-        ),
-    ];
-    table
+macro_rules! typed_table {
+    ($($name:literal => $ty:ty),* $(,)?) => {
+        /// A plain typed decoder for a wire type of the registry
+        /// (`kie_suno_types::schemas`), by its registry name.
+        fn typed_decoder(name: &str) -> Option<Decoder> {
+            match name {
+                $($name => Some(typed::<$ty>),)*
+                _ => None,
+            }
+        }
+    };
+}
+
+typed_table! {
+    "GenerateLyricsRequest" => t::GenerateLyricsRequest,
+    "GenerateMusicRequest" => t::GenerateMusicRequest,
+    "ExtendMusicRequest" => t::ExtendMusicRequest,
+    "UploadCoverRequest" => t::UploadCoverRequest,
+    "UploadExtendRequest" => t::UploadExtendRequest,
+    "AddInstrumentalRequest" => t::AddInstrumentalRequest,
+    "AddVocalsRequest" => t::AddVocalsRequest,
+    "MashupRequest" => t::MashupRequest,
+    "ReplaceSectionRequest" => t::ReplaceSectionRequest,
+    "TimestampedLyricsRequest" => t::TimestampedLyricsRequest,
+    "BoostStyleRequest" => t::BoostStyleRequest,
+    "CoverImageRequest" => t::CoverImageRequest,
+    "PersonaRequest" => t::PersonaRequest,
+    "WavRequest" => t::WavRequest,
+    "SeparationRequest" => t::SeparationRequest,
+    "MidiRequest" => t::MidiRequest,
+    "MusicVideoRequest" => t::MusicVideoRequest,
+    "DownloadUrlRequest" => t::DownloadUrlRequest,
+    "FileUploadBase64Request" => t::FileUploadBase64Request,
+    "FileUploadUrlRequest" => t::FileUploadUrlRequest,
+    "TaskCreatedResponse" => t::ApiResponse<t::TaskCreated>,
+    "LyricsRecordResponse" => t::ApiResponse<t::LyricsRecord>,
+    "MusicRecordResponse" => t::ApiResponse<t::MusicRecord>,
+    "CoverImageRecordResponse" => t::ApiResponse<t::CoverImageRecord>,
+    "WavRecordResponse" => t::ApiResponse<t::WavRecord>,
+    "SeparationRecordResponse" => t::ApiResponse<t::SeparationRecord>,
+    "MidiRecordResponse" => t::ApiResponse<t::MidiRecord>,
+    "VideoRecordResponse" => t::ApiResponse<t::VideoRecord>,
+    "TimestampedLyricsResponse" => t::ApiResponse<t::TimestampedLyrics>,
+    "BoostStyleResponse" => t::ApiResponse<t::BoostStyleResult>,
+    "PersonaResponse" => t::ApiResponse<t::Persona>,
+    "CreditsResponse" => t::ApiResponse<t::Credits>,
+    "DownloadUrlResponse" => t::ApiResponse<t::DownloadUrl>,
+    "FileUploadResponse" => t::FileUploadResponse,
+    "TaskCreated" => t::TaskCreated,
+    "LyricsRecord" => t::LyricsRecord,
+    "MusicRecord" => t::MusicRecord,
+    "CoverImageRecord" => t::CoverImageRecord,
+    "WavRecord" => t::WavRecord,
+    "SeparationRecord" => t::SeparationRecord,
+    "MidiRecord" => t::MidiRecord,
+    "VideoRecord" => t::VideoRecord,
+    "TimestampedLyrics" => t::TimestampedLyrics,
+    "BoostStyleResult" => t::BoostStyleResult,
+    "Persona" => t::Persona,
+    "FileUploadResult" => t::FileUploadResult,
+    "LyricsCallback" => t::LyricsCallback,
+    "MusicCallback" => t::MusicCallback,
+    "CoverImageCallback" => t::CoverImageCallback,
+    "WavCallback" => t::WavCallback,
+    "SeparationCallback" => t::SeparationCallback,
+    "MidiCallback" => t::MidiCallback,
+    "VideoCallback" => t::VideoCallback,
+}
+
+/// The type a documented payload decodes into: the fixture manifest of the contract
+/// checks (`xtask::manifest::DOCUMENTED`) names it.
+fn decoder_for(file: &str) -> Option<(&'static str, Decoder)> {
+    let fixture = xtask::manifest::DOCUMENTED
         .iter()
-        .find(|(prefix, _, _)| name.starts_with(prefix))
-        .map(|(_, ty, f)| (*ty, *f))
+        .find(|f| f.file == file)?;
+    typed_decoder(fixture.ty).map(|d| (fixture.ty, d))
 }
 
 fn per_op(total: Duration, n: usize) -> f64 {
@@ -164,17 +192,13 @@ pub(crate) fn run(iters: usize) -> Result<()> {
     }
     if !untyped.is_empty() {
         println!(
-            "{} payloads have no typed decoder in kie-suno-types yet (not measured): {}",
+            "{} payloads not measured (no wire type in the fixture manifest): {}",
             untyped.len(),
             untyped.join(", ")
         );
     }
-    if !failed.is_empty() {
-        bail!(
-            "{} documented payloads failed their typed decode:\n{}",
-            failed.len(),
-            failed.join("\n")
-        );
+    for f in &failed {
+        println!("not measured, the typed decode fails (cargo xtask verify reports it): {f}");
     }
     Ok(())
 }
