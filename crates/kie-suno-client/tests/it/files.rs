@@ -205,3 +205,36 @@ async fn success_false_with_code_200_is_an_error() {
     assert!(matches!(err, ClientError::Api(_)), "{err:?}");
     assert_eq!(err.msg(), Some("odd"));
 }
+
+#[tokio::test]
+async fn upload_file_reads_the_file_and_names_it_after_the_path() {
+    let (api, upload) = (server().await, server().await);
+    Mock::given(method("POST"))
+        .and(path("/api/file-stream-upload"))
+        .and(body_string_contains(
+            "filename=\"kie-suno-client-upload-test.txt\"",
+        ))
+        .and(body_string_contains("FILE-CONTENTS"))
+        .respond_with(ok_fixture("file-upload.response.json"))
+        .expect(1)
+        .mount(&upload)
+        .await;
+    let dir = std::env::temp_dir().join(format!("kie-suno-client-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("kie-suno-client-upload-test.txt");
+    std::fs::write(&file, "FILE-CONTENTS").unwrap();
+    let req = StreamUpload::new(UploadPath::new("docs").unwrap());
+    let result = client(&api, &upload).files().upload_file(&req, &file).await;
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(result.unwrap().file_size, Some(154832));
+
+    let missing = client(&api, &upload)
+        .files()
+        .upload_file(&req, dir.join("nope"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(missing, ClientError::InvalidRequest(_)),
+        "{missing:?}"
+    );
+}
