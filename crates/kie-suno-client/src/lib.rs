@@ -1,3 +1,4 @@
+//! An async client for the KIE.AI Suno API (the crate docs are the README below).
 #![doc = include_str!("../README.md")]
 
 mod client;
