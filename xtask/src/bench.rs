@@ -32,6 +32,7 @@ usage: cargo xtask bench <receiver|client> [options]
              --concurrency C   requests in flight (default 64)
              --repeat-pct P    share of repeated deliveries, percent (default 10)
              --seed S          plan seed (default 1)
+             --warmup W        unmeasured callbacks sent first to each server (default 1000)
              --no-postgres     skip (c)
   client     typed decode vs serde_json::Value decode of every documented payload, and a
              client call vs a raw reqwest call against the simulator

@@ -66,3 +66,29 @@ impl Args {
         self.values.contains_key(name)
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)] // tests may unwrap
+mod tests {
+    use super::*;
+
+    fn words(s: &str) -> Vec<String> {
+        s.split_whitespace().map(str::to_owned).collect()
+    }
+
+    #[test]
+    fn flags_values_and_switches() {
+        let a = Args::parse(&words("--requests 500 --no-postgres --seed=9")).unwrap();
+        assert_eq!(a.get::<usize>("requests", 1).unwrap(), 500);
+        assert_eq!(a.get::<u64>("seed", 1).unwrap(), 9);
+        assert_eq!(a.get::<u32>("concurrency", 64).unwrap(), 64);
+        assert!(a.flag("no-postgres"));
+        assert!(a.get::<usize>("no-postgres", 1).is_err());
+        assert!(a.get::<usize>("seed", 1).is_ok());
+        assert!(Args::parse(&words("positional")).is_err());
+        assert!(Args::parse(&words("--requests many"))
+            .unwrap()
+            .get::<usize>("requests", 1)
+            .is_err());
+    }
+}

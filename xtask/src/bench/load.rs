@@ -219,3 +219,39 @@ pub(crate) async fn run(url: &str, reqs: Arc<Vec<Signed>>, concurrency: usize) -
         wall: started.elapsed(),
     })
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)] // tests may unwrap
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signature_matches_an_openssl_vector() {
+        // printf '%s' "3b66882fde0a5d398bd269cab6d9542b.1769670760" \
+        //   | openssl dgst -sha256 -hmac "kie-suno-bench-throwaway-hmac-key" -binary | base64
+        let sig = sign(
+            BENCH_HMAC_KEY,
+            "3b66882fde0a5d398bd269cab6d9542b",
+            1_769_670_760,
+        )
+        .unwrap();
+        assert_eq!(sig, "Me46xZdoDxEOj+D4JOkiMIHJZKa7+M6mLWKEvt6MGeg=");
+    }
+
+    #[test]
+    fn plan_repeats_only_earlier_ids_and_is_seeded() {
+        let a = Plan::new(2000, 10, 7).unwrap();
+        let b = Plan::new(2000, 10, 7).unwrap();
+        assert_eq!(a.unique + a.repeats, 2000);
+        assert!(a.repeats > 100 && a.repeats < 300, "{}", a.repeats);
+        let ids_a: Vec<&str> = a.deliveries.iter().map(|d| d.task_id.as_str()).collect();
+        let ids_b: Vec<&str> = b.deliveries.iter().map(|d| d.task_id.as_str()).collect();
+        assert_eq!(ids_a, ids_b);
+        let mut seen = std::collections::HashSet::new();
+        for d in &a.deliveries {
+            assert_eq!(d.repeat, seen.contains(&d.task_id), "{}", d.task_id);
+            seen.insert(d.task_id.clone());
+        }
+        assert_eq!(seen.len(), a.unique);
+    }
+}

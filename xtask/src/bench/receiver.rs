@@ -20,6 +20,23 @@ struct Measured {
     summary: Summary,
     peak_rss_kib: u64,
     statuses: Vec<u16>,
+    warmup_statuses: Vec<u16>,
+}
+
+/// The same load for every server: a warm-up plan (not measured) and the measured plan.
+struct Load {
+    warmup: Plan,
+    plan: Plan,
+    concurrency: usize,
+}
+
+impl Measured {
+    fn runs<'a>(&'a self, load: &'a Load) -> [(&'a Plan, &'a [u16]); 2] {
+        [
+            (&load.warmup, self.warmup_statuses.as_slice()),
+            (&load.plan, self.statuses.as_slice()),
+        ]
+    }
 }
 
 pub(crate) fn run(args: &Args) -> Result<()> {
@@ -27,15 +44,22 @@ pub(crate) fn run(args: &Args) -> Result<()> {
     let concurrency: usize = args.get("concurrency", 64)?;
     let repeat_pct: u32 = args.get("repeat-pct", 10)?;
     let seed: u64 = args.get("seed", 1)?;
+    let warmup: usize = args.get("warmup", 1000)?;
     if n == 0 || concurrency == 0 {
         bail!("--requests and --concurrency must be positive");
     }
-    let plan = Plan::new(n, repeat_pct, seed)?;
+    let load = Load {
+        // Distinct task ids (another seed): the warm-up rows are stored too, and checked.
+        warmup: Plan::new(warmup, repeat_pct, seed.wrapping_add(0x5eed))?,
+        plan: Plan::new(n, repeat_pct, seed)?,
+        concurrency,
+    };
     println!(
         "bench receiver: {n} signed lyrics callbacks per server ({} unique task ids, {} repeats), \
-         {concurrency} in flight, seed {seed}, loopback, release build",
-        plan.unique, plan.repeats
+         {concurrency} in flight, after {warmup} warm-up callbacks; seed {seed}; loopback; release build",
+        load.plan.unique, load.plan.repeats
     );
+    println!("load average before: {}", loadavg());
     let work = tempfile::Builder::new().prefix("kie-bench-").tempdir()?;
     let log = work.path().join("servers.log");
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -46,14 +70,7 @@ pub(crate) fn run(args: &Args) -> Result<()> {
     let mut failures = Vec::new();
 
     // (a) the ceiling.
-    measured.push(measure(
-        &rt,
-        "(a) bare axum 200",
-        &Kind::Bare,
-        &plan,
-        concurrency,
-        &log,
-    )?);
+    measured.push(measure(&rt, "(a) bare axum 200", &Kind::Bare, &load, &log)?);
 
     // (b) SQLite.
     let db = work.path().join("bench.sqlite");
@@ -61,11 +78,10 @@ pub(crate) fn run(args: &Args) -> Result<()> {
         &rt,
         "(b) receiver + SQLite",
         &Kind::Sqlite(db.clone()),
-        &plan,
-        concurrency,
+        &load,
         &log,
     )?;
-    let check = store::check_sqlite(&db, &plan, &m.statuses);
+    let check = store::check_sqlite(&db, &m.runs(&load));
     report_check("(b) SQLite", &check, &mut failures);
     measured.push(m);
 
@@ -81,11 +97,10 @@ pub(crate) fn run(args: &Args) -> Result<()> {
                     &rt,
                     "(c) receiver + PostgreSQL",
                     &Kind::Postgres(url.clone()),
-                    &plan,
-                    concurrency,
+                    &load,
                     &log,
                 )?;
-                let check = rt.block_on(store::check_postgres(&url, &plan, &m.statuses));
+                let check = rt.block_on(store::check_postgres(&url, &m.runs(&load)));
                 report_check("(c) PostgreSQL", &check, &mut failures);
                 measured.push(m);
                 format!(
@@ -150,6 +165,7 @@ pub(crate) fn run(args: &Args) -> Result<()> {
             verdict(p99_ms < 25.0)
         );
     }
+    println!("load average after: {}", loadavg());
     if failures.is_empty() {
         println!("durability: every acknowledged callback is stored exactly once");
         Ok(())
@@ -166,26 +182,41 @@ fn verdict(ok: bool) -> &'static str {
     }
 }
 
+/// `/proc/loadavg`'s first three fields: other work on the machine skews every figure.
+fn loadavg() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "unknown".to_owned())
+}
+
 fn measure(
     rt: &tokio::runtime::Runtime,
     label: &'static str,
     kind: &Kind,
-    plan: &Plan,
-    concurrency: usize,
+    spec: &Load,
     log: &std::path::Path,
 ) -> Result<Measured> {
     let server = ChildServer::start(kind, log)?;
     let url = format!("http://{}{}", server.addr, LYRICS_PATH);
-    let reqs = Arc::new(load::sign_plan(plan, BENCH_HMAC_KEY)?);
+    let warm = Arc::new(load::sign_plan(&spec.warmup, BENCH_HMAC_KEY)?);
+    let warm = rt
+        .block_on(load::run(&url, warm, spec.concurrency))
+        .with_context(|| format!("warm-up against {label}"))?;
+    let reqs = Arc::new(load::sign_plan(&spec.plan, BENCH_HMAC_KEY)?);
     let observed = rt
-        .block_on(load::run(&url, reqs, concurrency))
+        .block_on(load::run(&url, reqs, spec.concurrency))
         .with_context(|| format!("load against {label}"))?;
     let peak_rss_kib = server.peak_rss_kib()?;
     // SIGKILL, not a graceful stop: what got a 200 must already be on disk.
     server.kill()?;
     let summary = Summary::new(&observed.statuses, &observed.latencies_us, observed.wall);
     let mut other: BTreeMap<u16, usize> = BTreeMap::new();
-    for s in observed.statuses.iter().filter(|s| **s != 200) {
+    for s in warm
+        .statuses
+        .iter()
+        .chain(&observed.statuses)
+        .filter(|s| **s != 200)
+    {
         *other.entry(*s).or_default() += 1;
     }
     println!(
@@ -203,6 +234,7 @@ fn measure(
         summary,
         peak_rss_kib,
         statuses: observed.statuses,
+        warmup_statuses: warm.statuses,
     })
 }
 

@@ -51,6 +51,11 @@ pub(crate) fn ms(us: u64) -> String {
 
 /// A plain text table with right-aligned columns after the first.
 pub(crate) fn table(header: &[&str], rows: &[Vec<String>]) -> String {
+    table_left(header, rows, 1)
+}
+
+/// A plain text table: the first `left` columns left-aligned, the others right-aligned.
+pub(crate) fn table_left(header: &[&str], rows: &[Vec<String>], left: usize) -> String {
     let cols = header.len();
     let mut width: Vec<usize> = header.iter().map(|h| h.len()).collect();
     for row in rows {
@@ -61,10 +66,11 @@ pub(crate) fn table(header: &[&str], rows: &[Vec<String>]) -> String {
     let line = |cells: Vec<&str>| -> String {
         let mut out = String::new();
         for (i, cell) in cells.iter().enumerate() {
-            if i == 0 {
-                out.push_str(&format!("{:<w$}", cell, w = width[i]));
+            let sep = if i == 0 { "" } else { "  " };
+            if i < left {
+                out.push_str(&format!("{sep}{:<w$}", cell, w = width[i]));
             } else {
-                out.push_str(&format!("  {:>w$}", cell, w = width[i]));
+                out.push_str(&format!("{sep}{:>w$}", cell, w = width[i]));
             }
         }
         out.trim_end().to_owned()

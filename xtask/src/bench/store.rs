@@ -80,19 +80,25 @@ pub(crate) struct Stored {
     pub(crate) deliveries_per_key: Option<HashMap<(String, String), u64>>,
 }
 
-/// Compares the acknowledged deliveries of `plan` (`statuses[i] == 200`) with `stored`.
-/// Every plan delivery is a lyrics callback, stage `complete`.
-pub(crate) fn evaluate(plan: &Plan, statuses: &[u16], stored: &Stored) -> Check {
+/// Compares the acknowledged deliveries of each `(plan, statuses)` run
+/// (`statuses[i] == 200`) with `stored`. Every plan delivery is a lyrics callback, stage
+/// `complete`.
+pub(crate) fn evaluate(runs: &[(&Plan, &[u16])], stored: &Stored) -> Check {
     let mut acked: HashMap<(String, String), u64> = HashMap::new();
-    for (d, s) in plan.deliveries.iter().zip(statuses) {
-        if *s == 200 {
-            *acked
-                .entry((d.task_id.clone(), "complete".to_owned()))
-                .or_default() += 1;
+    let mut all_ok = true;
+    for (plan, statuses) in runs {
+        for (d, s) in plan.deliveries.iter().zip(statuses.iter()) {
+            if *s == 200 {
+                *acked
+                    .entry((d.task_id.clone(), "complete".to_owned()))
+                    .or_default() += 1;
+            } else {
+                all_ok = false;
+            }
         }
     }
     let mut check = evaluate_keys(&acked, stored);
-    check.exact_repeats = statuses.iter().all(|s| *s == 200);
+    check.exact_repeats = all_ok;
     check
 }
 
@@ -123,15 +129,15 @@ pub(crate) fn evaluate_keys(acked: &HashMap<(String, String), u64>, stored: &Sto
 }
 
 /// Reads the SQLite file back (read-only) and compares it with the acknowledged deliveries.
-pub(crate) fn check_sqlite(db: &Path, plan: &Plan, statuses: &[u16]) -> Result<Check> {
+pub(crate) fn check_sqlite(db: &Path, runs: &[(&Plan, &[u16])]) -> Result<Check> {
     let stored = read_sqlite(db)?;
-    Ok(evaluate(plan, statuses, &stored))
+    Ok(evaluate(runs, &stored))
 }
 
 /// Reads the PostgreSQL database back and compares it with the acknowledged deliveries.
-pub(crate) async fn check_postgres(url: &str, plan: &Plan, statuses: &[u16]) -> Result<Check> {
+pub(crate) async fn check_postgres(url: &str, runs: &[(&Plan, &[u16])]) -> Result<Check> {
     let stored = read_postgres(url).await?;
-    Ok(evaluate(plan, statuses, &stored))
+    Ok(evaluate(runs, &stored))
 }
 
 /// Rows per (task id, stage) in a receiver's SQLite file, opened read-only.
@@ -218,4 +224,46 @@ pub(crate) async fn sqlite_router(db: &Path) -> Result<Router> {
 pub(crate) async fn postgres_router(url: &str) -> Result<Router> {
     let store = PostgresStore::connect(url, PostgresOptions::default()).await?;
     receiver(Arc::new(store))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)] // tests may unwrap
+mod tests {
+    use super::*;
+
+    fn key(id: &str) -> (String, String) {
+        (id.to_owned(), "complete".to_owned())
+    }
+
+    #[test]
+    fn lost_duplicated_and_repeats_are_counted() {
+        let acked: HashMap<_, _> = [(key("a"), 2), (key("b"), 1), (key("c"), 1)].into();
+        let stored = Stored {
+            rows_per_key: [(key("a"), 1), (key("b"), 2), (key("x"), 1)].into(),
+            rows: 4,
+            deliveries_per_key: Some([(key("a"), 2), (key("b"), 2), (key("x"), 1)].into()),
+        };
+        let c = evaluate_keys(&acked, &stored);
+        assert_eq!(c.acked_deliveries, 4);
+        assert_eq!(c.acked_unique, 3);
+        assert_eq!(c.acked_repeats, 1);
+        assert_eq!(c.lost, 1, "c was acknowledged and is missing");
+        assert_eq!(c.duplicated, 1, "b has two rows");
+        assert_eq!(c.recorded_repeats, Some(2));
+        assert!(!c.is_clean());
+    }
+
+    #[test]
+    fn exact_repeats_must_match_when_every_delivery_got_a_200() {
+        let acked: HashMap<_, _> = [(key("a"), 2)].into();
+        let stored = Stored {
+            rows_per_key: [(key("a"), 1)].into(),
+            rows: 1,
+            deliveries_per_key: Some([(key("a"), 3)].into()),
+        };
+        let mut c = evaluate_keys(&acked, &stored);
+        assert!(c.is_clean(), "a failed delivery may have been counted");
+        c.exact_repeats = true;
+        assert!(!c.is_clean(), "3 deliveries recorded, 2 sent");
+    }
 }

@@ -409,7 +409,7 @@ fn report(
     println!();
     print!(
         "{}",
-        stats::table(
+        stats::table_left(
             &[
                 "keyword",
                 "expected outcome",
@@ -417,7 +417,8 @@ fn report(
                 "right outcome",
                 "callback before waiter returned"
             ],
-            &rows
+            &rows,
+            2
         )
     );
 
