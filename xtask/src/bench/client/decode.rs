@@ -169,7 +169,7 @@ pub(crate) fn run(iters: usize) -> Result<()> {
     }
     print!(
         "{}",
-        stats::table(
+        stats::table_left(
             &[
                 "payload",
                 "typed as",
@@ -178,7 +178,8 @@ pub(crate) fn run(iters: usize) -> Result<()> {
                 "Value ns",
                 "typed/Value"
             ],
-            &rows
+            &rows,
+            2
         )
     );
     if measured > 0 {
