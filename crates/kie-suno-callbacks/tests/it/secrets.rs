@@ -83,5 +83,66 @@ async fn a_stored_record_holds_no_secret_header() {
         "{all}"
     );
     assert!(all.contains("kie-callback/1.0"));
-    let _ = Arc::new(());
+}
+
+/// A tracing writer into a shared buffer.
+#[derive(Clone, Default)]
+struct Captured(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn logs_of(f: impl FnOnce()) -> String {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    tracing::subscriber::with_default(subscriber, f);
+    let bytes = captured.0.lock().unwrap().clone();
+    String::from_utf8(bytes).unwrap()
+}
+
+#[tokio::test]
+async fn a_receiver_without_keys_warns_loudly_and_one_with_keys_does_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let store: Arc<dyn kie_suno_callbacks::Store> = Arc::new(
+        kie_suno_callbacks::SqliteStore::open(dir.path().join("w.db"), Default::default())
+            .await
+            .unwrap(),
+    );
+    let unsigned = logs_of(|| {
+        kie_suno_callbacks::Receiver::new(ReceiverConfig::new(), store.clone());
+    });
+    assert!(unsigned.contains("WARN"), "{unsigned}");
+    assert!(
+        unsigned.contains("NO WEBHOOK HMAC KEY CONFIGURED"),
+        "{unsigned}"
+    );
+    let signed = logs_of(|| {
+        kie_suno_callbacks::Receiver::new(ReceiverConfig::new().keys(keys()), store.clone());
+    });
+    assert!(!signed.contains("WARN"), "{signed}");
+    assert!(!signed.contains(KEY), "{signed}");
+}
+
+#[test]
+fn the_default_bind_is_loopback_only() {
+    assert!(kie_suno_callbacks::DEFAULT_BIND.ip().is_loopback());
+}
+
+#[test]
+fn this_crate_does_not_depend_on_the_client_crate() {
+    // The layering rule (STYLE.md 3): callbacks must not depend on the client.
+    let manifest = include_str!("../../Cargo.toml");
+    assert!(!manifest.contains("kie-suno-client"), "{manifest}");
+    assert!(manifest.contains("kie-suno-types"));
 }
