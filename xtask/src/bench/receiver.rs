@@ -10,7 +10,7 @@ use anyhow::{bail, Context, Result};
 use super::args::Args;
 use super::load::{self, Plan, BENCH_HMAC_KEY, LYRICS_PATH};
 use super::pg;
-use super::server::{ChildServer, Kind};
+use super::server::{self, ChildServer, Kind};
 use super::stats::{self, Summary};
 use crate::bench::store;
 
@@ -19,6 +19,9 @@ struct Measured {
     label: &'static str,
     summary: Summary,
     peak_rss_kib: u64,
+    /// CPU seconds used during the measured run by the server and by the load generator.
+    server_cpu: f64,
+    loadgen_cpu: f64,
     statuses: Vec<u16>,
     warmup_statuses: Vec<u16>,
 }
@@ -124,6 +127,8 @@ pub(crate) fn run(args: &Args) -> Result<()> {
                 stats::ms(s.p99_us),
                 stats::ms(s.max_us),
                 format!("{:.1}", m.peak_rss_kib as f64 / 1024.0),
+                format!("{:.2}", m.server_cpu),
+                format!("{:.2}", m.loadgen_cpu),
                 if ceiling > 0.0 {
                     format!("{:.2}x", s.rps / ceiling)
                 } else {
@@ -144,6 +149,8 @@ pub(crate) fn run(args: &Args) -> Result<()> {
                 "p99 ms",
                 "max ms",
                 "peak RSS MiB",
+                "server CPU s",
+                "loadgen CPU s",
                 "vs (a)"
             ],
             &rows
@@ -203,9 +210,12 @@ fn measure(
         .block_on(load::run(&url, warm, spec.concurrency))
         .with_context(|| format!("warm-up against {label}"))?;
     let reqs = Arc::new(load::sign_plan(&spec.plan, BENCH_HMAC_KEY)?);
+    let (server0, self0) = (server.cpu_seconds()?, server::cpu_seconds("self")?);
     let observed = rt
         .block_on(load::run(&url, reqs, spec.concurrency))
         .with_context(|| format!("load against {label}"))?;
+    let server_cpu = server.cpu_seconds()? - server0;
+    let loadgen_cpu = server::cpu_seconds("self")? - self0;
     let peak_rss_kib = server.peak_rss_kib()?;
     // SIGKILL, not a graceful stop: what got a 200 must already be on disk.
     server.kill()?;
@@ -233,6 +243,8 @@ fn measure(
         label,
         summary,
         peak_rss_kib,
+        server_cpu,
+        loadgen_cpu,
         statuses: observed.statuses,
         warmup_statuses: warm.statuses,
     })

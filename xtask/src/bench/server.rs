@@ -149,6 +149,11 @@ impl ChildServer {
         peak_rss_kib(self.child.id())
     }
 
+    /// CPU seconds the child has used so far.
+    pub(crate) fn cpu_seconds(&self) -> Result<f64> {
+        cpu_seconds(&self.child.id().to_string())
+    }
+
     /// SIGKILLs the child and reaps it.
     pub(crate) fn kill(mut self) -> Result<()> {
         self.child.kill().context("killing the server under test")?;
@@ -172,6 +177,27 @@ fn log_tail(log: &Path) -> String {
     let text = std::fs::read_to_string(log).unwrap_or_default();
     let lines: Vec<&str> = text.lines().collect();
     lines[lines.len().saturating_sub(40)..].join("\n")
+}
+
+/// CPU time (user + system) a process has used, in seconds, from `/proc/<pid>/stat`
+/// (`self` for this process). Assumes the usual 100 clock ticks per second.
+pub(crate) fn cpu_seconds(pid: &str) -> Result<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .with_context(|| format!("reading /proc/{pid}/stat"))?;
+    // Fields after the `(comm)`, which may hold spaces: state is field 3, utime 14, stime 15.
+    let after = stat
+        .rsplit_once(')')
+        .map(|(_, rest)| rest)
+        .context("malformed /proc/<pid>/stat")?;
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let ticks = |i: usize| -> Result<u64> {
+        fields
+            .get(i)
+            .and_then(|v| v.parse().ok())
+            .context("malformed /proc/<pid>/stat")
+    };
+    // `after` starts at field 3, so field n is at index n - 3.
+    Ok((ticks(14 - 3)? + ticks(15 - 3)?) as f64 / 100.0)
 }
 
 /// `VmHWM` of a process from `/proc/<pid>/status`, in KiB.
