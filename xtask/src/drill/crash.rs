@@ -184,7 +184,15 @@ pub(crate) fn run(args: &Args) -> Result<()> {
         "stored:       {} rows, {} distinct (task id, stage)",
         stored.rows, distinct_rows
     );
+    let unacked = stored
+        .rows_per_key
+        .keys()
+        .filter(|k| !acked.contains_key(*k))
+        .count();
     println!("lost:         {} (acknowledged, not stored)", check.lost);
+    println!(
+        "unacknowledged but stored: {unacked} (committed, then the 200 was cut by a kill and the resend never came; allowed)"
+    );
     println!(
         "duplicated:   {} keys stored more than once; {} surplus rows (rows - distinct keys)",
         check.duplicated,
