@@ -37,7 +37,7 @@ usage: cargo xtask bench <receiver|client> [options]
   client     typed decode vs serde_json::Value decode of every documented payload, and a
              client call vs a raw reqwest call against the simulator
              --decode-iters N  decodes per payload and per kind (default 2000)
-             --calls N         HTTP calls per kind (default 2000)
+             --calls N         HTTP calls per kind (default 10000)
 ";
 
 /// Entry point of `cargo xtask bench ...`; `args` are the words after `bench`.

@@ -11,7 +11,7 @@ use super::args::Args;
 
 pub(crate) fn run(args: &Args) -> Result<()> {
     let iters: usize = args.get("decode-iters", 2000)?;
-    let calls: usize = args.get("calls", 2000)?;
+    let calls: usize = args.get("calls", 10_000)?;
     decode::run(iters)?;
     println!();
     http::run(calls)

@@ -41,22 +41,18 @@ async fn measure(calls: usize) -> Result<()> {
     )?;
     let task_id = client.lyrics().generate(&req).await?;
     wait_success(&client, &task_id).await?;
-    let url = format!(
-        "{}?taskId={}",
-        sim.url("/api/v1/lyrics/record-info"),
-        task_id.as_str()
-    );
+    let url = sim.url("/api/v1/lyrics/record-info");
 
     // Warm up both paths (connections, allocator).
     for _ in 0..(calls / 10).max(20) {
-        raw_call(&http, &url).await?;
+        raw_call(&http, &url, &task_id).await?;
         client.lyrics().details(&task_id).await?;
     }
     // Interleaved, one call at a time: the same drift hits both kinds.
     let (mut raw_us, mut sdk_us) = (Vec::with_capacity(calls), Vec::with_capacity(calls));
     for _ in 0..calls {
         let t0 = Instant::now();
-        raw_call(&http, &url).await?;
+        raw_call(&http, &url, &task_id).await?;
         raw_us.push(micros(t0.elapsed()));
         let t0 = Instant::now();
         let record = client.lyrics().details(&task_id).await?;
@@ -119,9 +115,15 @@ fn micros(d: Duration) -> u64 {
     u64::try_from(d.as_micros()).unwrap_or(u64::MAX)
 }
 
-/// What a caller without the SDK writes: GET with the bearer key, decode to a `Value`.
-async fn raw_call(http: &reqwest::Client, url: &str) -> Result<()> {
-    let resp = http.get(url).bearer_auth(API_KEY).send().await?;
+/// What a caller without the SDK writes: GET with the task id as query and the bearer
+/// key, decode to a `Value`, check the envelope code.
+async fn raw_call(http: &reqwest::Client, url: &str, task_id: &TaskId) -> Result<()> {
+    let resp = http
+        .get(url)
+        .query(&[("taskId", task_id.as_str())])
+        .bearer_auth(API_KEY)
+        .send()
+        .await?;
     if !resp.status().is_success() {
         bail!("raw call answered {}", resp.status());
     }
