@@ -35,6 +35,7 @@ pub struct ReceiverConfig {
     confirm_timeout: Duration,
     outcome_capacity: usize,
     outcome_recheck: Option<Duration>,
+    store_parsed_json: bool,
 }
 
 impl std::fmt::Debug for ReceiverConfig {
@@ -47,6 +48,7 @@ impl std::fmt::Debug for ReceiverConfig {
             .field("confirm_timeout", &self.confirm_timeout)
             .field("outcome_capacity", &self.outcome_capacity)
             .field("outcome_recheck", &self.outcome_recheck)
+            .field("store_parsed_json", &self.store_parsed_json)
             .finish()
     }
 }
@@ -61,6 +63,7 @@ impl Default for ReceiverConfig {
             confirm_timeout: Duration::from_secs(10),
             outcome_capacity: 1024,
             outcome_recheck: Some(Duration::from_secs(5)),
+            store_parsed_json: false,
         }
     }
 }
@@ -112,6 +115,17 @@ impl ReceiverConfig {
         self
     }
 
+    /// Also store the typed callback re-serialised as JSON (`parsed`), for SQL
+    /// queries into its fields. The outcome columns (stage, code, success,
+    /// terminal, confirmation) and the raw body are always stored, and
+    /// [`crate::StoredCallback::callback`] re-parses the body on demand, so this
+    /// only costs a serialisation and about twice the bytes per row (and so per
+    /// fsync). Default: off.
+    pub fn store_parsed_json(mut self, on: bool) -> Self {
+        self.store_parsed_json = on;
+        self
+    }
+
     /// How often a waiter re-reads the store, to see outcomes committed by
     /// another receiver instance on the same database; `None` to rely on this
     /// instance only. Default: 5 s.
@@ -153,6 +167,7 @@ impl Receiver {
                     confirmer: config.confirmer,
                     confirm_timeout: config.confirm_timeout,
                     outcomes,
+                    store_parsed_json: config.store_parsed_json,
                 }),
             },
         }

@@ -74,7 +74,8 @@ pub struct NewCallback {
     pub headers: Vec<(String, String)>,
     /// The raw body, byte for byte.
     pub body: Bytes,
-    /// The typed callback re-serialised as JSON, when the family's type supports it.
+    /// The typed callback re-serialised as JSON, when enabled
+    /// ([`crate::ReceiverConfig::store_parsed_json`]) and the family's type supports it.
     pub parsed: Option<String>,
 }
 
@@ -161,7 +162,9 @@ pub struct StoredCallback {
     pub headers: Vec<(String, String)>,
     /// The raw body of the first delivery.
     pub body: Vec<u8>,
-    /// The typed callback as JSON, when available.
+    /// The typed callback as JSON, when it was stored (see
+    /// [`crate::ReceiverConfig::store_parsed_json`]); [`StoredCallback::callback`]
+    /// works either way.
     pub parsed: Option<String>,
 }
 

@@ -41,6 +41,7 @@ pub(crate) struct StateInner {
     pub(crate) confirmer: Option<Arc<dyn Confirmer>>,
     pub(crate) confirm_timeout: Duration,
     pub(crate) outcomes: Outcomes,
+    pub(crate) store_parsed_json: bool,
 }
 
 /// The router's state: store, keys, limits, confirmer and outcome stream.
@@ -254,7 +255,11 @@ async fn handle(
         signature_timestamp: signed_at,
         received_at_ms: crate::system_ms(now),
         headers: storable_headers(headers),
-        parsed: parsed_json(&callback),
+        parsed: if state.store_parsed_json {
+            parsed_json(&callback)
+        } else {
+            None
+        },
         body,
     };
     let is_final = record.is_final();

@@ -36,7 +36,7 @@ fn every_rejection_has_a_fixed_status_and_json_body() {
 
 #[tokio::test]
 async fn unsigned_receiver_stores_and_answers_200() {
-    let rig = Rig::new(ReceiverConfig::new()).await;
+    let rig = Rig::new(ReceiverConfig::new().store_parsed_json(true)).await;
     let (status, body) = send(&rig.router(), unsigned("/callbacks/lyrics", LYRICS_SUCCESS)).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body, json!({"status": "received", "duplicate": false}));
@@ -54,6 +54,27 @@ async fn unsigned_receiver_stores_and_answers_200() {
         .headers
         .iter()
         .any(|(n, v)| n == "content-type" && v == "application/json"));
+    assert!(matches!(
+        s.callback(),
+        Some(kie_suno_types::Callback::Lyrics(_))
+    ));
+}
+
+#[tokio::test]
+async fn parsed_json_is_off_by_default_and_the_body_still_parses() {
+    let rig = Rig::new(ReceiverConfig::new()).await;
+    send(&rig.router(), unsigned("/callbacks/lyrics", LYRICS_SUCCESS)).await;
+    let s = &rig.count(DOC_TASK).await[0];
+    assert_eq!(s.parsed, None);
+    match s.callback() {
+        Some(kie_suno_types::Callback::Lyrics(c)) => {
+            assert_eq!(
+                c.variations()[0].title.as_deref(),
+                Some("Starry Night Dreams")
+            )
+        }
+        other => panic!("{other:?}"),
+    }
 }
 
 #[tokio::test]

@@ -88,16 +88,12 @@ async fn data_survives_a_restart_without_close() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn group_commit_under_concurrency_commits_every_record() {
+async fn group_commit(options: SqliteOptions) {
     let dir = tempfile::tempdir().unwrap();
     let store = Arc::new(
-        SqliteStore::open(
-            dir.path().join("group.db"),
-            SqliteOptions::default().max_batch(64).queue_capacity(16),
-        )
-        .await
-        .unwrap(),
+        SqliteStore::open(dir.path().join("group.db"), options)
+            .await
+            .unwrap(),
     );
     let mut handles = Vec::new();
     for i in 0..400 {
@@ -117,6 +113,28 @@ async fn group_commit_under_concurrency_commits_every_record() {
     let stats = store.stats().await.unwrap();
     assert_eq!(new, 300);
     assert_eq!((stats.callbacks, stats.deliveries), (300, 400));
+    store.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn group_commit_under_concurrency_commits_every_record() {
+    group_commit(SqliteOptions::default().max_batch(64).queue_capacity(16)).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn group_commit_without_delay_and_with_checkpoints_in_the_writer() {
+    group_commit(
+        SqliteOptions::default()
+            .commit_delay(std::time::Duration::ZERO)
+            .checkpoint_every(0)
+            .max_batch(7),
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn group_commit_with_frequent_background_checkpoints() {
+    group_commit(SqliteOptions::default().checkpoint_every(1)).await;
 }
 
 #[tokio::test]
