@@ -56,10 +56,11 @@ pub struct SqliteOptions {
     /// (and so a 200); `0` leaves checkpoints to SQLite inside the writer's commits.
     /// Default: 2048.
     pub checkpoint_every: usize,
-    /// Under concurrent load (the previous batch held more than one request), the
-    /// writer waits this long for more requests before it commits, so that one
-    /// fsync covers more callbacks (PostgreSQL's `commit_delay`). A lone request
-    /// is never delayed. `0` disables it. Default: 300 µs.
+    /// Under concurrent load, when fewer requests are queued than the previous
+    /// batch held (the rest are probably on their way), the writer waits this
+    /// long for them before it commits, so that one fsync covers more callbacks
+    /// (PostgreSQL's `commit_delay`). A lone request is never delayed. `0`
+    /// disables it. Default: 300 µs.
     pub commit_delay: Duration,
 }
 
@@ -346,7 +347,7 @@ fn writer(
     while let Some(first) = rx.blocking_recv() {
         batch.push(first);
         drain(&mut rx, &mut batch, max_batch);
-        if last_batch > 1 && batch.len() < max_batch && !options.commit_delay.is_zero() {
+        if last_batch > 1 && batch.len() < last_batch && !options.commit_delay.is_zero() {
             std::thread::sleep(options.commit_delay);
             drain(&mut rx, &mut batch, max_batch);
         }
