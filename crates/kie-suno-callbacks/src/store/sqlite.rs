@@ -17,23 +17,33 @@ use crate::{Confirmation, Error, NewCallback, Recorded, StoreStats, StoredCallba
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub enum Synchronous {
-    /// `FULL`: every commit is fsynced before it returns; a committed callback
-    /// survives power loss. The default.
+    /// Every commit is on stable storage before any reply to its batch goes out;
+    /// an acknowledged callback survives power loss. The default.
+    ///
+    /// SQLite runs with `synchronous=NORMAL` (no sync inside `COMMIT`), and this
+    /// store syncs the WAL itself (`fdatasync`, plus the directory once when the
+    /// WAL appears) on a thread of its own after each commit: the sync of one
+    /// batch overlaps the inserts of the next, and the replies of a batch wait
+    /// for a sync that began after its commit. In WAL mode a commit is the WAL
+    /// frames alone, so this is exactly the durability of `FULL`.
     #[default]
     Full,
+    /// SQLite's own `synchronous=FULL`: the WAL is fsynced inside each `COMMIT`
+    /// (no overlap with the next batch). As durable as [`Synchronous::Full`].
+    SqliteFull,
     /// `NORMAL`: commits survive a crash of the process, but the last
     /// transactions can be lost on power loss or an OS crash. Faster; only when
     /// losing an acknowledged callback is acceptable.
     Normal,
-    /// `EXTRA`: `FULL` plus a directory sync on journal changes.
+    /// SQLite's `EXTRA`: `FULL` plus a directory sync on journal changes.
     Extra,
 }
 
 impl Synchronous {
     fn as_sql(self) -> &'static str {
         match self {
-            Self::Full => "FULL",
-            Self::Normal => "NORMAL",
+            Self::Full | Self::Normal => "NORMAL",
+            Self::SqliteFull => "FULL",
             Self::Extra => "EXTRA",
         }
     }
@@ -113,7 +123,8 @@ impl SqliteOptions {
 type Reply<T> = oneshot::Sender<Result<T, Error>>;
 
 enum Cmd {
-    Record(Box<NewCallback>, Reply<Recorded>),
+    /// The callback and its headers already serialised (off the writer thread).
+    Record(Box<(NewCallback, String)>, Reply<Recorded>),
     ForTask(TaskId, Reply<Vec<StoredCallback>>),
     Submit(TaskId, CallbackFamily, i64, Reply<()>),
     IsSubmitted(TaskId, Reply<bool>),
@@ -202,10 +213,18 @@ impl SqliteStore {
                     let ckpt = Checkpointer::start(&conn, &thread_path, &options)?;
                     Ok((conn, ckpt))
                 });
+                let opened = opened.and_then(|(conn, ckpt)| {
+                    let syncer = if options.synchronous == Synchronous::Full {
+                        Some(Syncer::start(&thread_path)?)
+                    } else {
+                        None
+                    };
+                    Ok((conn, ckpt, syncer))
+                });
                 match opened {
-                    Ok((conn, ckpt)) => {
+                    Ok((conn, ckpt, syncer)) => {
                         let _ = ready_tx.send(Ok(()));
-                        writer(conn, rx, &options, ckpt);
+                        writer(conn, rx, &options, ckpt, syncer);
                     }
                     Err(e) => {
                         let _ = ready_tx.send(Err(e));
@@ -335,11 +354,119 @@ fn drain(rx: &mut mpsc::Receiver<Cmd>, batch: &mut Vec<Cmd>, max_batch: usize) {
     }
 }
 
+/// Syncs the WAL after commits and only then replies ([`Synchronous::Full`]).
+struct Syncer {
+    tx: std::sync::mpsc::Sender<Vec<Done>>,
+    thread: std::thread::JoinHandle<()>,
+}
+
+impl Syncer {
+    fn start(db: &Path) -> Result<Self, Error> {
+        let mut wal = db.as_os_str().to_owned();
+        wal.push("-wal");
+        let wal = PathBuf::from(wal);
+        let dir = match db.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let (tx, rx) = std::sync::mpsc::channel::<Vec<Done>>();
+        let thread = std::thread::Builder::new()
+            .name("kie-suno-sqlite-sync".to_owned())
+            .spawn(move || {
+                let mut file: Option<std::fs::File> = None;
+                while let Ok(first) = rx.recv() {
+                    let mut all = vec![first];
+                    while let Ok(more) = rx.try_recv() {
+                        all.push(more);
+                    }
+                    // Every batch received here was committed before this sync began.
+                    let synced = sync_wal(&mut file, &wal, &dir);
+                    if let Err(e) = &synced {
+                        tracing::error!(error = %e, "syncing the sqlite wal failed");
+                    }
+                    for done in all.into_iter().flatten() {
+                        done.send(&synced);
+                    }
+                }
+            })?;
+        Ok(Self { tx, thread })
+    }
+
+    fn stop(self) {
+        drop(self.tx);
+        let _ = self.thread.join();
+    }
+}
+
+fn sync_wal(file: &mut Option<std::fs::File>, wal: &Path, dir: &Path) -> Result<(), Error> {
+    let io = |e: std::io::Error| Error::Sqlite(format!("syncing the wal: {e}"));
+    match file {
+        Some(f) => f.sync_data().map_err(io),
+        None => match std::fs::OpenOptions::new().write(true).open(wal) {
+            Ok(f) => {
+                f.sync_data().map_err(io)?;
+                // The WAL's directory entry, once: the file must survive too.
+                std::fs::File::open(dir)
+                    .and_then(|d| d.sync_all())
+                    .map_err(io)?;
+                *file = Some(f);
+                Ok(())
+            }
+            // No WAL yet: nothing was written, nothing to sync.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(io(e)),
+        },
+    }
+}
+
+/// Sends a batch's replies: directly, or after the WAL sync.
+fn deliver(syncer: Option<&Syncer>, done: Vec<Done>) {
+    match syncer {
+        Some(s) => {
+            if let Err(std::sync::mpsc::SendError(done)) = s.tx.send(done) {
+                let err = Err(Error::StoreClosed);
+                for d in done {
+                    d.send(&err);
+                }
+            }
+        }
+        None => {
+            for d in done {
+                d.send(&Ok(()));
+            }
+        }
+    }
+}
+
+impl Done {
+    /// Replies; writes fail when the sync after their commit failed.
+    fn send(self, synced: &Result<(), Error>) {
+        match self {
+            Done::Record(reply, r) => {
+                let _ = reply.send(synced.clone().and(r));
+            }
+            Done::Submit(reply, r) => {
+                let _ = reply.send(synced.clone().and(r));
+            }
+            Done::ForTask(reply, r) => {
+                let _ = reply.send(r);
+            }
+            Done::IsSubmitted(reply, r) => {
+                let _ = reply.send(r);
+            }
+            Done::Stats(reply, r) => {
+                let _ = reply.send(r);
+            }
+        }
+    }
+}
+
 fn writer(
     mut conn: Connection,
     mut rx: mpsc::Receiver<Cmd>,
     options: &SqliteOptions,
     mut ckpt: Option<Checkpointer>,
+    mut syncer: Option<Syncer>,
 ) {
     let max_batch = options.max_batch.max(1);
     let mut batch = Vec::with_capacity(max_batch);
@@ -356,7 +483,8 @@ fn writer(
             .iter()
             .filter(|c| matches!(c, Cmd::Record(..)))
             .count();
-        let closer = run_batch(&mut conn, &mut batch);
+        let (closer, done) = run_batch(&mut conn, &mut batch);
+        deliver(syncer.as_ref(), done);
         if let Some(c) = ckpt.as_mut() {
             c.committed(records);
         }
@@ -367,10 +495,17 @@ fn writer(
             while let Some(cmd) = rx.blocking_recv() {
                 batch.push(cmd);
                 if batch.len() >= max_batch {
-                    closers.extend(run_batch(&mut conn, &mut batch));
+                    let (c, done) = run_batch(&mut conn, &mut batch);
+                    deliver(syncer.as_ref(), done);
+                    closers.extend(c);
                 }
             }
-            closers.extend(run_batch(&mut conn, &mut batch));
+            let (c, done) = run_batch(&mut conn, &mut batch);
+            deliver(syncer.as_ref(), done);
+            closers.extend(c);
+            if let Some(s) = syncer.take() {
+                s.stop();
+            }
             if let Some(c) = ckpt.take() {
                 c.stop();
             }
@@ -382,19 +517,25 @@ fn writer(
             return;
         }
     }
+    if let Some(s) = syncer.take() {
+        s.stop();
+    }
     if let Some(c) = ckpt.take() {
         c.stop();
     }
 }
 
-/// Runs one batch in one transaction; replies after the commit. Returns the
-/// close request if the batch held one.
-fn run_batch(conn: &mut Connection, batch: &mut Vec<Cmd>) -> Option<oneshot::Sender<()>> {
-    if batch.is_empty() {
-        return None;
-    }
+/// Runs one batch in one transaction. Returns the close request if the batch
+/// held one, and the replies to send once the commit is durable.
+fn run_batch(
+    conn: &mut Connection,
+    batch: &mut Vec<Cmd>,
+) -> (Option<oneshot::Sender<()>>, Vec<Done>) {
     let mut closer = None;
     let mut done = Vec::with_capacity(batch.len());
+    if batch.is_empty() {
+        return (closer, done);
+    }
     let tx = match conn.transaction() {
         Ok(tx) => tx,
         Err(e) => {
@@ -402,12 +543,12 @@ fn run_batch(conn: &mut Connection, batch: &mut Vec<Cmd>) -> Option<oneshot::Sen
             for cmd in batch.drain(..) {
                 fail(cmd, &err, &mut closer);
             }
-            return closer;
+            return (closer, done);
         }
     };
     for cmd in batch.drain(..) {
         match cmd {
-            Cmd::Record(cb, reply) => done.push(Done::Record(reply, insert(&tx, &cb))),
+            Cmd::Record(cb, reply) => done.push(Done::Record(reply, insert(&tx, &cb.0, &cb.1))),
             Cmd::ForTask(task, reply) => done.push(Done::ForTask(reply, for_task(&tx, &task))),
             Cmd::Submit(task, family, at, reply) => {
                 done.push(Done::Submit(reply, submit(&tx, &task, family, at)))
@@ -420,26 +561,19 @@ fn run_batch(conn: &mut Connection, batch: &mut Vec<Cmd>) -> Option<oneshot::Sen
         }
     }
     let committed = tx.commit().map_err(Error::from);
-    for d in done {
-        match d {
-            Done::Record(reply, r) => {
-                let _ = reply.send(committed.clone().and(r));
-            }
-            Done::Submit(reply, r) => {
-                let _ = reply.send(committed.clone().and(r));
-            }
-            Done::ForTask(reply, r) => {
-                let _ = reply.send(r);
-            }
-            Done::IsSubmitted(reply, r) => {
-                let _ = reply.send(r);
-            }
-            Done::Stats(reply, r) => {
-                let _ = reply.send(r);
-            }
-        }
+    if let Err(e) = committed {
+        // Nothing of the batch is stored: every write fails.
+        let done = done
+            .into_iter()
+            .map(|d| match d {
+                Done::Record(reply, _) => Done::Record(reply, Err(e.clone())),
+                Done::Submit(reply, _) => Done::Submit(reply, Err(e.clone())),
+                other => other,
+            })
+            .collect();
+        return (closer, done);
     }
-    closer
+    (closer, done)
 }
 
 fn fail(cmd: Cmd, err: &Error, closer: &mut Option<oneshot::Sender<()>>) {
@@ -453,7 +587,7 @@ fn fail(cmd: Cmd, err: &Error, closer: &mut Option<oneshot::Sender<()>>) {
     }
 }
 
-fn insert(tx: &Transaction<'_>, cb: &NewCallback) -> Result<Recorded, Error> {
+fn insert(tx: &Transaction<'_>, cb: &NewCallback, headers: &str) -> Result<Recorded, Error> {
     let mut stmt = tx.prepare_cached(INSERT)?;
     let (id, deliveries): (i64, i64) = stmt.query_row(
         params![
@@ -467,7 +601,7 @@ fn insert(tx: &Transaction<'_>, cb: &NewCallback) -> Result<Recorded, Error> {
             cb.signed,
             cb.signature_timestamp,
             cb.received_at_ms,
-            cb.headers_json(),
+            headers,
             &cb.body[..],
             cb.parsed,
         ],
@@ -548,7 +682,8 @@ fn stats(tx: &Transaction<'_>) -> Result<StoreStats, Error> {
 
 impl Store for SqliteStore {
     fn record(&self, callback: NewCallback) -> BoxFuture<'_, Result<Recorded, Error>> {
-        Box::pin(self.call(move |r| Cmd::Record(Box::new(callback), r)))
+        let headers = callback.headers_json();
+        Box::pin(self.call(move |r| Cmd::Record(Box::new((callback, headers)), r)))
     }
 
     fn callbacks_for<'a>(

@@ -140,9 +140,14 @@ async fn group_commit_with_frequent_background_checkpoints() {
 #[tokio::test]
 async fn journal_is_wal_and_synchronous_is_configurable() {
     let dir = tempfile::tempdir().unwrap();
-    for (i, sync) in [Synchronous::Full, Synchronous::Normal, Synchronous::Extra]
-        .into_iter()
-        .enumerate()
+    for (i, sync) in [
+        Synchronous::Full,
+        Synchronous::SqliteFull,
+        Synchronous::Normal,
+        Synchronous::Extra,
+    ]
+    .into_iter()
+    .enumerate()
     {
         let path = dir.path().join(format!("sync-{i}.db"));
         let store = SqliteStore::open(&path, SqliteOptions::default().synchronous(sync))
@@ -203,4 +208,36 @@ async fn an_unopenable_path_is_an_error() {
     )
     .await;
     assert!(matches!(r, Err(kie_suno_callbacks::Error::Sqlite(_))));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_durability_mode_commits_and_survives_a_reopen() {
+    let dir = tempfile::tempdir().unwrap();
+    for (i, sync) in [
+        Synchronous::Full,
+        Synchronous::SqliteFull,
+        Synchronous::Normal,
+        Synchronous::Extra,
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let path = dir.path().join(format!("mode-{i}.db"));
+        let store = Arc::new(
+            SqliteStore::open(&path, SqliteOptions::default().synchronous(sync))
+                .await
+                .unwrap(),
+        );
+        let writes = (0..50).map(|n| {
+            let store = store.clone();
+            async move { store.record(record(&format!("m-{n}"), "complete")).await }
+        });
+        for r in futures::future::join_all(writes).await {
+            assert!(r.unwrap().is_new(), "{sync:?}");
+        }
+        store.close().await.unwrap();
+        let reopened = open(&path).await;
+        assert_eq!(reopened.stats().await.unwrap().callbacks, 50, "{sync:?}");
+        reopened.close().await.unwrap();
+    }
 }
