@@ -1,0 +1,56 @@
+//! Times the pure parts of the request path on one signed lyrics callback:
+//! `verify`, `parse`, the header filter.
+//!
+//! `cargo run --release -p kie-suno-callbacks --example hot_path`
+
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use http::HeaderMap;
+use kie_suno_callbacks::{parse, sign, storable_headers, verify, Keys};
+use kie_suno_types::{CallbackFamily, TaskId};
+use secrecy::SecretString;
+
+const BODY: &str =
+    include_str!("../../kie-suno-types/fixtures/documented/lyrics-callback.success.json");
+
+fn time(label: &str, n: u32, mut f: impl FnMut()) {
+    let started = Instant::now();
+    for _ in 0..n {
+        f();
+    }
+    let per = started.elapsed().as_nanos() as f64 / f64::from(n);
+    println!("{label:<28} {:>8.0} ns", per);
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let key = SecretString::from("bench-key");
+    let keys = Keys::new([key.clone()])?;
+    let now = SystemTime::now();
+    let ts = now.duration_since(UNIX_EPOCH)?.as_secs();
+    let task = TaskId::new("3b66882fde0a5d398bd269cab6d9542b");
+    let mut headers = HeaderMap::new();
+    headers.insert("content-type", "application/json".parse()?);
+    headers.insert("user-agent", "kie-callback/1.0".parse()?);
+    headers.insert("x-webhook-timestamp", ts.to_string().parse()?);
+    headers.insert("x-webhook-signature", sign(&key, &task, ts).parse()?);
+    headers.insert("host", "127.0.0.1:1234".parse()?);
+    headers.insert("content-length", BODY.len().to_string().parse()?);
+    let body = BODY.as_bytes();
+    let n = 200_000;
+    time("utf-8 check", n, || {
+        std::hint::black_box(std::str::from_utf8(std::hint::black_box(body)).is_ok());
+    });
+    time("callback_key", n, || {
+        std::hint::black_box(kie_suno_types::callback_key(body).ok());
+    });
+    time("verify (incl. callback_key)", n, || {
+        std::hint::black_box(verify(body, &headers, &keys, now).ok());
+    });
+    time("parse lyrics", n, || {
+        std::hint::black_box(parse(CallbackFamily::Lyrics, body).ok());
+    });
+    time("storable_headers", n, || {
+        std::hint::black_box(storable_headers(&headers));
+    });
+    Ok(())
+}
