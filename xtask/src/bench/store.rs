@@ -212,8 +212,8 @@ fn receiver(store: Arc<dyn Store>) -> Result<Router> {
     Ok(Receiver::new(ReceiverConfig::new().keys(keys), store).router())
 }
 
-/// The receiver on a SQLite file (default options: WAL, `synchronous=FULL`, group commit),
-/// as a router: the child side of `bench serve sqlite`.
+/// The receiver on a SQLite file (the store's default options: WAL, group commit,
+/// `Synchronous::Full`), as a router: the child side of `bench serve sqlite`.
 pub(crate) async fn sqlite_router(db: &Path) -> Result<Router> {
     let store = SqliteStore::open(db, SqliteOptions::default()).await?;
     receiver(Arc::new(store))
