@@ -1,3 +1,4 @@
+//! Callback receiver for the KIE.AI Suno API (the crate docs are the README below).
 #![doc = include_str!("../README.md")]
 
 mod confirm;

@@ -75,7 +75,7 @@ pub struct NewCallback {
     /// The raw body, byte for byte.
     pub body: Bytes,
     /// The typed callback re-serialised as JSON, when enabled
-    /// ([`crate::ReceiverConfig::store_parsed_json`]) and the family's type supports it.
+    /// ([`crate::ReceiverConfig::store_parsed_json`]).
     pub parsed: Option<String>,
 }
 
@@ -236,12 +236,7 @@ pub fn storable_headers(headers: &HeaderMap) -> Vec<(String, String)> {
         .collect()
 }
 
-/// The typed callback as JSON, for the families whose types serialise.
+/// The typed callback as JSON (the family's own body shape, normalised).
 pub(crate) fn parsed_json(callback: &Callback) -> Option<String> {
-    match callback {
-        Callback::Lyrics(c) => serde_json::to_string(c).ok(),
-        Callback::Music(c) | Callback::ReplaceSection(c) => serde_json::to_string(c).ok(),
-        #[allow(unreachable_patterns)]
-        _ => None,
-    }
+    serde_json::to_string(callback).ok()
 }

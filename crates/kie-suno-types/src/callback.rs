@@ -154,7 +154,11 @@ pub fn callback_key(body: &[u8]) -> Result<CallbackKey, KeyError> {
 }
 
 /// A parsed callback of any family: one variant per [`CallbackFamily`].
-#[derive(Debug, Clone, PartialEq)]
+///
+/// Serialises as the family's own callback body (untagged): the family is known
+/// from where the callback arrived, not from the body.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
 #[non_exhaustive]
 // A callback is parsed and handled one at a time; boxing the larger variants
 // would cost an allocation per callback for no gain.
