@@ -6,6 +6,7 @@
 mod common;
 mod outcomes;
 mod postgres;
+mod props;
 mod router;
 mod secrets;
 mod signature;
