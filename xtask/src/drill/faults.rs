@@ -461,7 +461,16 @@ fn report(
     for r in runs {
         let count = sim.count_generate(&r.prompt);
         match r.fault.expect {
-            Expect::Refused(Refusal::RateLimited) => keyword_refused_posts += count,
+            Expect::Refused(Refusal::RateLimited) => {
+                // Refused on every attempt: the client spends its whole attempt budget.
+                if count != u64::from(CLIENT_ATTEMPTS) {
+                    problems.push(format!(
+                        "{:?}: {count} generate POSTs, expected {CLIENT_ATTEMPTS} (every attempt refused)",
+                        r.prompt
+                    ));
+                }
+                keyword_refused_posts += count;
+            }
             Expect::Refused(_) if count != 1 => problems.push(format!(
                 "{:?}: {count} generate POSTs, expected exactly 1 (not retryable)",
                 r.prompt
