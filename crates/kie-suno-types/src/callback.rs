@@ -300,18 +300,21 @@ fn parse_as<T: serde::de::DeserializeOwned>(
     family: CallbackFamily,
     body: &[u8],
 ) -> Result<T, ParseError> {
+    // The fast path decodes without tracking the JSON path; only a failure is
+    // decoded again to say where it failed.
+    if let Ok(v) = serde_json::from_slice::<T>(body) {
+        return Ok(v);
+    }
+    // A syntax error anywhere must win over a shape error found earlier.
+    if let Err(e) = serde_json::from_slice::<serde::de::IgnoredAny>(body) {
+        return Err(ParseError::Syntax(e.to_string()));
+    }
     let mut de = serde_json::Deserializer::from_slice(body);
-    let result = serde_path_to_error::deserialize::<_, T>(&mut de);
-    match result {
-        Ok(v) => de
-            .end()
-            .map(|()| v)
-            .map_err(|e| ParseError::Syntax(e.to_string())),
+    match serde_path_to_error::deserialize::<_, T>(&mut de) {
+        Ok(_) => Err(ParseError::Syntax(
+            "trailing characters after the json document".to_owned(),
+        )),
         Err(e) => {
-            // A syntax error anywhere must win over a shape error found earlier.
-            if serde_json::from_slice::<serde::de::IgnoredAny>(body).is_err() {
-                return Err(ParseError::Syntax(e.inner().to_string()));
-            }
             let path = e.path().to_string();
             Err(classify(e.into_inner(), family, path))
         }
