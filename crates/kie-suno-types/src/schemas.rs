@@ -28,6 +28,8 @@ pub struct WireType {
     pub name: &'static str,
     /// Decodes a JSON document as this type and serialises it again.
     pub decode: fn(&[u8]) -> Result<Decoded, String>,
+    /// Decodes a JSON document as this type and drops it (for benchmarks).
+    pub decode_only: fn(&[u8]) -> Result<(), serde_json::Error>,
     /// The JSON Schema (draft 2020-12), titled `name`.
     pub schema: fn() -> serde_json::Value,
 }
@@ -47,6 +49,10 @@ fn decode<T: DeserializeOwned + Serialize + Debug>(bytes: &[u8]) -> Result<Decod
         debug: format!("{value:#?}"),
         reencoded,
     })
+}
+
+fn decode_only<T: DeserializeOwned>(bytes: &[u8]) -> Result<(), serde_json::Error> {
+    serde_json::from_slice::<T>(bytes).map(|v| drop(std::hint::black_box(v)))
 }
 
 fn schema<T: schemars::JsonSchema>(name: &'static str) -> serde_json::Value {
@@ -69,6 +75,7 @@ macro_rules! wire_types {
             $(WireType {
                 name: $name,
                 decode: decode::<$ty>,
+                decode_only: decode_only::<$ty>,
                 schema: || schema::<$ty>($name),
             },)*
         ];

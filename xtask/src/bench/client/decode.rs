@@ -5,89 +5,11 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use kie_suno_types as t;
-use serde::de::DeserializeOwned;
 
 use crate::bench::stats;
 
-/// A typed decoder for one documented payload.
-type Decoder = fn(&[u8]) -> Result<(), String>;
-
-fn typed<T: DeserializeOwned>(body: &[u8]) -> Result<(), String> {
-    serde_json::from_slice::<T>(body)
-        .map(|v| {
-            black_box(v);
-        })
-        .map_err(|e| e.to_string())
-}
-
-macro_rules! typed_table {
-    ($($name:literal => $ty:ty),* $(,)?) => {
-        /// A plain typed decoder for a wire type of the registry
-        /// (`kie_suno_types::schemas`), by its registry name.
-        fn typed_decoder(name: &str) -> Option<Decoder> {
-            match name {
-                $($name => Some(typed::<$ty>),)*
-                _ => None,
-            }
-        }
-    };
-}
-
-typed_table! {
-    "GenerateLyricsRequest" => t::GenerateLyricsRequest,
-    "GenerateMusicRequest" => t::GenerateMusicRequest,
-    "ExtendMusicRequest" => t::ExtendMusicRequest,
-    "UploadCoverRequest" => t::UploadCoverRequest,
-    "UploadExtendRequest" => t::UploadExtendRequest,
-    "AddInstrumentalRequest" => t::AddInstrumentalRequest,
-    "AddVocalsRequest" => t::AddVocalsRequest,
-    "MashupRequest" => t::MashupRequest,
-    "ReplaceSectionRequest" => t::ReplaceSectionRequest,
-    "TimestampedLyricsRequest" => t::TimestampedLyricsRequest,
-    "BoostStyleRequest" => t::BoostStyleRequest,
-    "CoverImageRequest" => t::CoverImageRequest,
-    "PersonaRequest" => t::PersonaRequest,
-    "WavRequest" => t::WavRequest,
-    "SeparationRequest" => t::SeparationRequest,
-    "MidiRequest" => t::MidiRequest,
-    "MusicVideoRequest" => t::MusicVideoRequest,
-    "DownloadUrlRequest" => t::DownloadUrlRequest,
-    "FileUploadBase64Request" => t::FileUploadBase64Request,
-    "FileUploadUrlRequest" => t::FileUploadUrlRequest,
-    "TaskCreatedResponse" => t::ApiResponse<t::TaskCreated>,
-    "LyricsRecordResponse" => t::ApiResponse<t::LyricsRecord>,
-    "MusicRecordResponse" => t::ApiResponse<t::MusicRecord>,
-    "CoverImageRecordResponse" => t::ApiResponse<t::CoverImageRecord>,
-    "WavRecordResponse" => t::ApiResponse<t::WavRecord>,
-    "SeparationRecordResponse" => t::ApiResponse<t::SeparationRecord>,
-    "MidiRecordResponse" => t::ApiResponse<t::MidiRecord>,
-    "VideoRecordResponse" => t::ApiResponse<t::VideoRecord>,
-    "TimestampedLyricsResponse" => t::ApiResponse<t::TimestampedLyrics>,
-    "BoostStyleResponse" => t::ApiResponse<t::BoostStyleResult>,
-    "PersonaResponse" => t::ApiResponse<t::Persona>,
-    "CreditsResponse" => t::ApiResponse<t::Credits>,
-    "DownloadUrlResponse" => t::ApiResponse<t::DownloadUrl>,
-    "FileUploadResponse" => t::FileUploadResponse,
-    "TaskCreated" => t::TaskCreated,
-    "LyricsRecord" => t::LyricsRecord,
-    "MusicRecord" => t::MusicRecord,
-    "CoverImageRecord" => t::CoverImageRecord,
-    "WavRecord" => t::WavRecord,
-    "SeparationRecord" => t::SeparationRecord,
-    "MidiRecord" => t::MidiRecord,
-    "VideoRecord" => t::VideoRecord,
-    "TimestampedLyrics" => t::TimestampedLyrics,
-    "BoostStyleResult" => t::BoostStyleResult,
-    "Persona" => t::Persona,
-    "FileUploadResult" => t::FileUploadResult,
-    "LyricsCallback" => t::LyricsCallback,
-    "MusicCallback" => t::MusicCallback,
-    "CoverImageCallback" => t::CoverImageCallback,
-    "WavCallback" => t::WavCallback,
-    "SeparationCallback" => t::SeparationCallback,
-    "MidiCallback" => t::MidiCallback,
-    "VideoCallback" => t::VideoCallback,
-}
+/// A typed decoder for one documented payload: the registry's `decode_only`.
+type Decoder = fn(&[u8]) -> Result<(), serde_json::Error>;
 
 /// The type a documented payload decodes into: the fixture manifest of the contract
 /// checks (`xtask::manifest::DOCUMENTED`) names it.
@@ -95,7 +17,7 @@ fn decoder_for(file: &str) -> Option<(&'static str, Decoder)> {
     let fixture = xtask::manifest::DOCUMENTED
         .iter()
         .find(|f| f.file == file)?;
-    typed_decoder(fixture.ty).map(|d| (fixture.ty, d))
+    t::schemas::wire_type(fixture.ty).map(|w| (fixture.ty, w.decode_only))
 }
 
 fn per_op(total: Duration, n: usize) -> f64 {
