@@ -17,6 +17,7 @@ use secrecy::SecretString;
 use tokio::sync::oneshot;
 
 use crate::args::{Follow, Global};
+use crate::output::Spinner;
 
 /// Where a command's requests go and how their outcomes arrive.
 pub struct Env {
@@ -189,13 +190,16 @@ impl Env {
     }
 
     /// Wait options: polling at the environment's pace, raced against the local
-    /// receiver's callbacks for `task_id` when a receiver runs.
+    /// receiver's callbacks for `task_id` when a receiver runs; each new status is
+    /// shown on the spinner.
     pub fn wait_options(
         &self,
         task_id: &TaskId,
         timeout: Duration,
         subscription: Option<Subscription>,
+        spinner: &Spinner,
     ) -> WaitOptions {
+        spinner.status(&format!("task {task_id}: PENDING"));
         let max = if self.simulated {
             Duration::from_secs(2)
         } else {
@@ -203,7 +207,12 @@ impl Env {
         };
         let mut options = WaitOptions::new()
             .with_delays(self.poll, max)
-            .with_deadline(timeout);
+            .with_deadline(timeout)
+            .on_status({
+                let spinner = spinner.clone();
+                let task_id = task_id.clone();
+                move |status: &str| spinner.status(&format!("task {task_id}: {status}"))
+            });
         if let Some(Subscription(rx)) = subscription {
             let wanted = task_id.clone();
             let events = tokio_stream_from(rx);

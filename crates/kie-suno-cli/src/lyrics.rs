@@ -31,14 +31,12 @@ async fn run(
     spinner.status("submitting");
     let subscription = env.subscribe();
     let task_id = env.client.lyrics().generate(&request).await?;
-    spinner.status(&format!("task {task_id}: PENDING"));
-    let options = env
-        .wait_options(&task_id, Duration::from_secs(follow.timeout), subscription)
-        .on_status({
-            let spinner = spinner.clone();
-            let task_id = task_id.clone();
-            move |status: &str| spinner.status(&format!("task {task_id}: {status}"))
-        });
+    let options = env.wait_options(
+        &task_id,
+        Duration::from_secs(follow.timeout),
+        subscription,
+        &spinner,
+    );
     let outcome = env.client.lyrics().wait(&task_id, options).await;
     let elapsed = spinner.finish();
     let outcome = outcome?;

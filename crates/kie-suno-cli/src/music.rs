@@ -37,19 +37,14 @@ async fn run(global: &Global, env: &Env, args: &MusicCmd) -> anyhow::Result<()> 
     spinner.status("submitting");
     let subscription = env.subscribe();
     let task_id = env.client.music().generate(&request).await?;
-    spinner.status(&format!("task {task_id}: PENDING"));
     let options = env
         .wait_options(
             &task_id,
             Duration::from_secs(args.follow.timeout),
             subscription,
+            &spinner,
         )
-        .stop_at(stage)
-        .on_status({
-            let spinner = spinner.clone();
-            let task_id = task_id.clone();
-            move |status: &str| spinner.status(&format!("task {task_id}: {status}"))
-        });
+        .stop_at(stage);
     let outcome = env.client.music().wait(&task_id, options).await;
     let elapsed = spinner.finish();
     let outcome = outcome?;
