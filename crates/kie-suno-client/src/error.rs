@@ -195,7 +195,7 @@ pub enum ClientError {
         status: String,
     },
     /// A waiter gave up: the task was still running at the deadline.
-    #[error("gave up waiting for task {task_id} after {waited:?} (last status {})", last_status.as_deref().unwrap_or("unknown"))]
+    #[error("gave up waiting for task {task_id} after {waited:.1?} (last status {})", last_status.as_deref().unwrap_or("unknown"))]
     WaitDeadline {
         /// The task.
         task_id: TaskId,
