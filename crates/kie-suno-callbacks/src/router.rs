@@ -95,9 +95,19 @@ async fn receive(
     let Some(family) = family else {
         return Rejection::UnknownFamily.into_response();
     };
-    match handle(&state.inner, family, request).await {
-        Ok(duplicate) => accepted(duplicate),
-        Err(r) => r.into_response(),
+    // The pipeline runs in a task of its own: when the sender hangs up (KIE's 15 s
+    // timeout), hyper drops this handler's future, but a callback already handed to
+    // the store must still be committed *and* published to subscribers and waiters;
+    // otherwise its redelivery, counted as a repeat, would never be published.
+    let inner = Arc::clone(&state.inner);
+    let pipeline = tokio::spawn(async move { handle(&inner, family, request).await });
+    match pipeline.await {
+        Ok(Ok(duplicate)) => accepted(duplicate),
+        Ok(Err(r)) => r.into_response(),
+        Err(e) => {
+            tracing::error!(%family, error = %e, "callback pipeline task failed");
+            Rejection::StoreUnavailable.into_response()
+        }
     }
 }
 

@@ -81,9 +81,23 @@ pub struct Follow {
     #[arg(long, env = "KIE_CALLBACK_URL")]
     pub callback_url: Option<String>,
     /// Run a local callback receiver on this address and settle the wait by callback
-    /// (it must be reachable at --callback-url). Keys from KIE_WEBHOOK_HMAC_KEY.
+    /// (it must be reachable at --callback-url). Keys from KIE_WEBHOOK_HMAC_KEY and
+    /// --hmac-key-file.
     #[arg(long)]
     pub listen: Option<SocketAddr>,
+    /// With --listen: where the receiver stores callbacks (a SQLite file, or a
+    /// postgres:// URL via KIE_CALLBACKS_DB). Kept after the run: nothing acknowledged
+    /// is deleted. Default: kie-suno-callbacks.db in the current directory.
+    #[arg(
+        long,
+        env = "KIE_CALLBACKS_DB",
+        hide_env_values = true,
+        default_value = "kie-suno-callbacks.db"
+    )]
+    pub db: String,
+    /// With --listen: a file with one HMAC key per line (rotation).
+    #[arg(long)]
+    pub hmac_key_file: Option<PathBuf>,
     /// Give up waiting after this many seconds. Default: 600.
     #[arg(long, default_value_t = 600)]
     pub timeout: u64,
@@ -152,9 +166,15 @@ pub struct ServeArgs {
     /// Address to bind. Default: 127.0.0.1:8787 (loopback only).
     #[arg(long, default_value = "127.0.0.1:8787")]
     pub bind: SocketAddr,
-    /// Where to store callbacks: a SQLite file path, or a postgres:// URL.
-    /// Default: kie-suno-callbacks.db in the current directory.
-    #[arg(long, default_value = "kie-suno-callbacks.db")]
+    /// Where to store callbacks: a SQLite file path, or a postgres:// URL. A URL with
+    /// a password belongs in the environment (KIE_CALLBACKS_DB), not on the command
+    /// line. Default: kie-suno-callbacks.db in the current directory.
+    #[arg(
+        long,
+        env = "KIE_CALLBACKS_DB",
+        hide_env_values = true,
+        default_value = "kie-suno-callbacks.db"
+    )]
     pub db: String,
     /// A file with one HMAC key per line (rotation). Adds to KIE_WEBHOOK_HMAC_KEY.
     #[arg(long)]

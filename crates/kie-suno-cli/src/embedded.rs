@@ -9,7 +9,10 @@ use std::time::Duration;
 use anyhow::Context;
 use base64::Engine;
 use futures::StreamExt;
-use kie_suno_callbacks::{Keys, Outcomes, Receiver, ReceiverConfig, SqliteOptions, SqliteStore};
+use kie_suno_callbacks::{
+    Keys, Outcomes, PostgresOptions, PostgresStore, Receiver, ReceiverConfig, SqliteOptions,
+    SqliteStore, Store,
+};
 use kie_suno_client::{Client, Signal, WaitOptions};
 use kie_suno_sim::{SimConfig, SimHandle, Simulator};
 use kie_suno_types::{CallbackFamily, TaskId};
@@ -70,6 +73,24 @@ pub fn hmac_keys_from_env(file: Option<&std::path::Path>) -> anyhow::Result<Vec<
     Ok(keys)
 }
 
+/// Opens the callback store named by `db`: a postgres:// URL (or a key=value
+/// connection string with `host=`), else a SQLite file path.
+pub async fn open_store(db: &str) -> anyhow::Result<Arc<dyn Store>> {
+    if db.starts_with("postgres://") || db.starts_with("postgresql://") || db.contains("host=") {
+        Ok(Arc::new(
+            PostgresStore::connect(db, PostgresOptions::default())
+                .await
+                .context("cannot connect to PostgreSQL")?,
+        ))
+    } else {
+        Ok(Arc::new(
+            SqliteStore::open(db, SqliteOptions::default())
+                .await
+                .with_context(|| format!("cannot open the SQLite store {db}"))?,
+        ))
+    }
+}
+
 impl Env {
     /// Chooses the environment for a task-submitting command.
     pub async fn for_task(
@@ -78,7 +99,7 @@ impl Env {
         family: CallbackFamily,
     ) -> anyhow::Result<Self> {
         match std::env::var("KIE_API_KEY") {
-            Ok(key) if !key.trim().is_empty() => Self::real(global, follow, family, key).await,
+            Ok(key) if !key.trim().is_empty() => Self::real(global, follow, key).await,
             _ => Self::embedded(global, family).await,
         }
     }
@@ -113,12 +134,7 @@ impl Env {
         }
     }
 
-    async fn real(
-        global: &Global,
-        follow: &Follow,
-        family: CallbackFamily,
-        key: String,
-    ) -> anyhow::Result<Self> {
+    async fn real(global: &Global, follow: &Follow, key: String) -> anyhow::Result<Self> {
         let client = build_client(global, key)?;
         let Some(callback_url) = follow.callback_url.clone() else {
             anyhow::bail!(crate::exit::Usage(
@@ -131,13 +147,13 @@ impl Env {
         env.callback_url = Some(callback_url);
         env.poll = Duration::from_secs(follow.poll_interval.max(1));
         if let Some(bind) = follow.listen {
-            let keys = hmac_keys_from_env(None)?;
-            let dir = scratch_dir()?;
-            let (receiver, _) = start_receiver(bind, keys, &dir).await?;
+            // A persistent store: callbacks acknowledged here stay after the run
+            // (a `complete` arriving after --stop-at first, or after a timeout).
+            let keys = hmac_keys_from_env(follow.hmac_key_file.as_deref())?;
+            let store = open_store(&follow.db).await?;
+            let (receiver, _) = start_receiver(bind, keys, store).await?;
             env.outcomes = Some(receiver.serving.outcomes());
             env.receiver = Some(receiver);
-            env.scratch = Some(dir);
-            let _ = family;
         }
         Ok(env)
     }
@@ -152,11 +168,13 @@ impl Env {
         let sim = Simulator::spawn(SimConfig::new().with_hmac_key(key.clone()))
             .await
             .context("cannot start the embedded simulator")?;
+        // The run's receiver lives as long as the run: its store is scratch.
         let dir = scratch_dir()?;
+        let store = open_store(&dir.join("callbacks.db").to_string_lossy()).await?;
         let (receiver, addr) = start_receiver(
             SocketAddr::from(([127, 0, 0, 1], 0)),
             vec![SecretString::from(key)],
-            &dir,
+            store,
         )
         .await?;
         let callback_url = format!("http://{addr}{}", kie_suno_callbacks::callback_path(family));
@@ -215,14 +233,22 @@ impl Env {
             });
         if let Some(Subscription(rx)) = subscription {
             let wanted = task_id.clone();
-            let events = tokio_stream_from(rx);
-            options =
-                options.with_signal_stream(events.filter_map(move |event| {
-                    let wanted = wanted.clone();
-                    async move {
-                        (event.task_id == wanted).then(|| Signal::from(event.callback.clone()))
+            // KIE signs the task id and timestamp, not the body: with the real API a
+            // callback only makes the waiter poll now, and the details endpoint says
+            // what happened. The embedded simulator's callbacks settle the wait as
+            // they are.
+            let trust_body = self.simulated;
+            options = options.with_signal_stream(signals(rx).filter_map(move |event| {
+                let wanted = wanted.clone();
+                async move {
+                    match event {
+                        None => Some(Signal::PollNow),
+                        Some(ev) if ev.task_id != wanted => None,
+                        Some(ev) if trust_body => Some(Signal::from(ev.callback.clone())),
+                        Some(_) => Some(Signal::PollNow),
                     }
-                }));
+                }
+            }));
         }
         options
     }
@@ -271,17 +297,14 @@ fn scratch_dir() -> anyhow::Result<PathBuf> {
 async fn start_receiver(
     bind: SocketAddr,
     keys: Vec<SecretString>,
-    dir: &std::path::Path,
+    store: Arc<dyn Store>,
 ) -> anyhow::Result<(RunningReceiver, SocketAddr)> {
-    let store = SqliteStore::open(dir.join("callbacks.db"), SqliteOptions::default())
-        .await
-        .context("cannot open the callback store")?;
     let keys = if keys.is_empty() {
         Keys::none()
     } else {
         Keys::new(keys).context("invalid hmac key")?
     };
-    let receiver = Receiver::new(ReceiverConfig::new().keys(keys), Arc::new(store));
+    let receiver = Receiver::new(ReceiverConfig::new().keys(keys), store);
     let (stop, stopped) = oneshot::channel::<()>();
     let serving = receiver
         .serve(bind, async {
@@ -293,16 +316,16 @@ async fn start_receiver(
     Ok((RunningReceiver { stop, serving }, addr))
 }
 
-fn tokio_stream_from<T: Clone + Send + 'static>(
-    rx: tokio::sync::broadcast::Receiver<T>,
-) -> impl futures::Stream<Item = T> + Send + 'static {
+/// The receiver's events as a stream; `None` marks events missed by a lagging
+/// subscriber (they are in the store: poll).
+fn signals(
+    rx: tokio::sync::broadcast::Receiver<Arc<kie_suno_callbacks::CallbackEvent>>,
+) -> impl futures::Stream<Item = Option<Arc<kie_suno_callbacks::CallbackEvent>>> + Send + 'static {
     futures::stream::unfold(rx, |mut rx| async move {
-        loop {
-            match rx.recv().await {
-                Ok(v) => return Some((v, rx)),
-                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
-                Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
-            }
+        match rx.recv().await {
+            Ok(v) => Some((Some(v), rx)),
+            Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => Some((None, rx)),
+            Err(tokio::sync::broadcast::error::RecvError::Closed) => None,
         }
     })
 }

@@ -1,18 +1,14 @@
 //! `kie-suno callbacks serve` (the receiver standalone) and `kie-suno sim` (the
 //! simulator standalone).
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
-use kie_suno_callbacks::{
-    Keys, PostgresOptions, PostgresStore, Receiver, ReceiverConfig, SqliteOptions, SqliteStore,
-    Store,
-};
+use kie_suno_callbacks::{Keys, Receiver, ReceiverConfig};
 use kie_suno_sim::{SimConfig, Timing};
 
 use crate::args::{ServeArgs, SimCmd};
-use crate::embedded::hmac_keys_from_env;
+use crate::embedded::{hmac_keys_from_env, open_store};
 
 async fn shutdown_signal() {
     let ctrl_c = async {
@@ -38,22 +34,7 @@ async fn shutdown_signal() {
 /// Runs the receiver until Ctrl-C / SIGTERM; prints `listening on http://ADDR` on
 /// stdout once bound.
 pub async fn callbacks_serve(args: ServeArgs) -> anyhow::Result<()> {
-    let store: Arc<dyn Store> = if args.db.starts_with("postgres://")
-        || args.db.starts_with("postgresql://")
-        || args.db.contains("host=")
-    {
-        Arc::new(
-            PostgresStore::connect(&args.db, PostgresOptions::default())
-                .await
-                .context("cannot connect to PostgreSQL")?,
-        )
-    } else {
-        Arc::new(
-            SqliteStore::open(&args.db, SqliteOptions::default())
-                .await
-                .with_context(|| format!("cannot open the SQLite store {}", args.db))?,
-        )
-    };
+    let store = open_store(&args.db).await?;
     let keys = hmac_keys_from_env(args.hmac_key_file.as_deref())?;
     let keys = if keys.is_empty() {
         Keys::none()

@@ -164,7 +164,7 @@ impl PostgresStore {
             .query_opt("SELECT version FROM kie_suno_schema_version", &[])
             .await?;
         let version: i32 = match row {
-            Some(r) => r.get(0),
+            Some(r) => r.try_get(0)?,
             None => {
                 tx.execute("INSERT INTO kie_suno_schema_version VALUES (0)", &[])
                     .await?;
@@ -213,9 +213,9 @@ impl PostgresStore {
                 ],
             )
             .await?;
-        let deliveries: i64 = row.get(1);
+        let deliveries: i64 = row.try_get(1)?;
         Ok(Recorded {
-            id: row.get(0),
+            id: row.try_get(0)?,
             deliveries: deliveries.max(0) as u64,
         })
     }

@@ -260,7 +260,7 @@ fn open_connection(path: &Path, options: &SqliteOptions) -> Result<Connection, E
         )));
     }
     conn.execute_batch(&format!(
-        "PRAGMA synchronous={};",
+        "PRAGMA synchronous={}; PRAGMA journal_size_limit=67108864;",
         options.synchronous.as_sql()
     ))?;
     migrate(&mut conn)?;
@@ -290,7 +290,11 @@ struct Checkpointer {
     thread: std::thread::JoinHandle<()>,
     every: usize,
     since: usize,
+    wal: PathBuf,
 }
+
+/// Past this size the writer restarts the WAL itself (see [`Checkpointer::committed`]).
+const WAL_RESTART_BYTES: u64 = 64 * 1024 * 1024;
 
 impl Checkpointer {
     fn start(
@@ -322,21 +326,40 @@ impl Checkpointer {
                     }
                 }
             })?;
+        let mut wal = path.as_os_str().to_owned();
+        wal.push("-wal");
         Ok(Some(Self {
             wake,
             thread,
             every: options.checkpoint_every,
             since: 0,
+            wal: PathBuf::from(wal),
         }))
     }
 
-    fn committed(&mut self, records: usize) {
+    /// The writer found its queue empty: checkpoint what a lull allows.
+    fn idle(&mut self) {
+        if self.since >= self.every / 8 {
+            self.since = 0;
+            let _ = self.wake.try_send(());
+        }
+    }
+
+    /// Counts committed records and wakes the background checkpointer every
+    /// `every` of them. Returns true when the WAL has grown past
+    /// [`WAL_RESTART_BYTES`]: under steady load a passive checkpoint never sees the
+    /// WAL fully copied back when a write begins, so SQLite never restarts it; the
+    /// writer then runs a RESTART checkpoint itself (cheap: the background
+    /// checkpoints have already copied almost every page).
+    fn committed(&mut self, records: usize) -> bool {
         self.since += records;
         if self.since >= self.every {
             self.since = 0;
             // Coalesced: a wake-up already pending is enough.
             let _ = self.wake.try_send(());
+            return std::fs::metadata(&self.wal).is_ok_and(|m| m.len() > WAL_RESTART_BYTES);
         }
+        false
     }
 
     fn stop(self) {
@@ -374,15 +397,27 @@ impl Syncer {
             .name("kie-suno-sqlite-sync".to_owned())
             .spawn(move || {
                 let mut file: Option<std::fs::File> = None;
+                // After one failed sync, nothing later can be trusted to be on disk:
+                // Linux may drop the failed pages and report a later fsync as a
+                // success, and SQLite's recovery stops at the first bad WAL frame, so
+                // later commits would be lost. Every later write fails (503, so KIE
+                // retries elsewhere or later), like PostgreSQL's PANIC on fsync failure.
+                let mut broken: Option<Error> = None;
                 while let Ok(first) = rx.recv() {
                     let mut all = vec![first];
                     while let Ok(more) = rx.try_recv() {
                         all.push(more);
                     }
                     // Every batch received here was committed before this sync began.
-                    let synced = sync_wal(&mut file, &wal, &dir);
+                    let synced = match &broken {
+                        Some(e) => Err(e.clone()),
+                        None => sync_wal(&mut file, &wal, &dir),
+                    };
                     if let Err(e) = &synced {
-                        tracing::error!(error = %e, "syncing the sqlite wal failed");
+                        if broken.is_none() {
+                            tracing::error!(error = %e, "syncing the sqlite wal failed; the store refuses every later write");
+                            broken = Some(e.clone());
+                        }
                     }
                     for done in all.into_iter().flatten() {
                         done.send(&synced);
@@ -471,7 +506,18 @@ fn writer(
     let max_batch = options.max_batch.max(1);
     let mut batch = Vec::with_capacity(max_batch);
     let mut last_batch = 0usize;
-    while let Some(first) = rx.blocking_recv() {
+    loop {
+        // Idle: let the checkpointer copy the WAL back while nothing is written, so
+        // the next write can restart the WAL from its beginning (under steady load a
+        // passive checkpoint rarely finishes, and the WAL would keep growing).
+        if rx.is_empty() {
+            if let Some(c) = ckpt.as_mut() {
+                c.idle();
+            }
+        }
+        let Some(first) = rx.blocking_recv() else {
+            break;
+        };
         batch.push(first);
         drain(&mut rx, &mut batch, max_batch);
         if last_batch > 1 && batch.len() < last_batch && !options.commit_delay.is_zero() {
@@ -485,8 +531,10 @@ fn writer(
             .count();
         let (closer, done) = run_batch(&mut conn, &mut batch);
         deliver(syncer.as_ref(), done);
-        if let Some(c) = ckpt.as_mut() {
-            c.committed(records);
+        if ckpt.as_mut().is_some_and(|c| c.committed(records)) {
+            if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(RESTART)", [], |_| Ok(())) {
+                tracing::warn!(error = %e, "sqlite wal restart checkpoint failed");
+            }
         }
         if let Some(closer) = closer {
             // Refuse new work, commit what is already queued, then stop.
@@ -536,7 +584,10 @@ fn run_batch(
     if batch.is_empty() {
         return (closer, done);
     }
-    let tx = match conn.transaction() {
+    // IMMEDIATE: take the write lock at BEGIN (waiting up to busy_timeout), so a
+    // batch that reads before it writes cannot fail with SQLITE_BUSY_SNAPSHOT when
+    // another process writes the same file.
+    let tx = match conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate) {
         Ok(tx) => tx,
         Err(e) => {
             let err = Error::from(e);

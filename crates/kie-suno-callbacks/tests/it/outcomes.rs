@@ -121,3 +121,88 @@ async fn waiters_are_released_when_the_receiver_stops() {
         Err(kie_suno_callbacks::Error::OutcomeClosed(t)) if t == "never"
     ));
 }
+
+/// A store whose writes take a while, as under load or on a slow disk.
+#[derive(Debug)]
+struct SlowStore(Arc<dyn Store>);
+
+impl Store for SlowStore {
+    fn record(
+        &self,
+        callback: kie_suno_callbacks::NewCallback,
+    ) -> futures::future::BoxFuture<
+        '_,
+        Result<kie_suno_callbacks::Recorded, kie_suno_callbacks::Error>,
+    > {
+        Box::pin(async move {
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+            self.0.record(callback).await
+        })
+    }
+    fn callbacks_for<'a>(
+        &'a self,
+        task_id: &'a TaskId,
+    ) -> futures::future::BoxFuture<
+        'a,
+        Result<Vec<kie_suno_callbacks::StoredCallback>, kie_suno_callbacks::Error>,
+    > {
+        self.0.callbacks_for(task_id)
+    }
+    fn record_submitted<'a>(
+        &'a self,
+        task_id: &'a TaskId,
+        family: kie_suno_types::CallbackFamily,
+    ) -> futures::future::BoxFuture<'a, Result<(), kie_suno_callbacks::Error>> {
+        self.0.record_submitted(task_id, family)
+    }
+    fn is_submitted<'a>(
+        &'a self,
+        task_id: &'a TaskId,
+    ) -> futures::future::BoxFuture<'a, Result<bool, kie_suno_callbacks::Error>> {
+        self.0.is_submitted(task_id)
+    }
+    fn stats(
+        &self,
+    ) -> futures::future::BoxFuture<
+        '_,
+        Result<kie_suno_callbacks::StoreStats, kie_suno_callbacks::Error>,
+    > {
+        self.0.stats()
+    }
+    fn close(&self) -> futures::future::BoxFuture<'_, Result<(), kie_suno_callbacks::Error>> {
+        self.0.close()
+    }
+}
+
+#[tokio::test]
+async fn a_sender_hanging_up_mid_commit_still_gets_its_callback_stored_and_published() {
+    let rig = Rig::new(ReceiverConfig::new()).await;
+    let slow = Receiver::new(
+        ReceiverConfig::new(),
+        Arc::new(SlowStore(rig.store.clone() as Arc<dyn Store>)) as Arc<dyn Store>,
+    );
+    let mut sub = slow.outcomes().subscribe();
+    // The sender gives up (KIE's timeout) while the write is still under way: the
+    // handler's future is dropped, as hyper drops it on a disconnect.
+    let gave_up = tokio::time::timeout(
+        std::time::Duration::from_millis(50),
+        send(
+            &slow.router(),
+            unsigned("/callbacks/lyrics", LYRICS_SUCCESS),
+        ),
+    )
+    .await;
+    assert!(
+        gave_up.is_err(),
+        "the request must still be running at 50 ms"
+    );
+    // The pipeline goes on by itself: stored once and published once.
+    let ev = tokio::time::timeout(std::time::Duration::from_secs(5), sub.recv())
+        .await
+        .expect("published despite the hang-up")
+        .unwrap();
+    assert_eq!(ev.task_id.as_str(), DOC_TASK);
+    let stored = rig.count(DOC_TASK).await;
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].id, ev.record_id);
+}
