@@ -312,11 +312,29 @@ impl Client {
         let start = clock.now();
         let mut signal = opts.signal.take();
         let mut polls: u32 = 0;
+        let mut last_seen: Option<String> = None;
         let span = tracing::debug_span!("kie_suno_wait", task_id = task_id.as_str());
         async move {
             loop {
                 polls += 1;
-                let last_status = match poll().await {
+                // One poll (with the client's own retries) may not outlast the wait:
+                // bounded by the time left (in real time; a fake clock's tests poll
+                // servers that answer at once).
+                let left = opts
+                    .deadline
+                    .saturating_sub(clock.now().saturating_duration_since(start))
+                    .max(Duration::from_millis(1));
+                let polled = match tokio::time::timeout(left, poll()).await {
+                    Ok(polled) => polled,
+                    Err(_) => {
+                        return Err(ClientError::WaitDeadline {
+                            task_id: task_id.clone(),
+                            waited: clock.now().saturating_duration_since(start),
+                            last_status: last_seen.clone(),
+                        })
+                    }
+                };
+                let last_status = match polled {
                     Ok(record) => {
                         if let Some(hook) = &on_status {
                             let now = status(&record);
@@ -345,6 +363,7 @@ impl Client {
                     }
                 };
                 tracing::debug!(status = %last_status, polls, "task still running");
+                last_seen = Some(last_status.clone());
                 let waited = clock.now().saturating_duration_since(start);
                 if waited >= opts.deadline {
                     return Err(ClientError::WaitDeadline {

@@ -329,3 +329,36 @@ async fn broadcast_and_oneshot_signals() {
     assert_eq!(out.variations().len(), 1);
     assert_eq!(clock.sleeps(), vec![Duration::from_secs(10)]);
 }
+
+#[tokio::test]
+async fn a_hanging_poll_cannot_outlast_the_deadline() {
+    let server = server().await;
+    // The details endpoint answers only after 30 s; the wait allows 200 ms.
+    Mock::given(method("GET"))
+        .and(path("/api/v1/lyrics/record-info"))
+        .and(query_param("taskId", TASK))
+        .respond_with(ok_json(record(TASK, "PENDING")).set_delay(Duration::from_secs(30)))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let (client, _clock) = client(&server);
+    let err = client
+        .lyrics()
+        .wait(
+            &TaskId::new(TASK),
+            opts().with_deadline(Duration::from_millis(200)),
+        )
+        .await
+        .unwrap_err();
+    match err {
+        ClientError::WaitDeadline {
+            task_id,
+            last_status,
+            ..
+        } => {
+            assert_eq!(task_id.as_str(), TASK);
+            assert_eq!(last_status, None, "no poll ever answered");
+        }
+        other => panic!("expected WaitDeadline, got {other:?}"),
+    }
+}
