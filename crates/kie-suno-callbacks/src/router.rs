@@ -274,12 +274,29 @@ async fn handle(
     };
     let is_final = record.is_final();
     let received_at_ms = record.received_at_ms;
-    let recorded = state.store.record(record).await.map_err(|e| {
+    // A confirmed delivery may have to replace a refuted or unconfirmed one stored
+    // first under the same key (only with a confirmer; off the plain hot path).
+    let replacement = (confirmation == Confirmation::Confirmed).then(|| record.clone());
+    let store_failed = |e: crate::Error| {
         tracing::error!(%family, task_id = %key.task_id, error = %e, "callback not stored; answering 503 so it is retried");
         Rejection::StoreUnavailable
-    })?;
+    };
+    let mut recorded = state.store.record(record).await.map_err(store_failed)?;
+    let mut replaced = false;
+    if let (false, Some(replacement)) = (recorded.is_new(), replacement) {
+        if let Some(id) = state
+            .store
+            .replace_unconfirmed(replacement)
+            .await
+            .map_err(store_failed)?
+        {
+            tracing::warn!(%family, task_id = %key.task_id, stage = %key.stage, "a confirmed callback replaced an unconfirmed one stored first");
+            recorded.id = id;
+            replaced = true;
+        }
+    }
 
-    if recorded.is_new() {
+    if recorded.is_new() || replaced {
         state.outcomes.publish(CallbackEvent {
             record_id: recorded.id,
             family,
@@ -296,7 +313,7 @@ async fn handle(
     } else {
         tracing::debug!(%family, task_id = %key.task_id, stage = %key.stage, deliveries = recorded.deliveries, "repeated callback counted");
     }
-    Ok(!recorded.is_new())
+    Ok(!(recorded.is_new() || replaced))
 }
 
 async fn confirm(

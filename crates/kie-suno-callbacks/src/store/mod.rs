@@ -18,6 +18,16 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     /// Stores a callback, or counts a repeat of one already stored.
     fn record(&self, callback: NewCallback) -> BoxFuture<'_, Result<Recorded, Error>>;
 
+    /// Replaces the stored callback of the same (task id, stage) by this delivery
+    /// when the stored one is not final because its confirmation was refuted or
+    /// failed, and this one is confirmed (a forged body stored first must not shadow
+    /// the genuine callback). Returns the row id when it replaced one. Durable
+    /// before it resolves, like [`Store::record`].
+    fn replace_unconfirmed(
+        &self,
+        callback: NewCallback,
+    ) -> BoxFuture<'_, Result<Option<i64>, Error>>;
+
     /// Every stored callback of a task, oldest first.
     fn callbacks_for<'a>(
         &'a self,

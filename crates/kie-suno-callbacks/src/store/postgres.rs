@@ -107,6 +107,13 @@ const INSERT: &str = "INSERT INTO kie_suno_callbacks AS c
         last_received_ms = GREATEST(c.last_received_ms, EXCLUDED.last_received_ms)
     RETURNING id, deliveries";
 
+const REPLACE_UNCONFIRMED: &str = "UPDATE kie_suno_callbacks SET
+        family = $3, code = $4, success = $5, terminal = $6, confirmation = $7, signed = $8,
+        signature_timestamp = $9, last_received_ms = GREATEST(last_received_ms, $10),
+        headers = $11, body = $12, parsed = $13
+    WHERE task_id = $1 AND stage = $2 AND confirmation IN ('refuted', 'failed')
+    RETURNING id";
+
 const SELECT: &str = "SELECT id, family, task_id, stage, code, success, terminal, confirmation,
     signed, signature_timestamp, first_received_ms, last_received_ms, deliveries, headers, body, parsed
     FROM kie_suno_callbacks WHERE task_id = $1 ORDER BY id";
@@ -256,6 +263,37 @@ impl PostgresStore {
 impl Store for PostgresStore {
     fn record(&self, callback: NewCallback) -> BoxFuture<'_, Result<Recorded, Error>> {
         Box::pin(self.insert(callback))
+    }
+
+    fn replace_unconfirmed(&self, cb: NewCallback) -> BoxFuture<'_, Result<Option<i64>, Error>> {
+        Box::pin(async move {
+            let client = self.client().await?;
+            let stmt = client.prepare_cached(REPLACE_UNCONFIRMED).await?;
+            let headers = cb.headers_json();
+            let row = client
+                .query_opt(
+                    &stmt,
+                    &[
+                        &cb.task_id.as_str(),
+                        &cb.stage,
+                        &cb.family.as_str(),
+                        &cb.code,
+                        &cb.success,
+                        &cb.terminal,
+                        &cb.confirmation.as_str(),
+                        &cb.signed,
+                        &cb.signature_timestamp,
+                        &cb.received_at_ms,
+                        &headers,
+                        &&cb.body[..],
+                        &cb.parsed,
+                    ],
+                )
+                .await?;
+            row.map(|r| r.try_get::<_, i64>(0))
+                .transpose()
+                .map_err(Error::from)
+        })
     }
 
     fn callbacks_for<'a>(

@@ -125,6 +125,7 @@ type Reply<T> = oneshot::Sender<Result<T, Error>>;
 enum Cmd {
     /// The callback and its headers already serialised (off the writer thread).
     Record(Box<(NewCallback, String)>, Reply<Recorded>),
+    Replace(Box<(NewCallback, String)>, Reply<Option<i64>>),
     ForTask(TaskId, Reply<Vec<StoredCallback>>),
     Submit(TaskId, CallbackFamily, i64, Reply<()>),
     IsSubmitted(TaskId, Reply<bool>),
@@ -134,6 +135,7 @@ enum Cmd {
 
 enum Done {
     Record(Reply<Recorded>, Result<Recorded, Error>),
+    Replace(Reply<Option<i64>>, Result<Option<i64>, Error>),
     ForTask(
         Reply<Vec<StoredCallback>>,
         Result<Vec<StoredCallback>, Error>,
@@ -193,6 +195,13 @@ const INSERT: &str = "INSERT INTO kie_suno_callbacks
         deliveries = deliveries + 1,
         last_received_ms = max(last_received_ms, excluded.last_received_ms)
     RETURNING id, deliveries";
+
+const REPLACE_UNCONFIRMED: &str = "UPDATE kie_suno_callbacks SET
+        family = ?3, code = ?4, success = ?5, terminal = ?6, confirmation = ?7, signed = ?8,
+        signature_timestamp = ?9, last_received_ms = max(last_received_ms, ?10),
+        headers = ?11, body = ?12, parsed = ?13
+    WHERE task_id = ?1 AND stage = ?2 AND confirmation IN ('refuted', 'failed')
+    RETURNING id";
 
 const SELECT: &str = "SELECT id, family, task_id, stage, code, success, terminal, confirmation,
     signed, signature_timestamp, first_received_ms, last_received_ms, deliveries, headers, body, parsed
@@ -480,6 +489,9 @@ impl Done {
             Done::Record(reply, r) => {
                 let _ = reply.send(synced.clone().and(r));
             }
+            Done::Replace(reply, r) => {
+                let _ = reply.send(synced.clone().and(r));
+            }
             Done::Submit(reply, r) => {
                 let _ = reply.send(synced.clone().and(r));
             }
@@ -600,6 +612,9 @@ fn run_batch(
     for cmd in batch.drain(..) {
         match cmd {
             Cmd::Record(cb, reply) => done.push(Done::Record(reply, insert(&tx, &cb.0, &cb.1))),
+            Cmd::Replace(cb, reply) => {
+                done.push(Done::Replace(reply, replace_unconfirmed(&tx, &cb.0, &cb.1)))
+            }
             Cmd::ForTask(task, reply) => done.push(Done::ForTask(reply, for_task(&tx, &task))),
             Cmd::Submit(task, family, at, reply) => {
                 done.push(Done::Submit(reply, submit(&tx, &task, family, at)))
@@ -618,6 +633,7 @@ fn run_batch(
             .into_iter()
             .map(|d| match d {
                 Done::Record(reply, _) => Done::Record(reply, Err(e.clone())),
+                Done::Replace(reply, _) => Done::Replace(reply, Err(e.clone())),
                 Done::Submit(reply, _) => Done::Submit(reply, Err(e.clone())),
                 other => other,
             })
@@ -630,6 +646,7 @@ fn run_batch(
 fn fail(cmd: Cmd, err: &Error, closer: &mut Option<oneshot::Sender<()>>) {
     match cmd {
         Cmd::Record(_, r) => drop(r.send(Err(err.clone()))),
+        Cmd::Replace(_, r) => drop(r.send(Err(err.clone()))),
         Cmd::ForTask(_, r) => drop(r.send(Err(err.clone()))),
         Cmd::Submit(_, _, _, r) => drop(r.send(Err(err.clone()))),
         Cmd::IsSubmitted(_, r) => drop(r.send(Err(err.clone()))),
@@ -662,6 +679,35 @@ fn insert(tx: &Transaction<'_>, cb: &NewCallback, headers: &str) -> Result<Recor
         id,
         deliveries: deliveries.max(0) as u64,
     })
+}
+
+fn replace_unconfirmed(
+    tx: &Transaction<'_>,
+    cb: &NewCallback,
+    headers: &str,
+) -> Result<Option<i64>, Error> {
+    let mut stmt = tx.prepare_cached(REPLACE_UNCONFIRMED)?;
+    let id = stmt
+        .query_row(
+            params![
+                cb.task_id.as_str(),
+                cb.stage,
+                cb.family.as_str(),
+                cb.code,
+                cb.success,
+                cb.terminal,
+                cb.confirmation.as_str(),
+                cb.signed,
+                cb.signature_timestamp,
+                cb.received_at_ms,
+                headers,
+                &cb.body[..],
+                cb.parsed,
+            ],
+            |r| r.get::<_, i64>(0),
+        )
+        .optional()?;
+    Ok(id)
 }
 
 fn for_task(tx: &Transaction<'_>, task: &TaskId) -> Result<Vec<StoredCallback>, Error> {
@@ -735,6 +781,14 @@ impl Store for SqliteStore {
     fn record(&self, callback: NewCallback) -> BoxFuture<'_, Result<Recorded, Error>> {
         let headers = callback.headers_json();
         Box::pin(self.call(move |r| Cmd::Record(Box::new((callback, headers)), r)))
+    }
+
+    fn replace_unconfirmed(
+        &self,
+        callback: NewCallback,
+    ) -> BoxFuture<'_, Result<Option<i64>, Error>> {
+        let headers = callback.headers_json();
+        Box::pin(self.call(move |r| Cmd::Replace(Box::new((callback, headers)), r)))
     }
 
     fn callbacks_for<'a>(

@@ -83,6 +83,60 @@ async fn a_refuted_callback_does_not_settle_a_waiter() {
 }
 
 #[tokio::test]
+async fn a_confirmed_delivery_replaces_a_refuted_one_stored_first() {
+    // The confirmer refutes the first delivery (say, a forged body replayed with
+    // captured signed headers) and confirms the next one.
+    let calls = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = calls.clone();
+    let rig = Rig::new(ReceiverConfig::new().outcome_recheck(None).confirmer(
+        move |_r: ConfirmRequest| {
+            let n = counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            async move {
+                Ok(if n == 0 {
+                    Verdict::Refuted
+                } else {
+                    Verdict::Confirmed
+                })
+            }
+        },
+    ))
+    .await;
+    let outcomes = rig.receiver.outcomes();
+    let waiter = tokio::spawn(async move { outcomes.wait_final(&TaskId::new(DOC_TASK)).await });
+    tokio::task::yield_now().await;
+    let forged = LYRICS_SUCCESS.replace("Starry Night Dreams", "Forged Title");
+    let (status, _) = send(&rig.router(), unsigned("/callbacks/lyrics", &forged)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(rig
+        .receiver
+        .outcomes()
+        .final_from_store(&TaskId::new(DOC_TASK))
+        .await
+        .unwrap()
+        .is_none());
+    // The genuine delivery replaces it and settles the waiter.
+    let (status, body) = send(&rig.router(), unsigned("/callbacks/lyrics", LYRICS_SUCCESS)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["duplicate"], false);
+    let ev = tokio::time::timeout(std::time::Duration::from_secs(5), waiter)
+        .await
+        .expect("settled by the confirmed delivery")
+        .unwrap()
+        .unwrap();
+    assert!(ev.is_final);
+    let stored = rig.count(DOC_TASK).await;
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].deliveries, 2);
+    let body = String::from_utf8_lossy(&stored[0].body);
+    assert!(body.contains("Starry Night Dreams") && !body.contains("Forged Title"));
+    // A third, confirmed repeat replaces nothing (the stored one is final now).
+    let (_, body) = send(&rig.router(), unsigned("/callbacks/lyrics", &forged)).await;
+    assert_eq!(body["duplicate"], true);
+    let stored = rig.count(DOC_TASK).await;
+    assert!(!String::from_utf8_lossy(&stored[0].body).contains("Forged Title"));
+}
+
+#[tokio::test]
 async fn waiters_are_released_when_the_receiver_stops() {
     let dir = tempfile::tempdir().unwrap();
     let store = Arc::new(
@@ -138,6 +192,12 @@ impl Store for SlowStore {
             tokio::time::sleep(std::time::Duration::from_millis(200)).await;
             self.0.record(callback).await
         })
+    }
+    fn replace_unconfirmed(
+        &self,
+        callback: kie_suno_callbacks::NewCallback,
+    ) -> futures::future::BoxFuture<'_, Result<Option<i64>, kie_suno_callbacks::Error>> {
+        self.0.replace_unconfirmed(callback)
     }
     fn callbacks_for<'a>(
         &'a self,

@@ -232,6 +232,29 @@ async fn postgres_store_against_a_real_server() {
     assert!(!reopened.is_submitted(&TaskId::new("pg-2")).await.unwrap());
     assert!(!format!("{reopened:?}").contains("postgres user"));
 
+    // A refuted first delivery is replaced by a confirmed one; a final one is not.
+    let mut refuted = record("pg-confirm");
+    refuted.confirmation = kie_suno_callbacks::Confirmation::Refuted;
+    refuted.body = bytes::Bytes::from_static(b"{\"forged\":true}");
+    assert!(reopened.record(refuted).await.unwrap().is_new());
+    let mut confirmed = record("pg-confirm");
+    confirmed.confirmation = kie_suno_callbacks::Confirmation::Confirmed;
+    assert!(!reopened.record(confirmed.clone()).await.unwrap().is_new());
+    let replaced = reopened
+        .replace_unconfirmed(confirmed.clone())
+        .await
+        .unwrap();
+    assert!(replaced.is_some());
+    let rows = reopened
+        .callbacks_for(&TaskId::new("pg-confirm"))
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(Some(rows[0].id), replaced);
+    assert!(rows[0].is_final());
+    assert_eq!(rows[0].body, lyrics_body("pg-confirm").as_bytes());
+    assert_eq!(reopened.replace_unconfirmed(confirmed).await.unwrap(), None);
+
     // Two stores (instances) racing on the same key: one row, every delivery counted.
     cluster.create_db("race").await;
     let (x, y) = tokio::join!(store(&cluster, "race"), store(&cluster, "race"));
