@@ -107,6 +107,27 @@ const INSERT: &str = "INSERT INTO kie_suno_callbacks AS c
         last_received_ms = GREATEST(c.last_received_ms, EXCLUDED.last_received_ms)
     RETURNING id, deliveries";
 
+/// The 13 parameters of [`INSERT`] and [`REPLACE_UNCONFIRMED`], in their order.
+macro_rules! callback_params {
+    ($cb:expr, $headers:expr) => {
+        [
+            &$cb.task_id.as_str() as &(dyn tokio_postgres::types::ToSql + Sync),
+            &$cb.stage,
+            &$cb.family.as_str(),
+            &$cb.code,
+            &$cb.success,
+            &$cb.terminal,
+            &$cb.confirmation.as_str(),
+            &$cb.signed,
+            &$cb.signature_timestamp,
+            &$cb.received_at_ms,
+            &$headers,
+            &&$cb.body[..],
+            &$cb.parsed,
+        ]
+    };
+}
+
 const REPLACE_UNCONFIRMED: &str = "UPDATE kie_suno_callbacks SET
         family = $3, code = $4, success = $5, terminal = $6, confirmation = $7, signed = $8,
         signature_timestamp = $9, last_received_ms = GREATEST(last_received_ms, $10),
@@ -201,24 +222,7 @@ impl PostgresStore {
         let stmt = client.prepare_cached(INSERT).await?;
         let headers = cb.headers_json();
         let row = client
-            .query_one(
-                &stmt,
-                &[
-                    &cb.task_id.as_str(),
-                    &cb.stage,
-                    &cb.family.as_str(),
-                    &cb.code,
-                    &cb.success,
-                    &cb.terminal,
-                    &cb.confirmation.as_str(),
-                    &cb.signed,
-                    &cb.signature_timestamp,
-                    &cb.received_at_ms,
-                    &headers,
-                    &&cb.body[..],
-                    &cb.parsed,
-                ],
-            )
+            .query_one(&stmt, &callback_params!(cb, headers))
             .await?;
         let deliveries: i64 = row.try_get(1)?;
         Ok(Recorded {
@@ -271,24 +275,7 @@ impl Store for PostgresStore {
             let stmt = client.prepare_cached(REPLACE_UNCONFIRMED).await?;
             let headers = cb.headers_json();
             let row = client
-                .query_opt(
-                    &stmt,
-                    &[
-                        &cb.task_id.as_str(),
-                        &cb.stage,
-                        &cb.family.as_str(),
-                        &cb.code,
-                        &cb.success,
-                        &cb.terminal,
-                        &cb.confirmation.as_str(),
-                        &cb.signed,
-                        &cb.signature_timestamp,
-                        &cb.received_at_ms,
-                        &headers,
-                        &&cb.body[..],
-                        &cb.parsed,
-                    ],
-                )
+                .query_opt(&stmt, &callback_params!(cb, headers))
                 .await?;
             row.map(|r| r.try_get::<_, i64>(0))
                 .transpose()

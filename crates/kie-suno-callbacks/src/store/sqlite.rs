@@ -196,6 +196,27 @@ const INSERT: &str = "INSERT INTO kie_suno_callbacks
         last_received_ms = max(last_received_ms, excluded.last_received_ms)
     RETURNING id, deliveries";
 
+/// The 13 parameters of [`INSERT`] and [`REPLACE_UNCONFIRMED`], in their order.
+macro_rules! callback_params {
+    ($cb:expr, $headers:expr) => {
+        params![
+            $cb.task_id.as_str(),
+            $cb.stage,
+            $cb.family.as_str(),
+            $cb.code,
+            $cb.success,
+            $cb.terminal,
+            $cb.confirmation.as_str(),
+            $cb.signed,
+            $cb.signature_timestamp,
+            $cb.received_at_ms,
+            $headers,
+            &$cb.body[..],
+            $cb.parsed,
+        ]
+    };
+}
+
 const REPLACE_UNCONFIRMED: &str = "UPDATE kie_suno_callbacks SET
         family = ?3, code = ?4, success = ?5, terminal = ?6, confirmation = ?7, signed = ?8,
         signature_timestamp = ?9, last_received_ms = max(last_received_ms, ?10),
@@ -657,24 +678,9 @@ fn fail(cmd: Cmd, err: &Error, closer: &mut Option<oneshot::Sender<()>>) {
 
 fn insert(tx: &Transaction<'_>, cb: &NewCallback, headers: &str) -> Result<Recorded, Error> {
     let mut stmt = tx.prepare_cached(INSERT)?;
-    let (id, deliveries): (i64, i64) = stmt.query_row(
-        params![
-            cb.task_id.as_str(),
-            cb.stage,
-            cb.family.as_str(),
-            cb.code,
-            cb.success,
-            cb.terminal,
-            cb.confirmation.as_str(),
-            cb.signed,
-            cb.signature_timestamp,
-            cb.received_at_ms,
-            headers,
-            &cb.body[..],
-            cb.parsed,
-        ],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
+    let (id, deliveries): (i64, i64) = stmt.query_row(callback_params!(cb, headers), |r| {
+        Ok((r.get(0)?, r.get(1)?))
+    })?;
     Ok(Recorded {
         id,
         deliveries: deliveries.max(0) as u64,
@@ -688,24 +694,7 @@ fn replace_unconfirmed(
 ) -> Result<Option<i64>, Error> {
     let mut stmt = tx.prepare_cached(REPLACE_UNCONFIRMED)?;
     let id = stmt
-        .query_row(
-            params![
-                cb.task_id.as_str(),
-                cb.stage,
-                cb.family.as_str(),
-                cb.code,
-                cb.success,
-                cb.terminal,
-                cb.confirmation.as_str(),
-                cb.signed,
-                cb.signature_timestamp,
-                cb.received_at_ms,
-                headers,
-                &cb.body[..],
-                cb.parsed,
-            ],
-            |r| r.get::<_, i64>(0),
-        )
+        .query_row(callback_params!(cb, headers), |r| r.get::<_, i64>(0))
         .optional()?;
     Ok(id)
 }
