@@ -8,7 +8,7 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 use http::HeaderMap;
 use kie_suno_callbacks::{parse, sign, storable_headers, verify, Keys};
 use kie_suno_types::{CallbackFamily, TaskId};
-use secrecy::SecretString;
+use secrecy::{ExposeSecret as _, SecretString};
 
 const BODY: &str =
     include_str!("../../kie-suno-types/fixtures/documented/lyrics-callback.success.json");
@@ -32,7 +32,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     headers.insert("content-type", "application/json".parse()?);
     headers.insert("user-agent", "kie-callback/1.0".parse()?);
     headers.insert("x-webhook-timestamp", ts.to_string().parse()?);
-    headers.insert("x-webhook-signature", sign(&key, &task, ts).parse()?);
+    headers.insert(
+        "x-webhook-signature",
+        sign(key.expose_secret().as_bytes(), task.as_str(), ts).parse()?,
+    );
     headers.insert("host", "127.0.0.1:1234".parse()?);
     headers.insert("content-length", BODY.len().to_string().parse()?);
     let body = BODY.as_bytes();

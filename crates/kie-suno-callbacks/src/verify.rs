@@ -1,6 +1,6 @@
 //! KIE's webhook signature scheme as pure functions: [`verify`] over raw bytes and
-//! headers, [`sign`] for simulators and tests, and the key set ([`Keys`]) with its
-//! replay window.
+//! headers, [`signed_headers`] for simulators and tests (the one signer is
+//! `kie_suno_types::signature`), and the key set ([`Keys`]) with its replay window.
 //!
 //! The scheme (04-webhook-verification): `X-Webhook-Signature =
 //! base64(HMAC-SHA256(key = the key's UTF-8 bytes, message = task_id + "." +
@@ -10,30 +10,18 @@
 use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine as _;
-use hmac::{Hmac, Mac};
 use http::{HeaderMap, HeaderName, HeaderValue};
+pub use kie_suno_types::signature::{sign, SIGNATURE_HEADER, TIMESTAMP_HEADER};
+use kie_suno_types::signature::{Signer, SIGNATURE_LEN};
 use kie_suno_types::{callback_key, CallbackKey, KeyError, TaskId};
 use secrecy::{ExposeSecret, SecretString};
-use sha2::Sha256;
 use subtle::{Choice, ConstantTimeEq};
 
 use crate::Error;
 
-/// The timestamp header (decimal Unix seconds). Header names are matched
-/// case-insensitively.
-pub const TIMESTAMP_HEADER: &str = "x-webhook-timestamp";
-/// The signature header (standard Base64 of the 32-byte HMAC-SHA256).
-pub const SIGNATURE_HEADER: &str = "x-webhook-signature";
 /// The default replay window, both into the past and into the future: 300 s.
 /// KIE documents none; this is our choice.
 pub const DEFAULT_WINDOW: Duration = Duration::from_secs(300);
-
-type HmacSha256 = Hmac<Sha256>;
-
-/// Length of a Base64-encoded 32-byte digest.
-const SIGNATURE_B64_LEN: usize = 44;
 
 /// The webhook HMAC keys accepted at once (several during a rotation) and the
 /// replay window.
@@ -41,7 +29,7 @@ const SIGNATURE_B64_LEN: usize = 44;
 /// Keys are held as keyed HMAC states only; `Debug` prints `[redacted]`.
 #[derive(Clone)]
 pub struct Keys {
-    keys: Vec<HmacSha256>,
+    keys: Vec<Signer>,
     max_age: Duration,
     max_future: Duration,
 }
@@ -91,9 +79,7 @@ impl Keys {
         if bytes.is_empty() {
             return Err(Error::InvalidKey("the key is empty"));
         }
-        let mac = HmacSha256::new_from_slice(bytes)
-            .map_err(|_| Error::InvalidKey("hmac rejected the key"))?;
-        self.keys.push(mac);
+        self.keys.push(Signer::new(bytes));
         Ok(())
     }
 
@@ -207,27 +193,13 @@ impl From<KeyError> for VerifyError {
     }
 }
 
-/// Computes KIE's signature header value:
-/// `base64(HMAC-SHA256(key, task_id + "." + timestamp))`.
-///
-/// For simulators and tests; the receiver uses [`verify`].
-pub fn sign(key: &SecretString, task_id: &TaskId, timestamp: u64) -> String {
-    let mut mac = match HmacSha256::new_from_slice(key.expose_secret().as_bytes()) {
-        Ok(mac) => mac,
-        // HMAC accepts keys of any length; this arm is unreachable in practice.
-        Err(_) => return String::new(),
-    };
-    feed(&mut mac, task_id.as_str(), &timestamp.to_string());
-    STANDARD.encode(mac.finalize().into_bytes())
-}
-
 /// The two headers KIE sends for a signed callback, ready to attach to a request.
 pub fn signed_headers(
     key: &SecretString,
     task_id: &TaskId,
     timestamp: u64,
 ) -> [(HeaderName, HeaderValue); 2] {
-    let sig = sign(key, task_id, timestamp);
+    let sig = sign(key.expose_secret().as_bytes(), task_id.as_str(), timestamp);
     [
         (
             HeaderName::from_static(TIMESTAMP_HEADER),
@@ -239,12 +211,6 @@ pub fn signed_headers(
             HeaderValue::from_str(&sig).unwrap_or(HeaderValue::from_static("")),
         ),
     ]
-}
-
-fn feed(mac: &mut HmacSha256, task_id: &str, timestamp: &str) {
-    mac.update(task_id.as_bytes());
-    mac.update(b".");
-    mac.update(timestamp.as_bytes());
 }
 
 fn single<'a>(
@@ -315,12 +281,9 @@ pub fn verify(
     let given = sig_value.as_bytes();
     let mut matched = Choice::from(0u8);
     let mut key_index = usize::MAX;
-    let mut expected = [0u8; SIGNATURE_B64_LEN];
-    for (i, base) in keys.keys.iter().enumerate() {
-        let mut mac = base.clone();
-        feed(&mut mac, key.task_id.as_str(), ts_text);
-        let digest = mac.finalize().into_bytes();
-        let written = STANDARD.encode_slice(digest, &mut expected).unwrap_or(0);
+    let mut expected = [0u8; SIGNATURE_LEN];
+    for (i, signer) in keys.keys.iter().enumerate() {
+        let written = signer.sign_text_into(key.task_id.as_str(), ts_text, &mut expected);
         // `ct_eq` on slices returns false early only on a length difference,
         // which reveals nothing about the key.
         let eq = expected[..written].ct_eq(given);

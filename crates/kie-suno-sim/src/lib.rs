@@ -10,7 +10,6 @@ mod keywords;
 mod lyricsgen;
 mod records;
 mod server;
-mod sign;
 mod state;
 mod stats;
 mod uploads;
@@ -20,7 +19,8 @@ pub use config::{
     Auth, CallbackPolicy, Clock, Costs, ErrorStatus, Faults, RateLimit, SimConfig, Timing,
 };
 pub use error::SimError;
+/// KIE's webhook signature (the one implementation, from the types crate).
+pub use kie_suno_types::signature::{sign, SIGNATURE_HEADER, TIMESTAMP_HEADER};
 pub use server::{serve, serve_with_shutdown, SimHandle, Simulator};
-pub use sign::{sign, SIGNATURE_HEADER, TIMESTAMP_HEADER};
 pub use state::SimState;
 pub use stats::{Delivery, DeliveryOutcome, Stats, DELIVERY_LOG_MAX};

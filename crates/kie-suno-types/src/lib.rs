@@ -16,6 +16,8 @@ mod midi;
 mod music;
 pub mod schemas;
 mod separation;
+#[cfg(feature = "signature")]
+pub mod signature;
 mod status;
 mod upload;
 mod url;

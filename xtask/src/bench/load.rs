@@ -6,12 +6,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result};
-use base64::Engine as _;
 use bytes::Bytes;
-use hmac::{Hmac, Mac};
+use kie_suno_types::signature::sign;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use sha2::Sha256;
 
 /// The HMAC key every bench and drill server is started with. A throwaway value that only
 /// exists on this machine's loopback for the length of a run, not a credential.
@@ -98,15 +96,6 @@ impl Plan {
     }
 }
 
-/// `base64(HMAC-SHA256(key utf8, task_id + "." + ts))`, the documented callback signature.
-pub(crate) fn sign(key: &str, task_id: &str, ts: u64) -> Result<String> {
-    let mut mac = Hmac::<Sha256>::new_from_slice(key.as_bytes()).context("hmac key")?;
-    mac.update(task_id.as_bytes());
-    mac.update(b".");
-    mac.update(ts.to_string().as_bytes());
-    Ok(base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes()))
-}
-
 /// Seconds since the Unix epoch.
 pub(crate) fn now_secs() -> u64 {
     SystemTime::now()
@@ -131,7 +120,7 @@ pub(crate) fn sign_plan(plan: &Plan, key: &str) -> Result<Vec<Signed>> {
             Ok(Signed {
                 body: d.body.clone(),
                 timestamp: ts.to_string(),
-                signature: sign(key, &d.task_id, ts)?,
+                signature: sign(key.as_bytes(), &d.task_id, ts),
             })
         })
         .collect()
@@ -230,11 +219,10 @@ mod tests {
         // printf '%s' "3b66882fde0a5d398bd269cab6d9542b.1769670760" \
         //   | openssl dgst -sha256 -hmac "kie-suno-bench-throwaway-hmac-key" -binary | base64
         let sig = sign(
-            BENCH_HMAC_KEY,
+            BENCH_HMAC_KEY.as_bytes(),
             "3b66882fde0a5d398bd269cab6d9542b",
             1_769_670_760,
-        )
-        .unwrap();
+        );
         assert_eq!(sig, "Me46xZdoDxEOj+D4JOkiMIHJZKa7+M6mLWKEvt6MGeg=");
     }
 

@@ -63,7 +63,7 @@ async fn sender(shared: Arc<Shared>, worker_seed: u64) -> Result<()> {
         let req = Signed {
             body: load::lyrics_body(&shared.template, &id)?,
             timestamp: ts.to_string(),
-            signature: load::sign(BENCH_HMAC_KEY, &id, ts)?,
+            signature: kie_suno_types::signature::sign(BENCH_HMAC_KEY.as_bytes(), &id, ts),
         };
         let url = match shared.url.read() {
             Ok(base) => format!("{base}{LYRICS_PATH}"),

@@ -10,7 +10,7 @@ use kie_suno_callbacks::{
     sign, Keys, Receiver, ReceiverConfig, SqliteOptions, SqliteStore, Store, StoreStats,
 };
 use kie_suno_types::TaskId;
-use secrecy::SecretString;
+use secrecy::{ExposeSecret as _, SecretString};
 use tower::ServiceExt;
 
 /// The documented lyrics success callback (task `3b66882fde0a5d398bd269cab6d9542b`).
@@ -86,7 +86,10 @@ pub fn signed(path: &str, body: &str, task: &str, ts: u64, key: &SecretString) -
         .uri(path)
         .header("content-type", "application/json")
         .header("X-Webhook-Timestamp", ts.to_string())
-        .header("X-Webhook-Signature", sign(key, &TaskId::new(task), ts))
+        .header(
+            "X-Webhook-Signature",
+            sign(key.expose_secret().as_bytes(), task, ts),
+        )
         .body(Body::from(body.to_owned()))
         .unwrap()
 }

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use kie_suno_sim::{CallbackPolicy, Clock, DeliveryOutcome, SimConfig, Timing};
 use kie_suno_types::{LyricsCallback, TaskId};
-use secrecy::SecretString;
+use secrecy::{ExposeSecret as _, SecretString};
 
 use crate::support::*;
 
@@ -18,14 +18,18 @@ const OPENSSL_VECTOR: &str = "ZuSMyzWqPmJhG6Aw/5qBzJTOC6PwpBLglP/D5BqoRSg=";
 fn the_signer_reproduces_an_openssl_vector() {
     let key = SecretString::from(HMAC_KEY);
     assert_eq!(
-        kie_suno_sim::sign(&key, "3b66882fde0a5d398bd269cab6d9542b", 1_769_670_760),
+        kie_suno_sim::sign(
+            key.expose_secret().as_bytes(),
+            "3b66882fde0a5d398bd269cab6d9542b",
+            1_769_670_760
+        ),
         OPENSSL_VECTOR
     );
     // A non-ASCII key is used as its UTF-8 bytes:
     // `printf '%s' "5c79be8e.1700000000" | openssl dgst -sha256 -hmac "clé-secrète" -binary | base64`.
     let key = SecretString::from("clé-secrète");
     assert_eq!(
-        kie_suno_sim::sign(&key, "5c79be8e", 1_700_000_000),
+        kie_suno_sim::sign(key.expose_secret().as_bytes(), "5c79be8e", 1_700_000_000),
         "f0kCblwFQeMmeFvSQHwRR6h19lASvocsw6IPGjn1Txw="
     );
 }
