@@ -1,0 +1,147 @@
+//! `POST /api/v1/generate`: [`GenerateMusicRequest`].
+
+use super::common::{
+    Model, PersonaModel, VocalGender, GENERATE_TITLE_MAX_CHARS, SIMPLE_PROMPT_MAX_CHARS,
+};
+use super::rules::{check_duration, check_weights, ModeRules};
+use crate::macros::validated_request;
+use crate::{CallbackUrl, PersonaId, ValidationError};
+
+validated_request! {
+    /// `POST /api/v1/generate` body.
+    ///
+    /// Rules: `customMode: false` needs `prompt` (at most
+    /// [`SIMPLE_PROMPT_MAX_CHARS`]); `customMode: true` needs `style` and `title`,
+    /// and `prompt` (the lyrics) unless `instrumental`; limits per [`Model`]; title
+    /// at most 80; weights 0-1; `duration` 10-360.
+    ///
+    /// ```
+    /// use kie_suno_types::{GenerateMusicRequest, Model};
+    /// let req = GenerateMusicRequest::new(Model::V5, "a calm piano piece", "https://example.com/cb")?
+    ///     .with_style_weight(0.6)?;
+    /// assert_eq!(*req.custom_mode(), false);
+    /// assert!(GenerateMusicRequest::new(Model::V5, "", "https://example.com/cb").is_err());
+    /// # Ok::<(), kie_suno_types::ValidationError>(())
+    /// ```
+    pub struct GenerateMusicRequest via GenerateMusicWire {
+        /// Custom mode: the lyrics; non-custom: the idea.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        opt prompt: String => with_prompt,
+        /// Style (custom mode).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        opt style: String => with_style,
+        /// Title (custom mode).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        opt title: String => with_title,
+        /// Custom (advanced) mode.
+        req custom_mode: bool => with_custom_mode,
+        /// No vocals.
+        req instrumental: bool => with_instrumental,
+        /// The model.
+        req model: Model => with_model,
+        /// Where callbacks go.
+        #[serde(rename = "callBackUrl")]
+        req call_back_url: CallbackUrl => with_callback_url,
+        /// Styles to avoid.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        opt negative_tags: String => with_negative_tags,
+        /// Preferred vocal gender (custom mode).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        opt vocal_gender: VocalGender => with_vocal_gender,
+        /// 0-1.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[schemars(range(min = 0.0, max = 1.0))]
+        opt style_weight: f64 => with_style_weight,
+        /// 0-1.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[schemars(range(min = 0.0, max = 1.0))]
+        opt weirdness_constraint: f64 => with_weirdness_constraint,
+        /// 0-1.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[schemars(range(min = 0.0, max = 1.0))]
+        opt audio_weight: f64 => with_audio_weight,
+        /// A persona (custom mode).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        opt persona_id: PersonaId => with_persona_id,
+        /// The persona model.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        opt persona_model: PersonaModel => with_persona_model,
+        /// Seconds, 10-360 (newest docs; effective with V5_5 in custom mode).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[schemars(range(min = 10, max = 360))]
+        opt duration: u32 => with_duration,
+    }
+}
+
+impl GenerateMusicRequest {
+    fn blank(model: Model, callback_url: impl AsRef<str>) -> Result<Self, ValidationError> {
+        Ok(Self {
+            prompt: None,
+            style: None,
+            title: None,
+            custom_mode: false,
+            instrumental: false,
+            model,
+            call_back_url: CallbackUrl::parse(callback_url)?,
+            negative_tags: None,
+            vocal_gender: None,
+            style_weight: None,
+            weirdness_constraint: None,
+            audio_weight: None,
+            persona_id: None,
+            persona_model: None,
+            duration: None,
+        })
+    }
+
+    /// Non-custom mode: the API writes lyrics, style and title from `prompt`.
+    pub fn new(
+        model: Model,
+        prompt: impl Into<String>,
+        callback_url: impl AsRef<str>,
+    ) -> Result<Self, ValidationError> {
+        let mut r = Self::blank(model, callback_url)?;
+        r.prompt = Some(prompt.into());
+        r.validate()?;
+        Ok(r)
+    }
+
+    /// Custom mode. `lyrics: None` makes an instrumental track.
+    pub fn custom(
+        model: Model,
+        style: impl Into<String>,
+        title: impl Into<String>,
+        lyrics: Option<String>,
+        callback_url: impl AsRef<str>,
+    ) -> Result<Self, ValidationError> {
+        let mut r = Self::blank(model, callback_url)?;
+        r.custom_mode = true;
+        r.instrumental = lyrics.is_none();
+        r.prompt = lyrics;
+        r.style = Some(style.into());
+        r.title = Some(title.into());
+        r.validate()?;
+        Ok(r)
+    }
+
+    /// Checks every documented rule.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        ModeRules {
+            custom: self.custom_mode,
+            instrumental: Some(self.instrumental),
+            model: &self.model,
+            prompt: self.prompt.as_ref(),
+            style: self.style.as_ref(),
+            title: self.title.as_ref(),
+            simple_prompt_max: SIMPLE_PROMPT_MAX_CHARS,
+            title_max: GENERATE_TITLE_MAX_CHARS,
+        }
+        .check()?;
+        check_weights(
+            self.style_weight,
+            self.weirdness_constraint,
+            self.audio_weight,
+        )?;
+        check_duration(self.duration)
+    }
+}
