@@ -221,8 +221,8 @@ async fn wait_reports_a_failure_status_and_an_empty_success() {
     let ClientError::TaskFailed(f) = &err else {
         panic!("expected TaskFailed, got {err:?}")
     };
-    assert_eq!(f.status.as_deref(), Some("GENERATE_AUDIO_FAILED"));
-    assert_eq!(f.code, Some(413));
+    assert_eq!(f.status(), Some("GENERATE_AUDIO_FAILED"));
+    assert_eq!(f.code(), Some(413));
     let err = client
         .music()
         .wait(&TaskId::new(TASK), opts())
@@ -269,8 +269,8 @@ async fn callbacks_settle_or_fail_a_music_wait() {
     let ClientError::TaskFailed(f) = &err else {
         panic!("expected TaskFailed, got {err:?}")
     };
-    assert_eq!(f.code, Some(501));
-    assert_eq!(f.message.as_deref(), Some("Audio generation failed"));
+    assert_eq!(f.code(), Some(501));
+    assert_eq!(f.message(), Some("Audio generation failed"));
     assert!(clock.sleeps().is_empty());
 }
 
