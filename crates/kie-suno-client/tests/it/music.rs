@@ -196,7 +196,10 @@ async fn wait_can_stop_at_first_success_and_skips_a_stage_without_tracks() {
     let (client, _) = client(&server);
     let out = client
         .music()
-        .wait(&TaskId::new(TASK), opts().stop_at(MusicStage::FirstSuccess))
+        .wait(
+            &TaskId::new(TASK),
+            opts().with_stop_at(MusicStage::FirstSuccess),
+        )
         .await
         .unwrap();
     assert_eq!(out.status(), &MusicStatus::FirstSuccess);
@@ -249,7 +252,7 @@ async fn callbacks_settle_or_fail_a_music_wait() {
         .wait(
             &TaskId::new(TASK),
             opts()
-                .stop_at(MusicStage::FirstSuccess)
+                .with_stop_at(MusicStage::FirstSuccess)
                 .with_signal_stream(futures::stream::iter([signal])),
         )
         .await

@@ -79,7 +79,7 @@ async fn pending_then_success_returns_the_variations() {
     assert!(
         sleeps
             .iter()
-            .all(|s| *s >= d.min_delay && *s <= d.max_delay),
+            .all(|s| *s >= d.min_delay() && *s <= d.max_delay()),
         "{sleeps:?}"
     );
 }
