@@ -234,7 +234,8 @@ impl ClientBuilder {
     }
 
     /// Use this reqwest client (its pool, proxy, TLS settings) instead of building
-    /// one. Default: a new client with rustls.
+    /// one. Default: a new client with the TLS stack of the crate's enabled
+    /// feature (plain http only without one: see the crate docs' feature flags).
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
