@@ -355,6 +355,7 @@ pub enum ConfigError {
     InvalidUserAgent(#[source] http::header::InvalidHeaderValue),
     /// A base URL does not parse.
     #[error("invalid {what} {url:?}: {source}")]
+    #[non_exhaustive]
     InvalidUrl {
         /// Which URL (`base url`, `upload base url`).
         what: &'static str,
@@ -366,6 +367,7 @@ pub enum ConfigError {
     },
     /// A base URL is not `http` or `https`, or has no host.
     #[error("invalid {what} {url:?}: not an http(s) url with a host")]
+    #[non_exhaustive]
     UnsupportedUrl {
         /// Which URL (`base url`, `upload base url`).
         what: &'static str,
@@ -379,6 +381,7 @@ pub enum ConfigError {
          `rustls-tls`, `rustls-tls-native-roots` or `native-tls` feature, or pass a reqwest \
          client with tls to `ClientBuilder::http_client`"
     )]
+    #[non_exhaustive]
     TlsDisabled {
         /// Which URL (`base url`, `upload base url`).
         what: &'static str,

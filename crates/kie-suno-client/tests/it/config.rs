@@ -18,7 +18,10 @@ fn a_url_that_does_not_parse_keeps_the_parse_error() {
         .base_url("not a url")
         .build()
         .unwrap_err();
-    let ClientError::Config(ConfigError::InvalidUrl { what, url, source }) = &err else {
+    let ClientError::Config(ConfigError::InvalidUrl {
+        what, url, source, ..
+    }) = &err
+    else {
         panic!("expected InvalidUrl, got {err:?}")
     };
     assert_eq!((*what, url.as_str()), ("base url", "not a url"));
@@ -156,7 +159,7 @@ mod without_tls {
     #[test]
     fn an_https_base_url_is_refused_when_the_client_is_built() {
         let err = Client::new(KEY).unwrap_err();
-        let ClientError::Config(ConfigError::TlsDisabled { what, url }) = &err else {
+        let ClientError::Config(ConfigError::TlsDisabled { what, url, .. }) = &err else {
             panic!("expected TlsDisabled, got {err:?}")
         };
         assert_eq!((*what, url.as_str()), ("base url", "https://api.kie.ai"));
