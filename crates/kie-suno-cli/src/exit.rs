@@ -79,7 +79,7 @@ fn describe_client(e: &ClientError) -> (u8, String, Option<&'static str>) {
         // A failure callback has no status; its code 400 is the content rejection
         // ("flagged for moderation", "copyrighted material") on every family.
         ClientError::TaskFailed(f)
-            if f.is_content_policy() || (f.status.is_none() && f.code == Some(400)) =>
+            if f.is_content_policy() || (f.status().is_none() && f.code() == Some(400)) =>
         {
             (
             TASK_FAILED,

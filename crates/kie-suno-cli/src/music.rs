@@ -44,7 +44,7 @@ async fn run(global: &Global, env: &Env, args: &MusicCmd) -> anyhow::Result<()> 
             subscription,
             &spinner,
         )
-        .stop_at(stage);
+        .with_stop_at(stage);
     let outcome = env.client.music().wait(&task_id, options).await;
     let elapsed = spinner.finish();
     let outcome = outcome?;

@@ -14,7 +14,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use tracing::Instrument;
 
-use crate::error::{excerpt, ApiError, DecodeError};
+use crate::error::{excerpt, ApiError, ConfigError, DecodeError};
 use crate::limiter::{Limiter, RateLimit};
 use crate::retry::{may_retry, parse_retry_after, RetryPolicy};
 use crate::{ClientError, Clock, Result, TokioClock};
@@ -41,6 +41,8 @@ pub(crate) struct Inner {
     http: reqwest::Client,
     api_base: String,
     upload_base: String,
+    /// The upload base is https and this build has no TLS (see `build`).
+    upload_tls_missing: bool,
     auth: HeaderValue,
     user_agent: Option<HeaderValue>,
     timeout: Duration,
@@ -170,7 +172,7 @@ impl ClientBuilder {
         let key = std::env::var(ENV_API_KEY)
             .ok()
             .filter(|k| !k.trim().is_empty())
-            .ok_or_else(|| ClientError::Config(format!("{ENV_API_KEY} is not set")))?;
+            .ok_or(ConfigError::MissingEnv(ENV_API_KEY))?;
         self = self.api_key(key);
         if let Some(url) = std::env::var(ENV_BASE_URL).ok().filter(|u| !u.is_empty()) {
             self = self.base_url(url);
@@ -232,7 +234,8 @@ impl ClientBuilder {
     }
 
     /// Use this reqwest client (its pool, proxy, TLS settings) instead of building
-    /// one. Default: a new client with rustls.
+    /// one. Default: a new client with the TLS stack of the crate's enabled
+    /// feature (plain http only without one: see the crate docs' feature flags).
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -247,38 +250,44 @@ impl ClientBuilder {
 
     /// Builds the client.
     pub fn build(self) -> Result<Client> {
-        let key = self
-            .api_key
-            .ok_or_else(|| ClientError::Config("no api key given".to_owned()))?;
+        let key = self.api_key.ok_or(ConfigError::MissingApiKey)?;
         if key.expose_secret().trim().is_empty() {
-            return Err(ClientError::Config("the api key is empty".to_owned()));
+            return Err(ConfigError::EmptyApiKey.into());
         }
-        let mut auth =
-            HeaderValue::try_from(format!("Bearer {}", key.expose_secret())).map_err(|_| {
-                ClientError::Config(
-                    "the api key contains characters not allowed in a header".into(),
-                )
-            })?;
+        let mut auth = HeaderValue::try_from(format!("Bearer {}", key.expose_secret()))
+            .map_err(ConfigError::InvalidApiKey)?;
         auth.set_sensitive(true);
         let user_agent = self
             .user_agent
-            .map(|ua| {
-                HeaderValue::try_from(ua)
-                    .map_err(|_| ClientError::Config("the user agent is not a valid header".into()))
-            })
+            .map(|ua| HeaderValue::try_from(ua).map_err(ConfigError::InvalidUserAgent))
             .transpose()?;
+        let api_base = normalise_base("base url", &self.base_url)?;
+        let upload_base = normalise_base("upload base url", &self.upload_base_url)?;
+        // Without a TLS feature, a reqwest client built here cannot speak https
+        // (reqwest would fail each call as a connection error, and the retries
+        // would repeat it): refuse the API base now, the upload base at its calls.
+        // A client given with `http_client` may have TLS of its own.
+        let upload_tls_missing = self.http.is_none() && !TLS && is_https(&upload_base);
+        if self.http.is_none() && !TLS && is_https(&api_base) {
+            return Err(ConfigError::TlsDisabled {
+                what: "base url",
+                url: self.base_url,
+            }
+            .into());
+        }
         let http = match self.http {
             Some(c) => c,
             None => reqwest::Client::builder()
                 .connect_timeout(self.connect_timeout)
                 .build()
-                .map_err(|e| ClientError::Config(format!("cannot build the http client: {e}")))?,
+                .map_err(ConfigError::HttpClient)?,
         };
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
-                api_base: normalise_base("base url", &self.base_url)?,
-                upload_base: normalise_base("upload base url", &self.upload_base_url)?,
+                api_base,
+                upload_base,
+                upload_tls_missing,
                 auth,
                 user_agent,
                 timeout: self.timeout,
@@ -290,13 +299,29 @@ impl ClientBuilder {
     }
 }
 
-fn normalise_base(what: &str, raw: &str) -> Result<String> {
-    let url = reqwest::Url::parse(raw)
-        .map_err(|e| ClientError::Config(format!("invalid {what} {raw:?}: {e}")))?;
+/// Whether this build has a TLS stack (one of the TLS features).
+const TLS: bool = cfg!(any(
+    feature = "rustls-tls",
+    feature = "rustls-tls-native-roots",
+    feature = "native-tls"
+));
+
+fn is_https(base: &str) -> bool {
+    base.get(..6)
+        .is_some_and(|scheme| scheme.eq_ignore_ascii_case("https:"))
+}
+
+fn normalise_base(what: &'static str, raw: &str) -> Result<String, ConfigError> {
+    let url = reqwest::Url::parse(raw).map_err(|source| ConfigError::InvalidUrl {
+        what,
+        url: raw.to_owned(),
+        source,
+    })?;
     if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
-        return Err(ClientError::Config(format!(
-            "invalid {what} {raw:?}: not an http(s) url with a host"
-        )));
+        return Err(ConfigError::UnsupportedUrl {
+            what,
+            url: raw.to_owned(),
+        });
     }
     Ok(raw.trim_end_matches('/').to_owned())
 }
@@ -352,12 +377,7 @@ impl<'a> Call<'a> {
     }
 
     pub(crate) fn json(mut self, body: &impl Serialize) -> Result<Self> {
-        let bytes = serde_json::to_vec(body).map_err(|e| {
-            ClientError::InvalidRequest(kie_suno_types::ValidationError::NotAllowed {
-                field: "body",
-                reason: format!("cannot serialise the request: {e}").into(),
-            })
-        })?;
+        let bytes = serde_json::to_vec(body).map_err(ClientError::Encode)?;
         self.payload = Payload::Json(Bytes::from(bytes));
         Ok(self)
     }
@@ -469,14 +489,15 @@ pub(crate) fn decode<T: DeserializeOwned>(
         if let Ok(env) = serde_json::from_slice::<Envelope<T>>(body) {
             if env.code == ApiCode::Success && env.success != Some(false) {
                 return env.data.ok_or_else(|| {
-                    ClientError::Decode(Box::new(DecodeError {
-                        endpoint,
-                        path: path.to_owned(),
+                    let mut e = DecodeError::new(
+                        path,
                         status,
-                        json_path: "data".to_owned(),
-                        message: "a successful envelope carried no data".to_owned(),
-                        body_excerpt: excerpt(body),
-                    }))
+                        "data",
+                        "a successful envelope carried no data",
+                    )
+                    .with_body(body);
+                    e.endpoint = endpoint;
+                    ClientError::Decode(Box::new(e))
                 });
             }
             // `success: false` with code 200 (upload host) keeps the code, meaning unknown.
@@ -501,21 +522,20 @@ pub(crate) fn decode<T: DeserializeOwned>(
         return Err(api_error(code, msg.unwrap_or_default()));
     }
     let mut de = serde_json::Deserializer::from_slice(body);
-    let (json_path, message) = match serde_path_to_error::deserialize::<_, Envelope<T>>(&mut de) {
-        Err(e) => (e.path().to_string(), e.inner().to_string()),
-        Ok(_) => (
-            ".".to_owned(),
-            "trailing data after the json document".to_owned(),
-        ),
-    };
-    Err(ClientError::Decode(Box::new(DecodeError {
-        endpoint,
-        path: path.to_owned(),
-        status,
-        json_path,
-        message,
-        body_excerpt: excerpt(body),
-    })))
+    let mut e = match serde_path_to_error::deserialize::<_, Envelope<T>>(&mut de) {
+        Err(e) => {
+            let json_path = e.path().to_string();
+            DecodeError::json(path, status, json_path, e.into_inner())
+        }
+        // Only trailing data can fail the fast path and pass this one.
+        Ok(_) => match de.end() {
+            Err(source) => DecodeError::json(path, status, ".".to_owned(), source),
+            Ok(()) => DecodeError::new(path, status, ".", "the body does not match the type"),
+        },
+    }
+    .with_body(body);
+    e.endpoint = endpoint;
+    Err(ClientError::Decode(Box::new(e)))
 }
 
 fn transport_error(path: &str, e: reqwest::Error) -> ClientError {
@@ -612,6 +632,13 @@ impl Client {
     ) -> Option<Result<T>> {
         let inner = &*self.inner;
         let base = match call.host {
+            Host::Upload if inner.upload_tls_missing => {
+                return Some(Err(ConfigError::TlsDisabled {
+                    what: "upload base url",
+                    url: inner.upload_base.clone(),
+                }
+                .into()));
+            }
             Host::Upload => &inner.upload_base,
             _ => &inner.api_base,
         };
@@ -661,14 +688,15 @@ impl Client {
     pub async fn post_task(&self, endpoint: Endpoint, body: &impl Serialize) -> Result<TaskId> {
         let created: kie_suno_types::TaskCreated = self.call(endpoint, body).await?;
         if created.task_id.as_str().trim().is_empty() {
-            return Err(ClientError::Decode(Box::new(DecodeError {
-                endpoint: Some(endpoint),
-                path: endpoint.path().to_owned(),
-                status: StatusCode::OK,
-                json_path: "data.taskId".to_owned(),
-                message: "the task id is empty".to_owned(),
-                body_excerpt: String::new(),
-            })));
+            return Err(ClientError::Decode(Box::new(
+                DecodeError::new(
+                    endpoint.path(),
+                    StatusCode::OK,
+                    "data.taskId",
+                    "the task id is empty",
+                )
+                .with_endpoint(endpoint),
+            )));
         }
         Ok(created.task_id)
     }

@@ -1,6 +1,8 @@
 //! The crate's one error type, [`ClientError`], and the details it carries.
 
 use std::fmt;
+use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use http::StatusCode;
@@ -16,24 +18,108 @@ pub const BODY_EXCERPT_BYTES: usize = 512;
 ///
 /// Keeps the HTTP status, the envelope `code` and `msg`, and what the code means
 /// on the endpoint that answered (see the code table in the crate docs).
+///
+/// The client builds these; [`new`](Self::new) and the `with_` setters are there
+/// for your own tests (e.g. a fake that returns `ClientError::Server(..)`).
+///
+/// ```
+/// use kie_suno_client::reqwest::StatusCode;
+/// use kie_suno_client::types::{ApiCode, CodeMeaning};
+/// use kie_suno_client::{ApiError, ClientError};
+///
+/// let e = ApiError::new("/api/v1/generate", StatusCode::OK, CodeMeaning::Server)
+///     .with_code(ApiCode::ServerError)
+///     .with_msg("Server Error");
+/// assert_eq!(e.status(), StatusCode::OK);
+/// assert!(ClientError::Server(e).is_retryable());
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ApiError {
+    pub(crate) endpoint: Option<Endpoint>,
+    pub(crate) path: String,
+    pub(crate) status: StatusCode,
+    pub(crate) code: Option<ApiCode>,
+    pub(crate) meaning: CodeMeaning,
+    pub(crate) msg: String,
+    pub(crate) retry_after: Option<Duration>,
+}
+
+impl ApiError {
+    /// An answer of `status` from `path` whose code means `meaning`; no endpoint,
+    /// code, message or `Retry-After` until set.
+    pub fn new(path: impl Into<String>, status: StatusCode, meaning: CodeMeaning) -> Self {
+        Self {
+            endpoint: None,
+            path: path.into(),
+            status,
+            code: None,
+            meaning,
+            msg: String::new(),
+            retry_after: None,
+        }
+    }
+
+    /// Sets the endpoint that answered. Default: none.
+    pub fn with_endpoint(mut self, endpoint: Endpoint) -> Self {
+        self.endpoint = Some(endpoint);
+        self
+    }
+
+    /// Sets the envelope `code`. Default: none (read from the HTTP status alone).
+    pub fn with_code(mut self, code: ApiCode) -> Self {
+        self.code = Some(code);
+        self
+    }
+
+    /// Sets the envelope `msg`. Default: empty.
+    pub fn with_msg(mut self, msg: impl Into<String>) -> Self {
+        self.msg = msg.into();
+        self
+    }
+
+    /// Sets the server's `Retry-After`. Default: none.
+    pub fn with_retry_after(mut self, retry_after: Duration) -> Self {
+        self.retry_after = Some(retry_after);
+        self
+    }
+
     /// The endpoint called, when it is one of the documented ones.
-    pub endpoint: Option<Endpoint>,
+    pub fn endpoint(&self) -> Option<Endpoint> {
+        self.endpoint
+    }
+
     /// The request path, e.g. `/api/v1/lyrics`.
-    pub path: String,
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
     /// The HTTP status of the answer.
-    pub status: StatusCode,
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
     /// The envelope `code`; `None` when the body was not an envelope (the error was
     /// read from the HTTP status alone).
-    pub code: Option<ApiCode>,
+    pub fn code(&self) -> Option<ApiCode> {
+        self.code
+    }
+
     /// What the code means on this endpoint.
-    pub meaning: CodeMeaning,
-    /// The envelope `msg`, or a bounded excerpt of the body when there was no envelope.
-    pub msg: String,
+    pub fn meaning(&self) -> CodeMeaning {
+        self.meaning
+    }
+
+    /// The envelope `msg`, or a bounded excerpt of the body when there was no
+    /// envelope; empty when the server sent none.
+    pub fn msg(&self) -> &str {
+        &self.msg
+    }
+
     /// The server's `Retry-After`, when it sent one.
-    pub retry_after: Option<Duration>,
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.retry_after
+    }
 }
 
 impl fmt::Display for ApiError {
@@ -50,22 +136,98 @@ impl fmt::Display for ApiError {
 }
 
 /// A response that could not be read as the expected type.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// When the body did not match the type, [`source`](std::error::Error::source)
+/// is the `serde_json::Error`; [`message`](Self::message) is its text either way.
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct DecodeError {
+    pub(crate) endpoint: Option<Endpoint>,
+    pub(crate) path: String,
+    pub(crate) status: StatusCode,
+    pub(crate) json_path: String,
+    pub(crate) message: String,
+    pub(crate) body_excerpt: String,
+    pub(crate) source: Option<Arc<serde_json::Error>>,
+}
+
+impl DecodeError {
+    /// An answer of `status` from `path` that was wrong at `json_path` (`.` for the
+    /// whole body) for the reason `message`; no endpoint, body excerpt or source
+    /// until set.
+    pub fn new(
+        path: impl Into<String>,
+        status: StatusCode,
+        json_path: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            endpoint: None,
+            path: path.into(),
+            status,
+            json_path: json_path.into(),
+            message: message.into(),
+            body_excerpt: String::new(),
+            source: None,
+        }
+    }
+
+    /// A body that did not match the type: the message is `source`'s.
+    pub(crate) fn json(
+        path: &str,
+        status: StatusCode,
+        json_path: String,
+        source: serde_json::Error,
+    ) -> Self {
+        let mut e = Self::new(path, status, json_path, source.to_string());
+        e.source = Some(Arc::new(source));
+        e
+    }
+
+    /// Sets the endpoint that answered. Default: none.
+    pub fn with_endpoint(mut self, endpoint: Endpoint) -> Self {
+        self.endpoint = Some(endpoint);
+        self
+    }
+
+    /// Keeps the first [`BODY_EXCERPT_BYTES`] bytes of `body` (cut at a character
+    /// boundary). Default: empty.
+    pub fn with_body(mut self, body: &[u8]) -> Self {
+        self.body_excerpt = excerpt(body);
+        self
+    }
+
     /// The endpoint called, when it is one of the documented ones.
-    pub endpoint: Option<Endpoint>,
+    pub fn endpoint(&self) -> Option<Endpoint> {
+        self.endpoint
+    }
+
     /// The request path.
-    pub path: String,
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
     /// The HTTP status of the answer.
-    pub status: StatusCode,
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
     /// JSON path of the first mismatch, e.g. `data.response.data[0].status`
     /// (`.` when the body is not JSON at all).
-    pub json_path: String,
+    pub fn json_path(&self) -> &str {
+        &self.json_path
+    }
+
     /// What was wrong there.
-    pub message: String,
-    /// The first [`BODY_EXCERPT_BYTES`] bytes of the body (cut at a character boundary).
-    pub body_excerpt: String,
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The first [`BODY_EXCERPT_BYTES`] bytes of the body (cut at a character
+    /// boundary, `…` when cut).
+    pub fn body_excerpt(&self) -> &str {
+        &self.body_excerpt
+    }
 }
 
 impl fmt::Display for DecodeError {
@@ -81,22 +243,74 @@ impl fmt::Display for DecodeError {
     }
 }
 
+impl std::error::Error for DecodeError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
+
 /// A task that reached a failure status (or was reported failed by a callback).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct TaskFailure {
-    /// The task.
-    pub task_id: TaskId,
-    /// The status as the server spelled it, e.g. `SENSITIVE_WORD_ERROR`, or `None`
-    /// when the failure came from a callback, which has no status field.
-    pub status: Option<String>,
-    /// The task's error code (record-info `errorCode`, or the callback `code`).
-    pub code: Option<i64>,
-    /// The server's message, when it gave one.
-    pub message: Option<String>,
+    pub(crate) task_id: TaskId,
+    pub(crate) status: Option<String>,
+    pub(crate) code: Option<i64>,
+    pub(crate) message: Option<String>,
 }
 
 impl TaskFailure {
+    /// `task_id` failed; no status, code or message until set.
+    pub fn new(task_id: TaskId) -> Self {
+        Self {
+            task_id,
+            status: None,
+            code: None,
+            message: None,
+        }
+    }
+
+    /// Sets the status as the server spelled it. Default: none (a callback).
+    pub fn with_status(mut self, status: impl Into<String>) -> Self {
+        self.status = Some(status.into());
+        self
+    }
+
+    /// Sets the task's error code. Default: none.
+    pub fn with_code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+
+    /// Sets the server's message. Default: none.
+    pub fn with_message(mut self, message: impl Into<String>) -> Self {
+        self.message = Some(message.into());
+        self
+    }
+
+    /// The task.
+    pub fn task_id(&self) -> &TaskId {
+        &self.task_id
+    }
+
+    /// The status as the server spelled it, e.g. `SENSITIVE_WORD_ERROR`, or `None`
+    /// when the failure came from a callback, which has no status field.
+    pub fn status(&self) -> Option<&str> {
+        self.status.as_deref()
+    }
+
+    /// The task's error code (record-info `errorCode`, or the callback `code`).
+    pub fn code(&self) -> Option<i64> {
+        self.code
+    }
+
+    /// The server's message, when it gave one.
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+
     /// Whether the task was rejected by the content filter (`SENSITIVE_WORD_ERROR`).
     pub fn is_content_policy(&self) -> bool {
         self.status.as_deref() == Some("SENSITIVE_WORD_ERROR")
@@ -117,6 +331,66 @@ impl fmt::Display for TaskFailure {
         }
         Ok(())
     }
+}
+
+/// Why a [`Client`](crate::Client) could not be configured, in
+/// [`ClientError::Config`].
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// A required environment variable is unset or blank.
+    #[error("{0} is not set")]
+    MissingEnv(&'static str),
+    /// [`ClientBuilder::build`](crate::ClientBuilder::build) without an api key.
+    #[error("no api key given")]
+    MissingApiKey,
+    /// The api key is empty or blank.
+    #[error("the api key is empty")]
+    EmptyApiKey,
+    /// The api key cannot be sent in a header (the key itself is not kept).
+    #[error("the api key contains characters not allowed in a header")]
+    InvalidApiKey(#[source] http::header::InvalidHeaderValue),
+    /// The user agent cannot be sent in a header.
+    #[error("the user agent is not a valid header value")]
+    InvalidUserAgent(#[source] http::header::InvalidHeaderValue),
+    /// A base URL does not parse.
+    #[error("invalid {what} {url:?}: {source}")]
+    #[non_exhaustive]
+    InvalidUrl {
+        /// Which URL (`base url`, `upload base url`).
+        what: &'static str,
+        /// The URL as given.
+        url: String,
+        /// Why it does not parse.
+        #[source]
+        source: url::ParseError,
+    },
+    /// A base URL is not `http` or `https`, or has no host.
+    #[error("invalid {what} {url:?}: not an http(s) url with a host")]
+    #[non_exhaustive]
+    UnsupportedUrl {
+        /// Which URL (`base url`, `upload base url`).
+        what: &'static str,
+        /// The URL as given.
+        url: String,
+    },
+    /// An `https` URL on a client built without a TLS feature, with the reqwest
+    /// client it built itself.
+    #[error(
+        "{what} {url:?} is https, but kie-suno-client was built without tls: enable its \
+         `rustls-tls`, `rustls-tls-native-roots` or `native-tls` feature, or pass a reqwest \
+         client with tls to `ClientBuilder::http_client`"
+    )]
+    #[non_exhaustive]
+    TlsDisabled {
+        /// Which URL (`base url`, `upload base url`).
+        what: &'static str,
+        /// The URL as given.
+        url: String,
+    },
+    /// reqwest refused to build its client.
+    #[error("cannot build the http client: {0}")]
+    HttpClient(#[source] reqwest::Error),
 }
 
 /// Everything that can go wrong. Match on the variant; the predicates
@@ -156,6 +430,7 @@ pub enum ClientError {
     Api(ApiError),
     /// The request did not complete at the transport level.
     #[error("transport error calling {path}: {source}")]
+    #[non_exhaustive]
     Transport {
         /// The request path.
         path: String,
@@ -167,6 +442,7 @@ pub enum ClientError {
     },
     /// A request, or the whole retry sequence, ran out of time.
     #[error("timed out calling {path}")]
+    #[non_exhaustive]
     Timeout {
         /// The request path.
         path: String,
@@ -175,19 +451,35 @@ pub enum ClientError {
         source: Option<reqwest::Error>,
     },
     /// The answer could not be read as the expected type.
-    #[error("{0}")]
+    #[error(transparent)]
     Decode(Box<DecodeError>),
     /// The request was refused before it was sent (a value broke a documented rule).
     #[error("invalid request: {0}")]
     InvalidRequest(#[from] ValidationError),
-    /// The client could not be configured (missing environment variable, bad URL).
+    /// The request body could not be serialised as JSON (a body of your own given
+    /// to [`Client::call`](crate::Client::call) or [`Raw::post`](crate::Raw::post)).
+    #[error("cannot serialise the request body: {0}")]
+    Encode(#[source] serde_json::Error),
+    /// A local file to upload could not be read.
+    #[error("cannot read {}: {source}", path.display())]
+    #[non_exhaustive]
+    ReadFile {
+        /// The file.
+        path: PathBuf,
+        /// Why it could not be read.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The client could not be configured (missing environment variable, bad URL,
+    /// an `https` URL without TLS).
     #[error("invalid client configuration: {0}")]
-    Config(String),
+    Config(#[from] ConfigError),
     /// A waited-for task reached a failure status.
     #[error("{0}")]
     TaskFailed(Box<TaskFailure>),
     /// A waited-for task reported success but carried no result (no lyrics, no tracks).
     #[error("task {task_id} reported {status} but carried no result")]
+    #[non_exhaustive]
     EmptyResult {
         /// The task.
         task_id: TaskId,
@@ -196,6 +488,7 @@ pub enum ClientError {
     },
     /// A waiter gave up: the task was still running at the deadline.
     #[error("gave up waiting for task {task_id} after {waited:.1?} (last status {})", last_status.as_deref().unwrap_or("unknown"))]
+    #[non_exhaustive]
     WaitDeadline {
         /// The task.
         task_id: TaskId,
@@ -206,6 +499,7 @@ pub enum ClientError {
     },
     /// A waiter's poll request failed (after the client's own retries).
     #[error("polling task {task_id} failed: {source}")]
+    #[non_exhaustive]
     PollFailed {
         /// The task.
         task_id: TaskId,
@@ -234,31 +528,31 @@ impl ClientError {
 
     /// The envelope `code`, when the server sent one.
     pub fn code(&self) -> Option<ApiCode> {
-        self.api().and_then(|e| e.code)
+        self.api().and_then(ApiError::code)
     }
 
     /// What the code means on the endpoint that answered.
     pub fn meaning(&self) -> Option<CodeMeaning> {
-        self.api().map(|e| e.meaning)
+        self.api().map(ApiError::meaning)
     }
 
     /// The HTTP status, when the server answered.
     pub fn http_status(&self) -> Option<StatusCode> {
         match self {
-            Self::Decode(d) => Some(d.status),
+            Self::Decode(d) => Some(d.status()),
             Self::PollFailed { source, .. } => source.http_status(),
-            other => other.api().map(|e| e.status),
+            other => other.api().map(ApiError::status),
         }
     }
 
     /// The envelope `msg`, when the server sent one.
     pub fn msg(&self) -> Option<&str> {
-        self.api().map(|e| e.msg.as_str())
+        self.api().map(ApiError::msg)
     }
 
     /// The server's `Retry-After`, when it sent one.
     pub fn retry_after(&self) -> Option<Duration> {
-        self.api().and_then(|e| e.retry_after)
+        self.api().and_then(ApiError::retry_after)
     }
 
     /// Whether the same request may succeed later: transport failures, timeouts,

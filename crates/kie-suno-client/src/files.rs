@@ -2,13 +2,11 @@
 //! stream, remote URL). The JSON request and result types live in
 //! `kie-suno-types`; the multipart form fields are here.
 
-use std::borrow::Cow;
 use std::path::Path;
 
 use bytes::Bytes;
 use kie_suno_types::{
     Endpoint, FileUploadBase64Request, FileUploadResult, FileUploadUrlRequest, UploadPath,
-    ValidationError,
 };
 
 use crate::client::{Call, Payload};
@@ -30,10 +28,21 @@ impl StreamUpload {
         }
     }
 
-    /// Names the file.
+    /// Names the file. Default: none (`upload_file` uses the path's file name,
+    /// the other uploads send `file`).
     pub fn with_file_name(mut self, name: impl Into<String>) -> Self {
         self.file_name = Some(name.into());
         self
+    }
+
+    /// The upload path.
+    pub fn upload_path(&self) -> &UploadPath {
+        &self.upload_path
+    }
+
+    /// The file name, when one was given.
+    pub fn file_name(&self) -> Option<&str> {
+        self.file_name.as_deref()
     }
 
     fn form(&self, part: reqwest::multipart::Part) -> reqwest::multipart::Form {
@@ -122,19 +131,20 @@ impl Files<'_> {
     }
 
     /// Reads a local file and uploads it with [`upload_bytes`](Self::upload_bytes);
-    /// the file name defaults to the path's file name.
+    /// the file name defaults to the path's file name. A file that cannot be read
+    /// is [`ClientError::ReadFile`](crate::ClientError::ReadFile).
     pub async fn upload_file(
         &self,
         req: &StreamUpload,
         path: impl AsRef<Path>,
     ) -> Result<FileUploadResult> {
         let path = path.as_ref();
-        let data = tokio::fs::read(path).await.map_err(|e| {
-            crate::ClientError::InvalidRequest(ValidationError::NotAllowed {
-                field: "file",
-                reason: Cow::Owned(format!("cannot read {}: {e}", path.display())),
-            })
-        })?;
+        let data = tokio::fs::read(path)
+            .await
+            .map_err(|source| crate::ClientError::ReadFile {
+                path: path.to_owned(),
+                source,
+            })?;
         let mut req = req.clone();
         if req.file_name.is_none() {
             req.file_name = path.file_name().map(|n| n.to_string_lossy().into_owned());

@@ -19,7 +19,9 @@ pub use client::{
     ENV_UPLOAD_BASE_URL,
 };
 pub use clock::{Clock, FakeClock, TokioClock};
-pub use error::{ApiError, ClientError, DecodeError, Result, TaskFailure, BODY_EXCERPT_BYTES};
+pub use error::{
+    ApiError, ClientError, ConfigError, DecodeError, Result, TaskFailure, BODY_EXCERPT_BYTES,
+};
 pub use files::{Files, StreamUpload};
 pub use limiter::RateLimit;
 pub use lyrics::{Lyrics, LyricsOutcome};

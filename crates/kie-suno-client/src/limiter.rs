@@ -7,32 +7,63 @@ use std::time::{Duration, Instant};
 
 use crate::Clock;
 
-/// A rate limit: at most `max_requests` starts in any window of `per`.
+/// A rate limit: at most [`max_requests`](Self::max_requests) starts in any
+/// window of [`window`](Self::window).
+///
+/// ```
+/// use std::time::Duration;
+/// use kie_suno_client::RateLimit;
+/// let limit = RateLimit::default().with_max_requests(10);
+/// assert_eq!(limit.max_requests(), 10);
+/// assert_eq!(limit.window(), Duration::from_secs(10));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RateLimit {
-    /// Requests allowed per window. Default: 20.
-    pub max_requests: u32,
-    /// The window. Default: 10 s.
-    pub per: Duration,
+    pub(crate) max_requests: u32,
+    pub(crate) window: Duration,
 }
 
 impl RateLimit {
     /// The documented account limit: 20 new generation requests per 10 seconds.
     pub const DOCUMENTED: RateLimit = RateLimit {
         max_requests: 20,
-        per: Duration::from_secs(10),
+        window: Duration::from_secs(10),
     };
 
-    /// At most `max_requests` (at least 1) per `per`.
-    pub fn new(max_requests: u32, per: Duration) -> Self {
+    /// At most `max_requests` (at least 1) per `window`.
+    pub fn new(max_requests: u32, window: Duration) -> Self {
         Self {
             max_requests: max_requests.max(1),
-            per,
+            window,
         }
+    }
+
+    /// Sets the requests allowed per window (at least 1). Default: 20.
+    pub fn with_max_requests(mut self, max_requests: u32) -> Self {
+        self.max_requests = max_requests.max(1);
+        self
+    }
+
+    /// Sets the window. Default: 10 s.
+    pub fn with_window(mut self, window: Duration) -> Self {
+        self.window = window;
+        self
+    }
+
+    /// Requests allowed per window.
+    pub fn max_requests(&self) -> u32 {
+        self.max_requests
+    }
+
+    /// The window.
+    pub fn window(&self) -> Duration {
+        self.window
     }
 }
 
 impl Default for RateLimit {
+    /// [`RateLimit::DOCUMENTED`]: 20 per 10 s.
     fn default() -> Self {
         Self::DOCUMENTED
     }
@@ -57,7 +88,7 @@ impl Limiter {
     fn try_admit(&self, now: Instant) -> Result<(), Duration> {
         let mut starts = self.starts.lock().unwrap_or_else(PoisonError::into_inner);
         while let Some(&first) = starts.front() {
-            if now.saturating_duration_since(first) >= self.limit.per {
+            if now.saturating_duration_since(first) >= self.limit.window {
                 starts.pop_front();
             } else {
                 break;
@@ -68,7 +99,7 @@ impl Limiter {
             return Ok(());
         }
         let first = starts.front().copied().unwrap_or(now);
-        Err((first + self.limit.per).saturating_duration_since(now))
+        Err((first + self.limit.window).saturating_duration_since(now))
     }
 
     /// Waits until a request may start; returns how long it waited.

@@ -168,7 +168,7 @@ impl<'a> Music<'a> {
         self.client.details(Endpoint::MusicDetails, task_id).await
     }
 
-    /// Polls until the task reaches `options.stop_at` (default `SUCCESS`) with at
+    /// Polls until the task reaches `options.stop_at()` (default `SUCCESS`) with at
     /// least one track. An intermediate stage without tracks yet keeps polling;
     /// `SUCCESS` without tracks is [`EmptyResult`](crate::ClientError::EmptyResult).
     /// A music callback fed in as a [`Signal`](crate::Signal) settles the wait

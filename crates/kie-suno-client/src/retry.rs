@@ -23,21 +23,29 @@ use crate::ClientError;
 /// `[0, min(max_backoff, initial_backoff * 2^(n-1))]` ("full jitter"); a
 /// `Retry-After` from the server replaces it (capped by `max_retry_after`). No
 /// retry starts once it would end past `total_deadline`.
+///
+/// ```
+/// use std::time::Duration;
+/// use kie_suno_client::RetryPolicy;
+/// let policy = RetryPolicy::default()
+///     .with_max_attempts(5)
+///     .with_backoff(Duration::from_millis(200), Duration::from_secs(5));
+/// assert_eq!(policy.max_attempts(), 5);
+/// assert_eq!(policy.total_deadline(), Duration::from_secs(120));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RetryPolicy {
-    /// Attempts in all, the first included; 1 disables retries. Default: 3.
-    pub max_attempts: u32,
-    /// Backoff ceiling of the first retry. Default: 500 ms.
-    pub initial_backoff: Duration,
-    /// Largest backoff ceiling. Default: 10 s.
-    pub max_backoff: Duration,
-    /// Longest `Retry-After` honoured; a longer one ends the retries. Default: 60 s.
-    pub max_retry_after: Duration,
-    /// Time budget of one call, retries and their sleeps included. Default: 120 s.
-    pub total_deadline: Duration,
+    pub(crate) max_attempts: u32,
+    pub(crate) initial_backoff: Duration,
+    pub(crate) max_backoff: Duration,
+    pub(crate) max_retry_after: Duration,
+    pub(crate) total_deadline: Duration,
 }
 
 impl Default for RetryPolicy {
+    /// 3 attempts, backoff ceilings from 500 ms up to 10 s, `Retry-After` honoured
+    /// up to 60 s, 120 s per call.
     fn default() -> Self {
         Self {
             max_attempts: 3,
@@ -50,7 +58,12 @@ impl Default for RetryPolicy {
 }
 
 impl RetryPolicy {
-    /// A policy that never retries.
+    /// The defaults (see [`Default`](#impl-Default-for-RetryPolicy)).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A policy that never retries (the defaults with one attempt).
     pub fn none() -> Self {
         Self {
             max_attempts: 1,
@@ -58,29 +71,58 @@ impl RetryPolicy {
         }
     }
 
-    /// Sets the number of attempts (the first included; at least 1).
+    /// Sets the number of attempts, the first included; at least 1 (1 disables
+    /// retries). Default: 3.
     pub fn with_max_attempts(mut self, n: u32) -> Self {
         self.max_attempts = n.max(1);
         self
     }
 
-    /// Sets the first backoff ceiling and the largest one.
+    /// Sets the backoff ceiling of the first retry and the largest one (at least
+    /// `initial`). Default: 500 ms and 10 s.
     pub fn with_backoff(mut self, initial: Duration, max: Duration) -> Self {
         self.initial_backoff = initial;
         self.max_backoff = max.max(initial);
         self
     }
 
-    /// Sets the time budget of one call.
+    /// Sets the time budget of one call, retries and their sleeps included.
+    /// Default: 120 s.
     pub fn with_total_deadline(mut self, deadline: Duration) -> Self {
         self.total_deadline = deadline;
         self
     }
 
-    /// Sets the longest `Retry-After` honoured.
+    /// Sets the longest `Retry-After` honoured; a longer one ends the retries.
+    /// Default: 60 s.
     pub fn with_max_retry_after(mut self, max: Duration) -> Self {
         self.max_retry_after = max;
         self
+    }
+
+    /// Attempts in all, the first included.
+    pub fn max_attempts(&self) -> u32 {
+        self.max_attempts
+    }
+
+    /// Backoff ceiling of the first retry.
+    pub fn initial_backoff(&self) -> Duration {
+        self.initial_backoff
+    }
+
+    /// Largest backoff ceiling.
+    pub fn max_backoff(&self) -> Duration {
+        self.max_backoff
+    }
+
+    /// Longest `Retry-After` honoured.
+    pub fn max_retry_after(&self) -> Duration {
+        self.max_retry_after
+    }
+
+    /// Time budget of one call, retries and their sleeps included.
+    pub fn total_deadline(&self) -> Duration {
+        self.total_deadline
     }
 
     /// The backoff ceiling before retry `retry` (1-based).

@@ -76,18 +76,24 @@ impl MusicStage {
 /// schedule). The defaults follow the docs: their sample code polls every 10 s
 /// with a 10-minute cap, the callback pages recommend every 30 s, and music
 /// details allow at most 3 queries per second per task.
+///
+/// ```
+/// use std::time::Duration;
+/// use kie_suno_client::{MusicStage, WaitOptions};
+/// let options = WaitOptions::new()
+///     .with_delays(Duration::from_secs(5), Duration::from_secs(20))
+///     .with_deadline(Duration::from_secs(300))
+///     .with_stop_at(MusicStage::FirstSuccess);
+/// assert_eq!(options.min_delay(), Duration::from_secs(5));
+/// assert_eq!(options.stop_at(), MusicStage::FirstSuccess);
+/// ```
+#[non_exhaustive]
 pub struct WaitOptions {
-    /// Shortest delay between polls; never below [`MIN_POLL_INTERVAL`] (the
-    /// documented 3 queries per second per task). Default: 10 s.
-    pub min_delay: Duration,
-    /// Longest delay between polls. Default: 30 s.
-    pub max_delay: Duration,
-    /// How long to wait in all before [`ClientError::WaitDeadline`]. Default: 10 min.
-    pub deadline: Duration,
-    /// Music waiters only: the stage that ends the wait. Default: `SUCCESS`.
-    pub stop_at: MusicStage,
-    /// The clock; `None` uses the client's. Default: `None`.
-    pub clock: Option<Arc<dyn Clock>>,
+    pub(crate) min_delay: Duration,
+    pub(crate) max_delay: Duration,
+    pub(crate) deadline: Duration,
+    pub(crate) stop_at: MusicStage,
+    pub(crate) clock: Option<Arc<dyn Clock>>,
     signal: Option<BoxStream<'static, Signal>>,
     on_status: Option<StatusHook>,
 }
@@ -110,6 +116,8 @@ impl fmt::Debug for WaitOptions {
 }
 
 impl Default for WaitOptions {
+    /// Delays from 10 s to 30 s, a 10-minute deadline, music stops at `SUCCESS`,
+    /// the client's clock, no signal, no status hook.
     fn default() -> Self {
         Self {
             min_delay: Duration::from_secs(10),
@@ -129,26 +137,31 @@ impl WaitOptions {
         Self::default()
     }
 
-    /// Sets the shortest and longest delay between polls.
+    /// Sets the shortest delay between polls (never below [`MIN_POLL_INTERVAL`],
+    /// the documented 3 queries per second per task) and the longest (at least
+    /// `min`). Default: 10 s and 30 s.
     pub fn with_delays(mut self, min: Duration, max: Duration) -> Self {
         self.min_delay = min;
         self.max_delay = max.max(min);
         self
     }
 
-    /// Sets the total wait.
+    /// Sets how long to wait in all before [`ClientError::WaitDeadline`].
+    /// Default: 10 min.
     pub fn with_deadline(mut self, deadline: Duration) -> Self {
         self.deadline = deadline;
         self
     }
 
-    /// Music waiters: stop at this stage.
-    pub fn stop_at(mut self, stage: MusicStage) -> Self {
+    /// Music waiters only: the stage that ends the wait. Default:
+    /// [`MusicStage::Success`].
+    pub fn with_stop_at(mut self, stage: MusicStage) -> Self {
         self.stop_at = stage;
         self
     }
 
-    /// Uses this clock instead of the client's.
+    /// Uses this clock instead of the client's. Default: the client's
+    /// ([`ClientBuilder::clock`](crate::ClientBuilder::clock)).
     pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
         self.clock = Some(clock);
         self
@@ -163,7 +176,8 @@ impl WaitOptions {
     }
 
     /// Races polling against a stream of [`Signal`]s. When the stream ends, the
-    /// waiter goes on polling.
+    /// waiter goes on polling. Replaces a signal set before (every
+    /// `with_signal_*` does). Default: none (polling only).
     pub fn with_signal_stream(
         mut self,
         signals: impl futures::Stream<Item = Signal> + Send + 'static,
@@ -206,6 +220,32 @@ impl WaitOptions {
     /// [`Signal`]).
     pub fn with_signal_future(self, signal: impl Future<Output = Signal> + Send + 'static) -> Self {
         self.with_signal_stream(futures::stream::once(signal))
+    }
+
+    /// The shortest delay between polls, as set (the waiter never sleeps less
+    /// than [`MIN_POLL_INTERVAL`]).
+    pub fn min_delay(&self) -> Duration {
+        self.min_delay
+    }
+
+    /// The longest delay between polls.
+    pub fn max_delay(&self) -> Duration {
+        self.max_delay
+    }
+
+    /// How long to wait in all.
+    pub fn deadline(&self) -> Duration {
+        self.deadline
+    }
+
+    /// Music waiters: the stage that ends the wait.
+    pub fn stop_at(&self) -> MusicStage {
+        self.stop_at
+    }
+
+    /// The clock, when one was set; `None` uses the client's.
+    pub fn clock(&self) -> Option<&Arc<dyn Clock>> {
+        self.clock.as_ref()
     }
 
     fn delay_before(&self, poll: u32) -> Duration {

@@ -238,7 +238,7 @@ async fn one_task(
         Ok(outcome) => Actual::Success {
             variations: outcome.variations().len(),
         },
-        Err(ClientError::TaskFailed(f)) => Actual::Failed { code: f.code },
+        Err(ClientError::TaskFailed(f)) => Actual::Failed { code: f.code() },
         Err(ClientError::WaitDeadline { .. }) => Actual::Deadline,
         Err(e) => Actual::Other(e.to_string()),
     };

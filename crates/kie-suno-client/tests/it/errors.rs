@@ -239,9 +239,11 @@ async fn a_success_envelope_with_a_wrong_shape_is_a_decode_error_with_the_json_p
     let ClientError::Decode(d) = &err else {
         panic!("expected a decode error, got {err:?}")
     };
-    assert_eq!(d.json_path, "data.response.data[0].status");
-    assert!(d.body_excerpt.contains("\"status\": 7") || d.body_excerpt.contains("\"status\":7"));
-    assert_eq!(d.status.as_u16(), 200);
+    assert_eq!(d.json_path(), "data.response.data[0].status");
+    assert!(
+        d.body_excerpt().contains("\"status\": 7") || d.body_excerpt().contains("\"status\":7")
+    );
+    assert_eq!(d.status().as_u16(), 200);
     assert!(!err.is_retryable());
 }
 
@@ -253,8 +255,8 @@ async fn a_body_that_is_not_json_is_a_decode_error_and_the_excerpt_is_bounded() 
     let ClientError::Decode(d) = &err else {
         panic!("expected a decode error, got {err:?}")
     };
-    assert_eq!(d.json_path, ".");
-    assert!(d.body_excerpt.len() <= kie_suno_client::BODY_EXCERPT_BYTES + 3);
+    assert_eq!(d.json_path(), ".");
+    assert!(d.body_excerpt().len() <= kie_suno_client::BODY_EXCERPT_BYTES + 3);
 }
 
 #[tokio::test]
@@ -268,7 +270,7 @@ async fn a_success_envelope_without_data_is_a_decode_error_at_data() {
     let ClientError::Decode(d) = &err else {
         panic!("expected a decode error, got {err:?}")
     };
-    assert_eq!(d.json_path, "data");
+    assert_eq!(d.json_path(), "data");
 }
 
 #[tokio::test]

@@ -234,7 +234,11 @@ async fn upload_file_reads_the_file_and_names_it_after_the_path() {
         .await
         .unwrap_err();
     assert!(
-        matches!(missing, ClientError::InvalidRequest(_)),
+        matches!(
+            &missing,
+            ClientError::ReadFile { path, source, .. }
+                if *path == dir.join("nope") && source.kind() == std::io::ErrorKind::NotFound
+        ),
         "{missing:?}"
     );
 }

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used)] // tests may unwrap
 
 mod common;
+mod config;
 mod errors;
 mod files;
 mod limiter;

@@ -180,9 +180,9 @@ async fn media_wait_pending_then_success_failure_and_empty() {
     let ClientError::TaskFailed(f) = &err else {
         panic!("expected TaskFailed, got {err:?}")
     };
-    assert_eq!(f.status.as_deref(), Some("GENERATE_WAV_FAILED"));
-    assert_eq!(f.code, Some(500));
-    assert_eq!(f.message.as_deref(), Some("conversion failed"));
+    assert_eq!(f.status(), Some("GENERATE_WAV_FAILED"));
+    assert_eq!(f.code(), Some(500));
+    assert_eq!(f.message(), Some("conversion failed"));
 
     let err = client.wav().wait(&id, opts()).await.unwrap_err();
     assert!(matches!(err, ClientError::EmptyResult { .. }), "{err:?}");
@@ -211,7 +211,7 @@ async fn media_callbacks_fail_the_wait_or_trigger_a_poll() {
     let ClientError::TaskFailed(f) = &err else {
         panic!("expected TaskFailed, got {err:?}")
     };
-    assert_eq!(f.code, Some(500));
+    assert_eq!(f.code(), Some(500));
     let rec = client
         .wav()
         .wait(

@@ -196,7 +196,10 @@ async fn wait_can_stop_at_first_success_and_skips_a_stage_without_tracks() {
     let (client, _) = client(&server);
     let out = client
         .music()
-        .wait(&TaskId::new(TASK), opts().stop_at(MusicStage::FirstSuccess))
+        .wait(
+            &TaskId::new(TASK),
+            opts().with_stop_at(MusicStage::FirstSuccess),
+        )
         .await
         .unwrap();
     assert_eq!(out.status(), &MusicStatus::FirstSuccess);
@@ -221,8 +224,8 @@ async fn wait_reports_a_failure_status_and_an_empty_success() {
     let ClientError::TaskFailed(f) = &err else {
         panic!("expected TaskFailed, got {err:?}")
     };
-    assert_eq!(f.status.as_deref(), Some("GENERATE_AUDIO_FAILED"));
-    assert_eq!(f.code, Some(413));
+    assert_eq!(f.status(), Some("GENERATE_AUDIO_FAILED"));
+    assert_eq!(f.code(), Some(413));
     let err = client
         .music()
         .wait(&TaskId::new(TASK), opts())
@@ -249,7 +252,7 @@ async fn callbacks_settle_or_fail_a_music_wait() {
         .wait(
             &TaskId::new(TASK),
             opts()
-                .stop_at(MusicStage::FirstSuccess)
+                .with_stop_at(MusicStage::FirstSuccess)
                 .with_signal_stream(futures::stream::iter([signal])),
         )
         .await
@@ -269,8 +272,8 @@ async fn callbacks_settle_or_fail_a_music_wait() {
     let ClientError::TaskFailed(f) = &err else {
         panic!("expected TaskFailed, got {err:?}")
     };
-    assert_eq!(f.code, Some(501));
-    assert_eq!(f.message.as_deref(), Some("Audio generation failed"));
+    assert_eq!(f.code(), Some(501));
+    assert_eq!(f.message(), Some("Audio generation failed"));
     assert!(clock.sleeps().is_empty());
 }
 

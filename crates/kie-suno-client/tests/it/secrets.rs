@@ -11,6 +11,13 @@ use wiremock::{Mock, ResponseTemplate};
 
 use crate::support::{client, envelope, ok_fixture, ok_json, server, KEY};
 
+// Builds a client on the default https URL, which a build without TLS refuses
+// (tested in `config::without_tls`).
+#[cfg(any(
+    feature = "rustls-tls",
+    feature = "rustls-tls-native-roots",
+    feature = "native-tls"
+))]
 #[test]
 fn debug_output_hides_the_key() {
     let builder = Client::builder().api_key(KEY);
@@ -130,6 +137,13 @@ async fn errors_and_trace_logs_never_contain_the_key() {
     assert!(!logs.contains(KEY), "{logs}");
 }
 
+// Builds a client on the default https URL, which a build without TLS refuses
+// (tested in `config::without_tls`).
+#[cfg(any(
+    feature = "rustls-tls",
+    feature = "rustls-tls-native-roots",
+    feature = "native-tls"
+))]
 #[test]
 fn from_env_reads_the_key_and_the_base_urls() {
     // The only test that touches these variables.
@@ -155,6 +169,13 @@ fn from_env_reads_the_key_and_the_base_urls() {
     ));
 }
 
+// Builds a client on the default https URL, which a build without TLS refuses
+// (tested in `config::without_tls`).
+#[cfg(any(
+    feature = "rustls-tls",
+    feature = "rustls-tls-native-roots",
+    feature = "native-tls"
+))]
 #[test]
 fn the_client_and_its_futures_are_send_and_sync() {
     fn send_sync_clone<T: Send + Sync + Clone + 'static>() {}

@@ -79,7 +79,7 @@ async fn pending_then_success_returns_the_variations() {
     assert!(
         sleeps
             .iter()
-            .all(|s| *s >= d.min_delay && *s <= d.max_delay),
+            .all(|s| *s >= d.min_delay() && *s <= d.max_delay()),
         "{sleeps:?}"
     );
 }
@@ -101,12 +101,9 @@ async fn a_failure_status_ends_the_wait_with_status_and_message() {
     let ClientError::TaskFailed(f) = &err else {
         panic!("expected TaskFailed, got {err:?}")
     };
-    assert_eq!(f.status.as_deref(), Some("SENSITIVE_WORD_ERROR"));
-    assert_eq!(f.code, Some(400));
-    assert_eq!(
-        f.message.as_deref(),
-        Some("Song Description flagged for moderation")
-    );
+    assert_eq!(f.status(), Some("SENSITIVE_WORD_ERROR"));
+    assert_eq!(f.code(), Some(400));
+    assert_eq!(f.message(), Some("Song Description flagged for moderation"));
     assert!(err.is_content_policy());
     assert_eq!(err.task_id().map(TaskId::as_str), Some(TASK));
 }
@@ -235,11 +232,8 @@ async fn a_failure_callback_ends_the_wait_with_its_code_and_message() {
     let ClientError::TaskFailed(f) = &err else {
         panic!("expected TaskFailed, got {err:?}")
     };
-    assert_eq!(f.code, Some(400));
-    assert_eq!(
-        f.message.as_deref(),
-        Some("Song Description flagged for moderation")
-    );
+    assert_eq!(f.code(), Some(400));
+    assert_eq!(f.message(), Some("Song Description flagged for moderation"));
 }
 
 #[tokio::test]
