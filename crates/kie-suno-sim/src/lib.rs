@@ -16,7 +16,7 @@ mod uploads;
 
 pub use api::router;
 pub use config::{
-    Auth, CallbackPolicy, Clock, Costs, ErrorStatus, Faults, RateLimit, SimConfig, Timing,
+    Auth, CallbackPolicy, Costs, ErrorStatus, Faults, SimClock, SimConfig, SimRateLimit, Timing,
 };
 pub use error::SimError;
 /// KIE's webhook signature (the one implementation, from the types crate).

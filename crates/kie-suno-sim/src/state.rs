@@ -12,7 +12,7 @@ use rand::{Rng, SeedableRng};
 use tokio::sync::{watch, Notify};
 use tokio::time::Instant;
 
-use crate::config::{RateLimit, SimConfig};
+use crate::config::{SimConfig, SimRateLimit};
 use crate::keywords::Directives;
 use crate::records::{Family, Stage};
 use crate::stats::Stats;
@@ -180,7 +180,7 @@ impl SimState {
 
 /// Sliding-window admission: true (and recorded) when fewer than
 /// `limit.max_requests` calls happened within `limit.window`.
-pub(crate) fn admit_into(window: &Mutex<VecDeque<Instant>>, limit: RateLimit) -> bool {
+pub(crate) fn admit_into(window: &Mutex<VecDeque<Instant>>, limit: SimRateLimit) -> bool {
     let now = Instant::now();
     let mut window = lock(window);
     while window

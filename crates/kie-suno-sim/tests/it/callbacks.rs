@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use kie_suno_sim::{CallbackPolicy, Clock, DeliveryOutcome, SimConfig, Timing};
+use kie_suno_sim::{CallbackPolicy, DeliveryOutcome, SimClock, SimConfig, Timing};
 use kie_suno_types::{LyricsCallback, TaskId};
 use secrecy::{ExposeSecret as _, SecretString};
 
@@ -39,7 +39,7 @@ async fn a_signed_callback_reaches_the_receiver_with_kies_headers() {
     let rx = Receiver::start().await;
     let config = fast()
         .with_hmac_key(HMAC_KEY)
-        .with_clock(Clock::fixed(1_769_670_760));
+        .with_clock(SimClock::fixed(1_769_670_760));
     let sim = sim(config).await;
     let task = submit(
         &sim,

@@ -57,7 +57,7 @@ async fn the_twenty_first_generation_request_in_the_window_is_refused() {
 
 #[tokio::test]
 async fn the_window_slides() {
-    let config = fast().with_rate_limit(Some(kie_suno_sim::RateLimit::new(
+    let config = fast().with_rate_limit(Some(kie_suno_sim::SimRateLimit::new(
         1,
         std::time::Duration::from_millis(100),
     )));
@@ -101,7 +101,7 @@ async fn no_limit_when_disabled() {
 async fn the_documented_poll_limit_is_opt_in() {
     let config = fast()
         .with_timing(kie_suno_sim::Timing::manual())
-        .with_poll_limit(Some(kie_suno_sim::RateLimit::new(
+        .with_poll_limit(Some(kie_suno_sim::SimRateLimit::new(
             3,
             std::time::Duration::from_secs(60),
         )));
