@@ -1,14 +1,13 @@
 //! `SimConfig` and its parts: auth, timing, credits, rate limit, callback delivery,
-//! run-wide faults and the clock.
+//! run-wide faults and the HTTP status of errors (the clock is in `clock`).
 
 use std::collections::HashMap;
-use std::fmt;
-use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::{DateTime, TimeZone, Utc};
 use kie_suno_types::Endpoint;
 use secrecy::SecretString;
+
+use crate::clock::SimClock;
 
 /// Everything the simulator can be told. `SimConfig::default()` is a permissive,
 /// fast account: any non-empty key, tasks done in about a second, 10 000 credits,
@@ -430,47 +429,4 @@ pub enum ErrorStatus {
     Mirror,
     /// Always HTTP 200; only the envelope `code` tells.
     AlwaysOk,
-}
-
-/// A source of wall-clock time, injectable so signatures and timestamps are
-/// reproducible in tests.
-#[derive(Clone)]
-pub struct SimClock(Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>);
-
-impl SimClock {
-    /// The system clock.
-    pub fn system() -> Self {
-        Self(Arc::new(Utc::now))
-    }
-
-    /// A clock stopped at `unix_seconds`.
-    pub fn fixed(unix_seconds: i64) -> Self {
-        let at = Utc
-            .timestamp_opt(unix_seconds, 0)
-            .single()
-            .unwrap_or(DateTime::<Utc>::UNIX_EPOCH);
-        Self(Arc::new(move || at))
-    }
-
-    /// A clock reading a function.
-    pub fn from_fn(f: impl Fn() -> DateTime<Utc> + Send + Sync + 'static) -> Self {
-        Self(Arc::new(f))
-    }
-
-    /// The current time.
-    pub fn now(&self) -> DateTime<Utc> {
-        (self.0)()
-    }
-}
-
-impl Default for SimClock {
-    fn default() -> Self {
-        Self::system()
-    }
-}
-
-impl fmt::Debug for SimClock {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("SimClock")
-    }
 }
