@@ -1,6 +1,8 @@
 //! Fault injection: every `[sim:...]` keyword, and run-wide seeded probabilities.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use tokio::time::Instant;
 
 use kie_suno_sim::{Faults, SimConfig, Timing};
 use kie_suno_types::{
@@ -129,10 +131,9 @@ async fn create_call_faults() {
     assert_eq!(sim.stats().tasks_created.values().sum::<u64>(), 0);
 }
 
-#[tokio::test]
-async fn slow_delays_the_answers() {
-    let mut config = fast();
-    config.faults.slow_delay = Duration::from_millis(300);
+/// Submits and polls a `[sim:slow]` task; returns how long each answer took, in
+/// simulated time.
+async fn slow_answers(config: SimConfig) -> (Duration, Duration) {
     let sim = sim(config).await;
     let started = Instant::now();
     let task = submit(
@@ -141,10 +142,31 @@ async fn slow_delays_the_answers() {
         lyrics_body("x [sim:slow]", "http://127.0.0.1:9/cb"),
     )
     .await;
-    assert!(started.elapsed() >= Duration::from_millis(300));
+    let create = started.elapsed();
     let started = Instant::now();
-    get(&sim, &format!("/api/v1/lyrics/record-info?taskId={task}")).await;
-    assert!(started.elapsed() >= Duration::from_millis(300));
+    let (status, _) = get(&sim, &format!("/api/v1/lyrics/record-info?taskId={task}")).await;
+    assert_eq!(status, 200);
+    (create, started.elapsed())
+}
+
+#[tokio::test(start_paused = true)]
+async fn slow_delays_the_answers() {
+    let mut config = fast();
+    config.faults.slow_delay = Duration::from_millis(300);
+    let (create, details) = slow_answers(config).await;
+    // Each answer waits the delay once, in simulated time.
+    let delay = Duration::from_millis(300);
+    assert!(create >= delay && create < 2 * delay, "{create:?}");
+    assert!(details >= delay && details < 2 * delay, "{details:?}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn slow_defaults_to_three_seconds() {
+    let (create, details) = slow_answers(fast()).await;
+    let delay = Duration::from_secs(3);
+    assert_eq!(Faults::default().slow_delay, delay);
+    assert!(create >= delay && create < 2 * delay, "{create:?}");
+    assert!(details >= delay && details < 2 * delay, "{details:?}");
 }
 
 #[tokio::test]

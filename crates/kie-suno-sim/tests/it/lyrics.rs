@@ -129,3 +129,28 @@ async fn a_music_task_id_is_not_a_lyrics_task() {
     let (status, _) = get(&sim, &format!("/api/v1/lyrics/record-info?taskId={task}")).await;
     assert_eq!(status, 404);
 }
+
+/// The default timing, on the paused clock: a lyrics task is `PENDING` until 1 s of
+/// simulated time has passed, then `SUCCESS`.
+#[tokio::test(start_paused = true)]
+async fn lyrics_finish_after_the_default_second_in_simulated_time() {
+    use std::time::Duration;
+    use tokio::time::{sleep_until, Instant};
+
+    let sim = sim(SimConfig::default()).await;
+    let start = Instant::now();
+    let task = submit(
+        &sim,
+        "/api/v1/lyrics",
+        lyrics_body("a song on a schedule", "http://127.0.0.1:9/cb"),
+    )
+    .await;
+    let id = TaskId::new(&task);
+    let at = Timing::default().lyrics;
+    assert_eq!(at, Duration::from_secs(1));
+    let ms = Duration::from_millis(1);
+    sleep_until(start + at - ms).await;
+    assert_eq!(sim.task_status(&id).as_deref(), Some("PENDING"));
+    sleep_until(start + at + ms).await;
+    assert_eq!(sim.task_status(&id).as_deref(), Some("SUCCESS"));
+}

@@ -172,3 +172,64 @@ async fn replace_section_sends_only_the_complete_callback() {
     assert_eq!(cb.stage(), &CallbackType::Complete);
     assert_eq!(cb.tracks().len(), 1);
 }
+
+/// The default timing, on the paused clock: each stage arrives exactly when
+/// `Timing::default()` says (300 ms, 300 ms, 400 ms), its callback with it, and the
+/// injected wall clock stamps the callbacks with the simulated time.
+#[tokio::test(start_paused = true)]
+async fn music_stages_follow_the_default_timing_in_simulated_time() {
+    use std::time::Duration;
+    use tokio::time::{sleep_until, Instant};
+
+    const EPOCH: i64 = 1_767_225_600;
+    let rx = Receiver::start().await;
+    let sim = sim(SimConfig::default()
+        .with_hmac_key("timing-key")
+        .with_clock(tokio_clock(EPOCH)))
+    .await;
+    let start = Instant::now();
+    let task = submit(
+        &sim,
+        "/api/v1/generate",
+        music_body("a song on a schedule", &rx.url),
+    )
+    .await;
+    let id = TaskId::new(&task);
+    let t = Timing::default();
+    let ms = Duration::from_millis(1);
+    let stages = [
+        (t.music_text, "PENDING", "TEXT_SUCCESS"),
+        (
+            t.music_text + t.music_first,
+            "TEXT_SUCCESS",
+            "FIRST_SUCCESS",
+        ),
+        (
+            t.music_text + t.music_first + t.music_complete,
+            "FIRST_SUCCESS",
+            "SUCCESS",
+        ),
+    ];
+    assert_eq!(
+        stages.map(|s| s.0),
+        [300, 600, 1000].map(Duration::from_millis)
+    );
+    for (at, before, after) in stages {
+        sleep_until(start + at - ms).await;
+        assert_eq!(sim.task_status(&id).as_deref(), Some(before), "{at:?}");
+        sleep_until(start + at + ms).await;
+        assert_eq!(sim.task_status(&id).as_deref(), Some(after), "{at:?}");
+    }
+    let got = rx.wait_for(3).await;
+    for (g, (at, ..)) in got.iter().zip(stages) {
+        let arrived = g.at - start;
+        assert!(arrived >= at && arrived < at + ms, "{arrived:?} for {at:?}");
+        let ts = EPOCH + i64::try_from(at.as_secs()).unwrap();
+        assert_eq!(g.headers["x-webhook-timestamp"], ts.to_string().as_str());
+        let ts = u64::try_from(ts).unwrap();
+        assert_eq!(
+            g.headers["x-webhook-signature"],
+            kie_suno_sim::sign(b"timing-key", &task, ts).as_str()
+        );
+    }
+}
