@@ -36,7 +36,7 @@ fn the_signer_reproduces_an_openssl_vector() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn a_signed_callback_reaches_the_receiver_with_kies_headers() {
     let rx = Receiver::start().await;
     let config = fast()
@@ -70,7 +70,7 @@ async fn a_signed_callback_reaches_the_receiver_with_kies_headers() {
     assert_eq!(cb.body["data"]["callbackType"], "complete");
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn unsigned_without_a_key() {
     let rx = Receiver::start().await;
     let sim = sim(fast()).await;

@@ -33,7 +33,7 @@ async fn lyrics_outcome(keyword: &str) -> (LyricsRecord, LyricsCallback) {
     )
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn sensitive_ends_with_the_documented_failure_callback() {
     let (record, cb) = lyrics_outcome("[sim:sensitive]").await;
     assert_eq!(record.status, LyricsStatus::SensitiveWordError);
@@ -47,7 +47,7 @@ async fn sensitive_ends_with_the_documented_failure_callback() {
     assert!(cb.data.data.is_none());
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn generate_failed_and_create_failed() {
     let (record, cb) = lyrics_outcome("[sim:generate-failed]").await;
     assert_eq!(record.status, LyricsStatus::GenerateLyricsFailed);
@@ -57,7 +57,7 @@ async fn generate_failed_and_create_failed() {
     assert_eq!(cb.code, ApiCode::ServerError);
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn code_531_on_music_sends_an_error_callback() {
     let rx = Receiver::start().await;
     let sim = sim(fast()).await;
@@ -79,7 +79,7 @@ async fn code_531_on_music_sends_an_error_callback() {
     assert_eq!(cb.code, ApiCode::GenerationFailedRefunded);
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn stall_never_leaves_pending() {
     let sim = sim(fast()).await;
     let task = submit(
@@ -96,7 +96,7 @@ async fn stall_never_leaves_pending() {
     assert_eq!(sim.advance(&TaskId::new(&task)), None);
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn create_call_faults() {
     let sim = sim(fast()).await;
     for (kw, lyrics_code, music_code) in [
@@ -169,7 +169,7 @@ async fn slow_defaults_to_three_seconds() {
     assert!(details >= delay && details < 2 * delay, "{details:?}");
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn poll_500_fails_the_first_poll_only() {
     let sim = sim(fast()).await;
     let task = submit(
@@ -185,7 +185,7 @@ async fn poll_500_fails_the_first_poll_only() {
     assert_eq!((status, v["code"].as_i64()), (200, Some(200)));
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn a_dropped_callback_is_recovered_by_polling() {
     let rx = Receiver::start().await;
     let sim = sim(fast()).await;
@@ -204,7 +204,7 @@ async fn a_dropped_callback_is_recovered_by_polling() {
     assert_eq!(sim.stats().callbacks_dropped, 1);
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn duplicate_callbacks_arrive_twice_with_the_same_body() {
     let rx = Receiver::start().await;
     let sim = sim(fast()).await;
@@ -226,7 +226,7 @@ async fn duplicate_callbacks_arrive_twice_with_the_same_body() {
     assert_eq!(got[4].body, got[5].body);
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn skip_stages_goes_straight_to_complete() {
     let rx = Receiver::start().await;
     let sim = sim(fast()).await;
@@ -247,7 +247,7 @@ async fn skip_stages_goes_straight_to_complete() {
     assert_eq!(got[0].body["data"]["callbackType"], "complete");
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn keywords_are_not_in_the_generated_lyrics() {
     let sim = sim(fast()).await;
     let task = submit(
@@ -268,7 +268,7 @@ async fn keywords_are_not_in_the_generated_lyrics() {
     assert!(text.contains("Ocean Waves"), "{text}");
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn run_wide_maintenance() {
     let mut config = fast();
     config.faults.maintenance = true;
@@ -305,7 +305,7 @@ async fn poll_pattern(seed: u64) -> Vec<u16> {
     out
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn run_wide_probabilities_are_reproducible_with_a_seed() {
     let a = poll_pattern(7).await;
     assert_eq!(a, poll_pattern(7).await);
@@ -314,7 +314,7 @@ async fn run_wide_probabilities_are_reproducible_with_a_seed() {
     assert!(a.iter().all(|s| *s == 200 || *s == 500));
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn run_wide_task_failure_and_submit_500() {
     let config = fast().with_faults(Faults::default().with_task_failure(1.0));
     let sim = sim(config).await;
@@ -340,7 +340,7 @@ async fn run_wide_task_failure_and_submit_500() {
     assert_eq!(status, 500);
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn run_wide_callback_drops_and_duplicates() {
     let rx = Receiver::start().await;
     let sim = sim(fast().with_faults(Faults::default().with_duplicate_callback(1.0))).await;

@@ -14,7 +14,7 @@ async fn record(sim: &kie_suno_sim::SimHandle, task: &str) -> MusicRecord {
     env.data.unwrap()
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn music_steps_through_every_state_with_its_callbacks() {
     let rx = Receiver::start().await;
     let sim = sim(SimConfig::default().with_timing(Timing::manual())).await;
@@ -80,7 +80,7 @@ async fn music_steps_through_every_state_with_its_callbacks() {
     assert!(got[2].body["data"]["data"][0]["audio_url"].is_string());
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn custom_mode_keeps_the_given_title_style_and_lyrics() {
     let sim = sim(fast()).await;
     let body = serde_json::json!({
@@ -105,7 +105,7 @@ async fn custom_mode_keeps_the_given_title_style_and_lyrics() {
     assert_eq!(t.model_name.as_deref(), Some("chirp-v5"));
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn the_other_music_endpoints_create_music_tasks() {
     let sim = sim(fast()).await;
     let (_, tracks) = finished_music(&sim).await;
@@ -150,7 +150,7 @@ async fn the_other_music_endpoints_create_music_tasks() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn replace_section_sends_only_the_complete_callback() {
     let rx = Receiver::start().await;
     let sim = sim(fast()).await;

@@ -8,7 +8,7 @@ use kie_suno_types::{ApiCode, CodeMeaning, Endpoint};
 
 use crate::support::*;
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn the_twenty_first_generation_request_in_the_window_is_refused() {
     let sim = sim(fast()).await;
     for i in 0..20 {
@@ -96,7 +96,7 @@ async fn the_window_slides() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn no_limit_when_disabled() {
     let sim = sim(fast().with_rate_limit(None)).await;
     for i in 0..25 {

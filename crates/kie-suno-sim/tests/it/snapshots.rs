@@ -14,7 +14,7 @@ fn pinned() -> SimConfig {
     config
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn lyrics_record_and_callback() {
     let rx = Receiver::start().await;
     let sim = sim(pinned()).await;
@@ -40,7 +40,7 @@ async fn lyrics_record_and_callback() {
     insta::assert_json_snapshot!("lyrics_callback_first_variation", callback);
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn music_first_stage_callback() {
     let rx = Receiver::start().await;
     let sim = sim(pinned()).await;
