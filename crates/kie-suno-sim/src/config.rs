@@ -1,14 +1,13 @@
 //! `SimConfig` and its parts: auth, timing, credits, rate limit, callback delivery,
-//! run-wide faults and the clock.
+//! run-wide faults and the HTTP status of errors (the clock is in `clock`).
 
 use std::collections::HashMap;
-use std::fmt;
-use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::{DateTime, TimeZone, Utc};
 use kie_suno_types::Endpoint;
 use secrecy::SecretString;
+
+use crate::clock::SimClock;
 
 /// Everything the simulator can be told. `SimConfig::default()` is a permissive,
 /// fast account: any non-empty key, tasks done in about a second, 10 000 credits,
@@ -29,18 +28,18 @@ pub struct SimConfig {
     pub costs: Costs,
     /// The rate limit on task-creating calls; `None` disables it.
     /// Default: 20 per 10 s (the documented per-account limit).
-    pub rate_limit: Option<RateLimit>,
+    pub rate_limit: Option<SimRateLimit>,
     /// A per-task limit on details (record-info) calls. The music details page
     /// documents "3 requests per second per task" but not what happens beyond it;
     /// when set, excess polls get 429. Default: none (not enforced).
-    pub poll_limit: Option<RateLimit>,
+    pub poll_limit: Option<SimRateLimit>,
     /// Callback delivery: attempts, timeout, backoff. Default: [`CallbackPolicy::default`].
     pub callbacks: CallbackPolicy,
     /// Run-wide fault injection. Default: none.
     pub faults: Faults,
     /// Where times come from (`X-Webhook-Timestamp`, `createTime`, ...).
     /// Default: the system clock.
-    pub clock: Clock,
+    pub clock: SimClock,
     /// The HTTP status sent with an error envelope. Default: [`ErrorStatus::Mirror`].
     pub error_status: ErrorStatus,
     /// The base of generated file URLs (`audioUrl`, `imageUrl`, ...). Default: the
@@ -56,11 +55,11 @@ impl Default for SimConfig {
             timing: Timing::default(),
             credits: 10_000,
             costs: Costs::default(),
-            rate_limit: Some(RateLimit::documented()),
+            rate_limit: Some(SimRateLimit::documented()),
             poll_limit: None,
             callbacks: CallbackPolicy::default(),
             faults: Faults::default(),
-            clock: Clock::system(),
+            clock: SimClock::system(),
             error_status: ErrorStatus::Mirror,
             files_base_url: None,
         }
@@ -98,14 +97,14 @@ impl SimConfig {
     }
 
     /// Replaces the rate limit (`None` disables it).
-    pub fn with_rate_limit(mut self, limit: Option<RateLimit>) -> Self {
+    pub fn with_rate_limit(mut self, limit: Option<SimRateLimit>) -> Self {
         self.rate_limit = limit;
         self
     }
 
-    /// Limits details calls per task (`RateLimit::documented_poll()` is the music
+    /// Limits details calls per task (`SimRateLimit::documented_poll()` is the music
     /// page's 3 per second).
-    pub fn with_poll_limit(mut self, limit: Option<RateLimit>) -> Self {
+    pub fn with_poll_limit(mut self, limit: Option<SimRateLimit>) -> Self {
         self.poll_limit = limit;
         self
     }
@@ -123,7 +122,7 @@ impl SimConfig {
     }
 
     /// Replaces the clock.
-    pub fn with_clock(mut self, clock: Clock) -> Self {
+    pub fn with_clock(mut self, clock: SimClock) -> Self {
         self.clock = clock;
         self
     }
@@ -255,14 +254,14 @@ impl Costs {
 /// A sliding-window limit on task-creating calls.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
-pub struct RateLimit {
+pub struct SimRateLimit {
     /// Calls allowed per window. Default: 20.
     pub max_requests: u32,
     /// The window. Default: 10 s.
     pub window: Duration,
 }
 
-impl RateLimit {
+impl SimRateLimit {
     /// The documented default: 20 new generation requests per 10 s per account.
     pub fn documented() -> Self {
         Self {
@@ -288,7 +287,7 @@ impl RateLimit {
     }
 }
 
-impl Default for RateLimit {
+impl Default for SimRateLimit {
     fn default() -> Self {
         Self::documented()
     }
@@ -430,47 +429,4 @@ pub enum ErrorStatus {
     Mirror,
     /// Always HTTP 200; only the envelope `code` tells.
     AlwaysOk,
-}
-
-/// A source of wall-clock time, injectable so signatures and timestamps are
-/// reproducible in tests.
-#[derive(Clone)]
-pub struct Clock(Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>);
-
-impl Clock {
-    /// The system clock.
-    pub fn system() -> Self {
-        Self(Arc::new(Utc::now))
-    }
-
-    /// A clock stopped at `unix_seconds`.
-    pub fn fixed(unix_seconds: i64) -> Self {
-        let at = Utc
-            .timestamp_opt(unix_seconds, 0)
-            .single()
-            .unwrap_or(DateTime::<Utc>::UNIX_EPOCH);
-        Self(Arc::new(move || at))
-    }
-
-    /// A clock reading a function.
-    pub fn from_fn(f: impl Fn() -> DateTime<Utc> + Send + Sync + 'static) -> Self {
-        Self(Arc::new(f))
-    }
-
-    /// The current time.
-    pub fn now(&self) -> DateTime<Utc> {
-        (self.0)()
-    }
-}
-
-impl Default for Clock {
-    fn default() -> Self {
-        Self::system()
-    }
-}
-
-impl fmt::Debug for Clock {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Clock")
-    }
 }

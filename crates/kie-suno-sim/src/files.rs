@@ -1,12 +1,36 @@
-//! `GET /sim/files/...`: small, valid stand-ins for the generated files (silent
-//! MP3 and WAV audio, a one-pixel PNG), so downloads work offline.
+//! The bytes behind `/sim/files/...`: small, valid stand-ins for the generated files
+//! (silent MP3 and WAV audio, a one-pixel PNG) and the uploads kept in memory, so
+//! downloads work offline. The route that serves them is `routes::files`.
 
-use axum::body::Bytes;
-use axum::extract::{Path, State};
-use axum::http::{header, StatusCode};
-use axum::response::{IntoResponse, Response};
+use std::collections::HashMap;
+use std::sync::Mutex;
 
-use crate::state::{lock, Shared, SimState};
+use bytes::Bytes;
+
+use crate::sync::lock;
+
+/// A stored upload.
+#[derive(Debug, Clone)]
+pub(crate) struct Upload {
+    pub(crate) mime: String,
+    pub(crate) bytes: Bytes,
+}
+
+/// Uploaded files by `uploadPath/fileName`.
+#[derive(Debug, Default)]
+pub(crate) struct Uploads(Mutex<HashMap<String, Upload>>);
+
+impl Uploads {
+    /// Stores (or replaces) the file at `path`.
+    pub(crate) fn insert(&self, path: String, upload: Upload) {
+        lock(&self.0).insert(path, upload);
+    }
+
+    /// The file at `path`.
+    pub(crate) fn get(&self, path: &str) -> Option<Upload> {
+        lock(&self.0).get(path).cloned()
+    }
+}
 
 /// One second of silence as MPEG-1 Layer III frames (128 kbit/s, 44.1 kHz, mono):
 /// a frame header followed by zeroed side information and main data.
@@ -53,11 +77,9 @@ const PNG: &[u8] = &[
 
 /// The bytes and MIME type behind a `/sim/files/` path: an upload, or a generated
 /// stand-in chosen by extension.
-pub(crate) fn lookup(shared: &Shared, path: &str) -> Option<(String, Bytes)> {
+pub(crate) fn lookup(uploads: &Uploads, path: &str) -> Option<(String, Bytes)> {
     if let Some(upload) = path.strip_prefix("uploads/") {
-        return lock(&shared.uploads)
-            .get(upload)
-            .map(|u| (u.mime.clone(), u.bytes.clone()));
+        return uploads.get(upload).map(|u| (u.mime, u.bytes));
     }
     let ext = path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
     let is_stream = path.contains("/stream/");
@@ -70,11 +92,4 @@ pub(crate) fn lookup(shared: &Shared, path: &str) -> Option<(String, Bytes)> {
         _ => return None,
     };
     Some((mime.to_owned(), Bytes::from(bytes)))
-}
-
-pub(crate) async fn serve(State(state): State<SimState>, Path(path): Path<String>) -> Response {
-    match lookup(&state.inner, &path) {
-        Some((mime, bytes)) => ([(header::CONTENT_TYPE, mime)], bytes).into_response(),
-        None => (StatusCode::NOT_FOUND, "no such simulated file").into_response(),
-    }
 }

@@ -1,29 +1,7 @@
 //! Deterministic lyrics: titles and `[Verse]` / `[Chorus]` texts built from the words
 //! of a prompt. A pure function of (prompt, variation index); no randomness.
 
-/// FNV-1a, 64 bit: a stable hash (std's `DefaultHasher` may change between releases).
-pub(crate) fn fnv1a(parts: &[&[u8]]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for part in parts {
-        for b in part.iter() {
-            h ^= u64::from(*b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-        // Separator so ("ab", "c") and ("a", "bc") differ.
-        h ^= 0xff;
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    h
-}
-
-/// The splitmix64 finaliser: spreads the bits of a hash (FNV-1a outputs of inputs
-/// differing in their last byte differ in few bits).
-pub(crate) fn mix(mut z: u64) -> u64 {
-    z = z.wrapping_add(0x9e37_79b9_7f4a_7c15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^ (z >> 31)
-}
+use crate::ids::fnv1a;
 
 /// A small deterministic generator (splitmix64) seeded from the hash.
 struct Pick(u64);

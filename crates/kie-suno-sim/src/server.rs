@@ -47,7 +47,7 @@ impl Simulator {
             config.files_base_url = Some(base_url.clone());
         }
         let state = SimState::new(config);
-        let app = crate::router(state.clone());
+        let app = crate::routes::router(state.clone());
         let (tx, rx) = oneshot::channel::<()>();
         let server = tokio::spawn(async move {
             let _ = axum::serve(listener, app)
@@ -175,7 +175,7 @@ pub async fn serve_with_shutdown(
     }
     let state = SimState::new(config);
     tracing::info!(addr = %local, "kie-suno simulator listening");
-    let result = axum::serve(listener, crate::router(state.clone()))
+    let result = axum::serve(listener, crate::routes::router(state.clone()))
         .with_graceful_shutdown(signal)
         .await
         .map_err(SimError::Serve);

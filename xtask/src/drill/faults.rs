@@ -14,7 +14,7 @@ use anyhow::{bail, Context, Result};
 use kie_suno_callbacks::{Keys, Outcomes, Receiver, ReceiverConfig, SqliteOptions, SqliteStore};
 use kie_suno_client::types::{ApiCode, Endpoint, GenerateLyricsRequest, TaskId};
 use kie_suno_client::{Client, ClientError, RetryPolicy, Signal, WaitOptions};
-use kie_suno_sim::{CallbackPolicy, Faults, RateLimit, SimConfig, Simulator, Timing};
+use kie_suno_sim::{CallbackPolicy, Faults, SimConfig, SimRateLimit, Simulator, Timing};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use secrecy::SecretString;
@@ -295,7 +295,7 @@ async fn drill(n: usize, seed: u64) -> Result<()> {
         SimConfig::default()
             .with_hmac_key(BENCH_HMAC_KEY)
             .with_timing(Timing::uniform(Duration::from_millis(300)))
-            .with_rate_limit(Some(RateLimit::new(SIM_LIMIT, SIM_WINDOW)))
+            .with_rate_limit(Some(SimRateLimit::new(SIM_LIMIT, SIM_WINDOW)))
             .with_callbacks(CallbackPolicy::new(
                 3,
                 Duration::from_secs(5),

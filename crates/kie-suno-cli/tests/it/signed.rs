@@ -78,6 +78,9 @@ async fn signed_callbacks_accepted_forged_rejected() {
     // The receiver stored the signed callback once, with the simulator's headers.
     let stored = store.callbacks_for(&task_id).await.unwrap();
     assert_eq!(stored.len(), 1, "{stored:?}");
+    // The waiter can settle before the receiver's 200 has reached the simulator, so
+    // wait for the simulator to finish that delivery before reading its counters.
+    sim.settle().await;
     let sim_deliveries = sim.stats().delivered_for(&task_id).len();
     assert!(sim_deliveries >= 1);
 

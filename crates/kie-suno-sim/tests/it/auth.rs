@@ -17,7 +17,7 @@ async fn raw(sim: &kie_suno_sim::SimHandle, auth: Option<&str>) -> (u16, String)
     (resp.status().as_u16(), resp.text().await.unwrap())
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn any_non_empty_key_is_accepted_by_default() {
     let sim = sim(fast()).await;
     assert_eq!(raw(&sim, Some("Bearer whatever")).await.0, 200);
@@ -31,7 +31,7 @@ async fn any_non_empty_key_is_accepted_by_default() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn an_exact_key_rejects_others() {
     let sim = sim(fast().with_api_key("sk-right")).await;
     assert_eq!(raw(&sim, Some("Bearer sk-right")).await.0, 200);
@@ -50,7 +50,7 @@ async fn an_exact_key_rejects_others() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn always_ok_mode_puts_the_code_only_in_the_body() {
     let sim = sim(fast()
         .with_api_key("k")
@@ -70,7 +70,7 @@ fn secrets_stay_out_of_debug_output() {
     assert!(!dbg.contains("whsec-very-secret-hmac"), "{dbg}");
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn the_handle_does_not_leak_the_key_either() {
     let sim = sim(fast()
         .with_api_key("sk-very-secret-api-key")

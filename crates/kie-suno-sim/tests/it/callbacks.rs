@@ -1,8 +1,10 @@
 //! Callback delivery: KIE's signature, retries with backoff, timeouts, giving up.
+//! The tests that involve waiting run on tokio's paused clock: backoffs, timeouts
+//! and slow receivers are measured in simulated time.
 
 use std::time::Duration;
 
-use kie_suno_sim::{CallbackPolicy, Clock, DeliveryOutcome, SimConfig, Timing};
+use kie_suno_sim::{CallbackPolicy, DeliveryOutcome, SimClock, SimConfig, Timing};
 use kie_suno_types::{LyricsCallback, TaskId};
 use secrecy::{ExposeSecret as _, SecretString};
 
@@ -34,12 +36,12 @@ fn the_signer_reproduces_an_openssl_vector() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn a_signed_callback_reaches_the_receiver_with_kies_headers() {
     let rx = Receiver::start().await;
     let config = fast()
         .with_hmac_key(HMAC_KEY)
-        .with_clock(Clock::fixed(1_769_670_760));
+        .with_clock(SimClock::fixed(1_769_670_760));
     let sim = sim(config).await;
     let task = submit(
         &sim,
@@ -68,7 +70,7 @@ async fn a_signed_callback_reaches_the_receiver_with_kies_headers() {
     assert_eq!(cb.body["data"]["callbackType"], "complete");
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn unsigned_without_a_key() {
     let rx = Receiver::start().await;
     let sim = sim(fast()).await;
@@ -78,7 +80,7 @@ async fn unsigned_without_a_key() {
     assert!(got[0].headers.get("x-webhook-timestamp").is_none());
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn a_failing_receiver_gets_retried_until_it_answers_200() {
     let rx = Receiver::scripted(&[(500, Duration::ZERO), (500, Duration::ZERO)]).await;
     let sim = sim(fast()).await;
@@ -89,6 +91,12 @@ async fn a_failing_receiver_gets_retried_until_it_answers_200() {
     assert!(got
         .iter()
         .all(|g| g.body["data"]["task_id"] == task.as_str()));
+    // The backoff (10 ms in `fast()`) before the second try, twice that before the
+    // third, in simulated time.
+    let backoff = Duration::from_millis(10);
+    let (first, second) = (got[1].at - got[0].at, got[2].at - got[1].at);
+    assert!(first >= backoff && first < 2 * backoff, "{first:?}");
+    assert!(second >= 2 * backoff && second < 4 * backoff, "{second:?}");
     let stats = sim.stats();
     assert_eq!(stats.callback_attempts, 3);
     assert_eq!(stats.callbacks_delivered, 1);
@@ -108,7 +116,7 @@ async fn a_failing_receiver_gets_retried_until_it_answers_200() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn delivery_gives_up_after_three_failures_and_polling_still_works() {
     let rx = Receiver::scripted(&[(503, Duration::ZERO); 5]).await;
     let sim = sim(fast()).await;
@@ -124,25 +132,27 @@ async fn delivery_gives_up_after_three_failures_and_polling_still_works() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn a_receiver_slower_than_the_timeout_counts_as_a_failure() {
-    let rx = Receiver::scripted(&[(200, Duration::from_secs(3))]).await;
-    let config = fast().with_callbacks(CallbackPolicy::new(
-        2,
-        Duration::from_millis(200),
-        Duration::from_millis(10),
-    ));
+    let slow = Duration::from_secs(3);
+    let (timeout, backoff) = (Duration::from_millis(200), Duration::from_millis(10));
+    let rx = Receiver::scripted(&[(200, slow)]).await;
+    let config = fast().with_callbacks(CallbackPolicy::new(2, timeout, backoff));
     let sim = sim(config).await;
     submit(&sim, "/api/v1/lyrics", lyrics_body("too slow", &rx.url)).await;
-    rx.wait_for(2).await;
+    let got = rx.wait_for(2).await;
     sim.settle().await;
     let stats = sim.stats();
     assert_eq!(stats.deliveries[0].outcome, DeliveryOutcome::TimedOut);
     assert_eq!(stats.deliveries[1].outcome, DeliveryOutcome::Status(200));
     assert_eq!(stats.callbacks_delivered, 1);
+    // The second try came after the timeout and the backoff, not after the slow
+    // receiver's answer.
+    let gap = got[1].at - got[0].at;
+    assert!(gap >= timeout + backoff && gap < slow, "{gap:?}");
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn an_unreachable_receiver_is_a_connect_error() {
     let config = fast().with_callbacks(CallbackPolicy::new(
         1,
@@ -162,16 +172,19 @@ async fn an_unreachable_receiver_is_a_connect_error() {
         }
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
+    sim.settle().await;
     let stats = sim.stats();
+    assert_eq!(stats.callback_attempts, 1);
     assert_eq!(stats.callbacks_failed, 1);
     assert_eq!(stats.deliveries[0].outcome, DeliveryOutcome::ConnectError);
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn shutdown_stops_pending_work() {
     let rx = Receiver::start().await;
-    let sim = sim(SimConfig::default().with_timing(Timing::uniform(Duration::from_secs(30)))).await;
-    submit(
+    let step = Duration::from_secs(30);
+    let sim = sim(SimConfig::default().with_timing(Timing::uniform(step))).await;
+    let task = submit(
         &sim,
         "/api/v1/lyrics",
         lyrics_body("never finishes", &rx.url),
@@ -181,4 +194,11 @@ async fn shutdown_stops_pending_work() {
     sim.shutdown().await;
     state.settle().await;
     assert!(rx.received().is_empty());
+    // Long after the task would have finished, it has not moved: its timer stopped.
+    tokio::time::sleep(2 * step).await;
+    assert!(rx.received().is_empty());
+    assert_eq!(
+        state.task_status(&TaskId::new(&task)).as_deref(),
+        Some("PENDING")
+    );
 }

@@ -5,7 +5,7 @@ use kie_suno_types::{ApiCode, Endpoint};
 
 use crate::support::*;
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn submissions_are_counted_per_prompt_and_endpoint() {
     let sim = sim(fast()).await;
     assert_eq!(sim.count_generate("alpha"), 0);
@@ -77,7 +77,7 @@ async fn submissions_are_counted_per_prompt_and_endpoint() {
     assert_eq!(stats.rejected_with(ApiCode::ValidationError), 1);
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn delivered_callbacks_are_listed_per_task() {
     let rx = Receiver::start().await;
     let sim = sim(fast()).await;

@@ -12,7 +12,7 @@ async fn balance(sim: &kie_suno_sim::SimHandle) -> u64 {
     v["data"].as_u64().unwrap()
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn credits_fall_per_task_and_run_out() {
     let mut config = fast().with_credits(3);
     config.costs = Costs::default().with(Endpoint::GenerateMusic, 2);
@@ -59,7 +59,7 @@ async fn credits_fall_per_task_and_run_out() {
     assert_eq!(sim.stats().credits_remaining, 0);
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn a_531_failure_refunds_the_credits() {
     let sim = sim(SimConfig::default()
         .with_timing(Timing::manual())
@@ -79,7 +79,7 @@ async fn a_531_failure_refunds_the_credits() {
     assert_eq!(balance(&sim).await, 5);
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn separation_costs_what_the_docs_say() {
     let sim = sim(fast().with_credits(100)).await;
     let (task, tracks) = finished_music(&sim).await;

@@ -1,6 +1,8 @@
 //! Fault injection: every `[sim:...]` keyword, and run-wide seeded probabilities.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use tokio::time::Instant;
 
 use kie_suno_sim::{Faults, SimConfig, Timing};
 use kie_suno_types::{
@@ -31,7 +33,7 @@ async fn lyrics_outcome(keyword: &str) -> (LyricsRecord, LyricsCallback) {
     )
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn sensitive_ends_with_the_documented_failure_callback() {
     let (record, cb) = lyrics_outcome("[sim:sensitive]").await;
     assert_eq!(record.status, LyricsStatus::SensitiveWordError);
@@ -45,7 +47,7 @@ async fn sensitive_ends_with_the_documented_failure_callback() {
     assert!(cb.data.data.is_none());
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn generate_failed_and_create_failed() {
     let (record, cb) = lyrics_outcome("[sim:generate-failed]").await;
     assert_eq!(record.status, LyricsStatus::GenerateLyricsFailed);
@@ -55,7 +57,7 @@ async fn generate_failed_and_create_failed() {
     assert_eq!(cb.code, ApiCode::ServerError);
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn code_531_on_music_sends_an_error_callback() {
     let rx = Receiver::start().await;
     let sim = sim(fast()).await;
@@ -77,7 +79,7 @@ async fn code_531_on_music_sends_an_error_callback() {
     assert_eq!(cb.code, ApiCode::GenerationFailedRefunded);
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn stall_never_leaves_pending() {
     let sim = sim(fast()).await;
     let task = submit(
@@ -94,7 +96,7 @@ async fn stall_never_leaves_pending() {
     assert_eq!(sim.advance(&TaskId::new(&task)), None);
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn create_call_faults() {
     let sim = sim(fast()).await;
     for (kw, lyrics_code, music_code) in [
@@ -129,10 +131,9 @@ async fn create_call_faults() {
     assert_eq!(sim.stats().tasks_created.values().sum::<u64>(), 0);
 }
 
-#[tokio::test]
-async fn slow_delays_the_answers() {
-    let mut config = fast();
-    config.faults.slow_delay = Duration::from_millis(300);
+/// Submits and polls a `[sim:slow]` task; returns how long each answer took, in
+/// simulated time.
+async fn slow_answers(config: SimConfig) -> (Duration, Duration) {
     let sim = sim(config).await;
     let started = Instant::now();
     let task = submit(
@@ -141,13 +142,34 @@ async fn slow_delays_the_answers() {
         lyrics_body("x [sim:slow]", "http://127.0.0.1:9/cb"),
     )
     .await;
-    assert!(started.elapsed() >= Duration::from_millis(300));
+    let create = started.elapsed();
     let started = Instant::now();
-    get(&sim, &format!("/api/v1/lyrics/record-info?taskId={task}")).await;
-    assert!(started.elapsed() >= Duration::from_millis(300));
+    let (status, _) = get(&sim, &format!("/api/v1/lyrics/record-info?taskId={task}")).await;
+    assert_eq!(status, 200);
+    (create, started.elapsed())
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
+async fn slow_delays_the_answers() {
+    let mut config = fast();
+    config.faults.slow_delay = Duration::from_millis(300);
+    let (create, details) = slow_answers(config).await;
+    // Each answer waits the delay once, in simulated time.
+    let delay = Duration::from_millis(300);
+    assert!(create >= delay && create < 2 * delay, "{create:?}");
+    assert!(details >= delay && details < 2 * delay, "{details:?}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn slow_defaults_to_three_seconds() {
+    let (create, details) = slow_answers(fast()).await;
+    let delay = Duration::from_secs(3);
+    assert_eq!(Faults::default().slow_delay, delay);
+    assert!(create >= delay && create < 2 * delay, "{create:?}");
+    assert!(details >= delay && details < 2 * delay, "{details:?}");
+}
+
+#[tokio::test(start_paused = true)]
 async fn poll_500_fails_the_first_poll_only() {
     let sim = sim(fast()).await;
     let task = submit(
@@ -163,7 +185,7 @@ async fn poll_500_fails_the_first_poll_only() {
     assert_eq!((status, v["code"].as_i64()), (200, Some(200)));
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn a_dropped_callback_is_recovered_by_polling() {
     let rx = Receiver::start().await;
     let sim = sim(fast()).await;
@@ -182,7 +204,7 @@ async fn a_dropped_callback_is_recovered_by_polling() {
     assert_eq!(sim.stats().callbacks_dropped, 1);
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn duplicate_callbacks_arrive_twice_with_the_same_body() {
     let rx = Receiver::start().await;
     let sim = sim(fast()).await;
@@ -204,7 +226,7 @@ async fn duplicate_callbacks_arrive_twice_with_the_same_body() {
     assert_eq!(got[4].body, got[5].body);
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn skip_stages_goes_straight_to_complete() {
     let rx = Receiver::start().await;
     let sim = sim(fast()).await;
@@ -225,7 +247,7 @@ async fn skip_stages_goes_straight_to_complete() {
     assert_eq!(got[0].body["data"]["callbackType"], "complete");
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn keywords_are_not_in_the_generated_lyrics() {
     let sim = sim(fast()).await;
     let task = submit(
@@ -246,7 +268,7 @@ async fn keywords_are_not_in_the_generated_lyrics() {
     assert!(text.contains("Ocean Waves"), "{text}");
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn run_wide_maintenance() {
     let mut config = fast();
     config.faults.maintenance = true;
@@ -283,7 +305,7 @@ async fn poll_pattern(seed: u64) -> Vec<u16> {
     out
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn run_wide_probabilities_are_reproducible_with_a_seed() {
     let a = poll_pattern(7).await;
     assert_eq!(a, poll_pattern(7).await);
@@ -292,7 +314,7 @@ async fn run_wide_probabilities_are_reproducible_with_a_seed() {
     assert!(a.iter().all(|s| *s == 200 || *s == 500));
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn run_wide_task_failure_and_submit_500() {
     let config = fast().with_faults(Faults::default().with_task_failure(1.0));
     let sim = sim(config).await;
@@ -318,7 +340,7 @@ async fn run_wide_task_failure_and_submit_500() {
     assert_eq!(status, 500);
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn run_wide_callback_drops_and_duplicates() {
     let rx = Receiver::start().await;
     let sim = sim(fast().with_faults(Faults::default().with_duplicate_callback(1.0))).await;

@@ -15,7 +15,7 @@ async fn refused(url: &str) -> bool {
     false
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn dropping_the_handle_stops_the_server() {
     let sim = Simulator::spawn(SimConfig::default()).await.unwrap();
     let url = sim.url("/api/v1/chat/credit");
@@ -33,7 +33,7 @@ async fn dropping_the_handle_stops_the_server() {
     assert!(refused(&url).await, "still answering after drop");
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn shutdown_waits_for_the_server() {
     let sim = Simulator::spawn(SimConfig::default()).await.unwrap();
     let url = sim.url("/api/v1/chat/credit");
@@ -41,14 +41,14 @@ async fn shutdown_waits_for_the_server() {
     assert!(refused(&url).await);
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn serve_returns_when_its_signal_fires() {
     let bind = "127.0.0.1:0".parse().unwrap();
     let result = kie_suno_sim::serve_with_shutdown(SimConfig::default(), bind, async {}).await;
     assert!(result.is_ok());
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn a_taken_port_is_a_bind_error() {
     let sim = Simulator::spawn(SimConfig::default()).await.unwrap();
     let err = Simulator::spawn_on(sim.addr, SimConfig::default())
@@ -58,7 +58,7 @@ async fn a_taken_port_is_a_bind_error() {
     assert!(err.to_string().starts_with("cannot bind"));
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn a_wildcard_bind_is_reported_as_loopback() {
     let sim = Simulator::spawn_on("0.0.0.0:0".parse().unwrap(), SimConfig::default())
         .await

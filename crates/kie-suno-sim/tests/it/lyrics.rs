@@ -13,7 +13,7 @@ fn record(v: serde_json::Value) -> LyricsRecord {
     env.data.unwrap()
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn a_lyrics_task_goes_from_pending_to_success_by_polling() {
     let sim = sim(SimConfig::default().with_timing(Timing::manual())).await;
     let task = submit(
@@ -56,7 +56,7 @@ async fn a_lyrics_task_goes_from_pending_to_success_by_polling() {
     assert_eq!(vars[0].title.as_deref(), Some("Childhood Memories"));
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn automatic_timing_finishes_on_its_own() {
     let sim = sim(fast()).await;
     let task = submit(
@@ -76,7 +76,7 @@ async fn automatic_timing_finishes_on_its_own() {
         .contains("[Verse]"));
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn the_same_prompt_gives_the_same_lyrics_in_two_runs() {
     let a = sim(fast()).await;
     let b = sim(fast()).await;
@@ -108,7 +108,7 @@ async fn the_same_prompt_gives_the_same_lyrics_in_two_runs() {
     assert_ne!(other["data"]["response"]["data"], texts[0]);
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn unknown_and_missing_task_ids_are_rejected() {
     let sim = sim(fast()).await;
     let (status, v) = get(&sim, "/api/v1/lyrics/record-info?taskId=nope").await;
@@ -117,7 +117,7 @@ async fn unknown_and_missing_task_ids_are_rejected() {
     assert_eq!((status, v["code"].as_i64()), (422, Some(422)));
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn a_music_task_id_is_not_a_lyrics_task() {
     let sim = sim(SimConfig::default().with_timing(Timing::manual())).await;
     let task = submit(
@@ -128,4 +128,29 @@ async fn a_music_task_id_is_not_a_lyrics_task() {
     .await;
     let (status, _) = get(&sim, &format!("/api/v1/lyrics/record-info?taskId={task}")).await;
     assert_eq!(status, 404);
+}
+
+/// The default timing, on the paused clock: a lyrics task is `PENDING` until 1 s of
+/// simulated time has passed, then `SUCCESS`.
+#[tokio::test(start_paused = true)]
+async fn lyrics_finish_after_the_default_second_in_simulated_time() {
+    use std::time::Duration;
+    use tokio::time::{sleep_until, Instant};
+
+    let sim = sim(SimConfig::default()).await;
+    let start = Instant::now();
+    let task = submit(
+        &sim,
+        "/api/v1/lyrics",
+        lyrics_body("a song on a schedule", "http://127.0.0.1:9/cb"),
+    )
+    .await;
+    let id = TaskId::new(&task);
+    let at = Timing::default().lyrics;
+    assert_eq!(at, Duration::from_secs(1));
+    let ms = Duration::from_millis(1);
+    sleep_until(start + at - ms).await;
+    assert_eq!(sim.task_status(&id).as_deref(), Some("PENDING"));
+    sleep_until(start + at + ms).await;
+    assert_eq!(sim.task_status(&id).as_deref(), Some("SUCCESS"));
 }

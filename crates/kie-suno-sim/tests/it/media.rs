@@ -7,7 +7,7 @@ use crate::support::*;
 
 const CB: &str = "http://127.0.0.1:9/cb";
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn wav_video_and_cover_complete_from_a_finished_music_task() {
     let rx = Receiver::start().await;
     let sim = sim(fast()).await;
@@ -88,7 +88,7 @@ async fn wav_video_and_cover_complete_from_a_finished_music_task() {
     assert!(resp.bytes().await.unwrap().starts_with(b"RIFF"));
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn separation_then_midi() {
     let rx = Receiver::start().await;
     let sim = sim(fast()).await;
@@ -145,7 +145,7 @@ async fn separation_then_midi() {
     assert_eq!(v["code"], 422);
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn media_failures_use_each_familys_failure_shape() {
     let rx = Receiver::start().await;
     let sim = sim(fast()).await;
@@ -170,7 +170,7 @@ async fn media_failures_use_each_familys_failure_shape() {
     assert_eq!(d.stage, "error");
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn persona_timestamped_lyrics_boost_and_download_url() {
     let sim = sim(fast()).await;
     let (task, tracks) = finished_music(&sim).await;
@@ -227,7 +227,7 @@ async fn persona_timestamped_lyrics_boost_and_download_url() {
 
 /// Every record and callback the simulator writes reads back with the
 /// kie-suno-types type of its family, and with `parse(family, body)`.
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn every_family_parses_with_the_types() {
     use kie_suno_types::{
         parse, ApiResponse, CallbackFamily, CoverImageRecord, MidiRecord, SeparationRecord,
@@ -326,7 +326,7 @@ async fn every_family_parses_with_the_types() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn advanced_and_uploaded_separation() {
     let sim = sim(fast().with_credits(100)).await;
     let (task, tracks) = finished_music(&sim).await;

@@ -14,7 +14,7 @@ async fn record(sim: &kie_suno_sim::SimHandle, task: &str) -> MusicRecord {
     env.data.unwrap()
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn music_steps_through_every_state_with_its_callbacks() {
     let rx = Receiver::start().await;
     let sim = sim(SimConfig::default().with_timing(Timing::manual())).await;
@@ -80,7 +80,7 @@ async fn music_steps_through_every_state_with_its_callbacks() {
     assert!(got[2].body["data"]["data"][0]["audio_url"].is_string());
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn custom_mode_keeps_the_given_title_style_and_lyrics() {
     let sim = sim(fast()).await;
     let body = serde_json::json!({
@@ -105,7 +105,7 @@ async fn custom_mode_keeps_the_given_title_style_and_lyrics() {
     assert_eq!(t.model_name.as_deref(), Some("chirp-v5"));
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn the_other_music_endpoints_create_music_tasks() {
     let sim = sim(fast()).await;
     let (_, tracks) = finished_music(&sim).await;
@@ -150,7 +150,7 @@ async fn the_other_music_endpoints_create_music_tasks() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn replace_section_sends_only_the_complete_callback() {
     let rx = Receiver::start().await;
     let sim = sim(fast()).await;
@@ -171,4 +171,65 @@ async fn replace_section_sends_only_the_complete_callback() {
     let cb: MusicCallback = serde_json::from_value(got_all[0].body.clone()).unwrap();
     assert_eq!(cb.stage(), &CallbackType::Complete);
     assert_eq!(cb.tracks().len(), 1);
+}
+
+/// The default timing, on the paused clock: each stage arrives exactly when
+/// `Timing::default()` says (300 ms, 300 ms, 400 ms), its callback with it, and the
+/// injected wall clock stamps the callbacks with the simulated time.
+#[tokio::test(start_paused = true)]
+async fn music_stages_follow_the_default_timing_in_simulated_time() {
+    use std::time::Duration;
+    use tokio::time::{sleep_until, Instant};
+
+    const EPOCH: i64 = 1_767_225_600;
+    let rx = Receiver::start().await;
+    let sim = sim(SimConfig::default()
+        .with_hmac_key("timing-key")
+        .with_clock(tokio_clock(EPOCH)))
+    .await;
+    let start = Instant::now();
+    let task = submit(
+        &sim,
+        "/api/v1/generate",
+        music_body("a song on a schedule", &rx.url),
+    )
+    .await;
+    let id = TaskId::new(&task);
+    let t = Timing::default();
+    let ms = Duration::from_millis(1);
+    let stages = [
+        (t.music_text, "PENDING", "TEXT_SUCCESS"),
+        (
+            t.music_text + t.music_first,
+            "TEXT_SUCCESS",
+            "FIRST_SUCCESS",
+        ),
+        (
+            t.music_text + t.music_first + t.music_complete,
+            "FIRST_SUCCESS",
+            "SUCCESS",
+        ),
+    ];
+    assert_eq!(
+        stages.map(|s| s.0),
+        [300, 600, 1000].map(Duration::from_millis)
+    );
+    for (at, before, after) in stages {
+        sleep_until(start + at - ms).await;
+        assert_eq!(sim.task_status(&id).as_deref(), Some(before), "{at:?}");
+        sleep_until(start + at + ms).await;
+        assert_eq!(sim.task_status(&id).as_deref(), Some(after), "{at:?}");
+    }
+    let got = rx.wait_for(3).await;
+    for (g, (at, ..)) in got.iter().zip(stages) {
+        let arrived = g.at - start;
+        assert!(arrived >= at && arrived < at + ms, "{arrived:?} for {at:?}");
+        let ts = EPOCH + i64::try_from(at.as_secs()).unwrap();
+        assert_eq!(g.headers["x-webhook-timestamp"], ts.to_string().as_str());
+        let ts = u64::try_from(ts).unwrap();
+        assert_eq!(
+            g.headers["x-webhook-signature"],
+            kie_suno_sim::sign(b"timing-key", &task, ts).as_str()
+        );
+    }
 }

@@ -1,11 +1,14 @@
 //! The documented rate limit: 20 new generation requests per 10 s; the 21st gets
-//! 429 generically and 405 on the lyrics endpoint.
+//! 429 generically and 405 on the lyrics endpoint. The windows run on tokio's clock,
+//! so the sliding tests use the paused clock and step simulated time exactly.
+
+use std::time::Duration;
 
 use kie_suno_types::{ApiCode, CodeMeaning, Endpoint};
 
 use crate::support::*;
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn the_twenty_first_generation_request_in_the_window_is_refused() {
     let sim = sim(fast()).await;
     for i in 0..20 {
@@ -55,13 +58,12 @@ async fn the_twenty_first_generation_request_in_the_window_is_refused() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn the_window_slides() {
-    let config = fast().with_rate_limit(Some(kie_suno_sim::RateLimit::new(
-        1,
-        std::time::Duration::from_millis(100),
-    )));
+    let window = Duration::from_millis(100);
+    let config = fast().with_rate_limit(Some(kie_suno_sim::SimRateLimit::new(1, window)));
     let sim = sim(config).await;
+    let start = tokio::time::Instant::now();
     submit(
         &sim,
         "/api/v1/lyrics",
@@ -75,7 +77,17 @@ async fn the_window_slides() {
     )
     .await;
     assert_eq!(v["code"], 405);
-    tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+    // Still inside the window just before it ends (refused calls take no slot)...
+    tokio::time::sleep_until(start + window - Duration::from_millis(1)).await;
+    let (_, v) = post(
+        &sim,
+        "/api/v1/lyrics",
+        lyrics_body("b", "http://127.0.0.1:9/cb"),
+    )
+    .await;
+    assert_eq!(v["code"], 405);
+    // ...and admitted once it has passed.
+    tokio::time::sleep_until(start + window).await;
     submit(
         &sim,
         "/api/v1/lyrics",
@@ -84,7 +96,7 @@ async fn the_window_slides() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn no_limit_when_disabled() {
     let sim = sim(fast().with_rate_limit(None)).await;
     for i in 0..25 {
@@ -97,14 +109,12 @@ async fn no_limit_when_disabled() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn the_documented_poll_limit_is_opt_in() {
+    let window = Duration::from_secs(60);
     let config = fast()
         .with_timing(kie_suno_sim::Timing::manual())
-        .with_poll_limit(Some(kie_suno_sim::RateLimit::new(
-            3,
-            std::time::Duration::from_secs(60),
-        )));
+        .with_poll_limit(Some(kie_suno_sim::SimRateLimit::new(3, window)));
     let sim = sim(config).await;
     let task = submit(
         &sim,
@@ -118,6 +128,9 @@ async fn the_documented_poll_limit_is_opt_in() {
     }
     let (status, v) = get(&sim, &path).await;
     assert_eq!((status, v["code"].as_i64()), (429, Some(429)));
+    // The per-task window slides too (simulated time).
+    tokio::time::sleep(window).await;
+    assert_eq!(get(&sim, &path).await.0, 200);
     // The limit is per task.
     let other = submit(
         &sim,

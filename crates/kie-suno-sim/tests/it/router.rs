@@ -14,7 +14,7 @@ async fn call(state: &SimState, req: Request<Body>) -> (u16, serde_json::Value) 
     (status, serde_json::from_slice(&bytes).unwrap())
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn the_router_serves_without_a_socket() {
     let state = SimState::new(SimConfig::default().with_timing(Timing::manual()));
     let req = Request::post("/api/v1/lyrics")

@@ -1,7 +1,7 @@
 //! The exact bodies the simulator writes, pinned: with a fixed clock, the default
 //! seed and a fixed files URL, a run is byte-for-byte reproducible.
 
-use kie_suno_sim::{Clock, SimConfig, Timing};
+use kie_suno_sim::{SimClock, SimConfig, Timing};
 use kie_suno_types::TaskId;
 
 use crate::support::*;
@@ -9,12 +9,12 @@ use crate::support::*;
 fn pinned() -> SimConfig {
     let mut config = SimConfig::default()
         .with_timing(Timing::manual())
-        .with_clock(Clock::fixed(1_767_225_600)); // 2026-01-01T00:00:00Z
+        .with_clock(SimClock::fixed(1_767_225_600)); // 2026-01-01T00:00:00Z
     config.files_base_url = Some("http://sim.test".to_owned());
     config
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn lyrics_record_and_callback() {
     let rx = Receiver::start().await;
     let sim = sim(pinned()).await;
@@ -40,7 +40,7 @@ async fn lyrics_record_and_callback() {
     insta::assert_json_snapshot!("lyrics_callback_first_variation", callback);
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn music_first_stage_callback() {
     let rx = Receiver::start().await;
     let sim = sim(pinned()).await;

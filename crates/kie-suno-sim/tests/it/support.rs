@@ -1,4 +1,9 @@
-//! Shared helpers: a fast simulator, raw calls, polling, and a callback receiver.
+//! Shared helpers: a fast simulator, raw calls, polling, a callback receiver that
+//! notes when each callback arrived, and a wall clock that follows tokio's clock.
+//!
+//! Every wait here (polling, `wait_for`) is on tokio's clock, so a test started
+//! with `#[tokio::test(start_paused = true)]` runs on simulated time: the runtime
+//! jumps to the next timer whenever it is idle, loopback I/O included.
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
@@ -8,9 +13,10 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post as post_route;
 use axum::Router;
-use kie_suno_sim::{CallbackPolicy, SimConfig, SimHandle, Simulator, Timing};
+use kie_suno_sim::{CallbackPolicy, SimClock, SimConfig, SimHandle, Simulator, Timing};
 use serde_json::{json, Value};
 use tokio::sync::Notify;
+use tokio::time::Instant;
 
 pub const KEY: &str = "test-key";
 
@@ -121,11 +127,21 @@ pub async fn finished_music(sim: &SimHandle) -> (String, Vec<String>) {
     (task, ids)
 }
 
+/// A `SimClock` that reads `unix_seconds` now and then moves with tokio's clock, so
+/// on a paused runtime the simulator's timestamps follow simulated time.
+pub fn tokio_clock(unix_seconds: i64) -> SimClock {
+    let start = Instant::now();
+    let base = chrono::DateTime::from_timestamp(unix_seconds, 0).unwrap();
+    SimClock::from_fn(move || base + Instant::now().duration_since(start))
+}
+
 /// One callback the receiver got.
 #[derive(Debug, Clone)]
 pub struct Received {
     pub headers: HeaderMap,
     pub body: Value,
+    /// When it arrived, on tokio's clock (simulated time on a paused runtime).
+    pub at: Instant,
 }
 
 #[derive(Default)]
@@ -204,6 +220,7 @@ async fn receive(
     state.got.lock().unwrap().push(Received {
         headers,
         body: serde_json::from_str(&body).unwrap(),
+        at: Instant::now(),
     });
     state.arrived.notify_waiters();
     tokio::time::sleep(delay).await;

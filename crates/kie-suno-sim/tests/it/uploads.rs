@@ -11,7 +11,7 @@ fn result(v: serde_json::Value) -> FileUploadResult {
     env.data.unwrap()
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn base64_uploads_are_stored_and_served() {
     let sim = sim(fast()).await;
     // "hello sim" in base64, as a data URL and as pure base64.
@@ -34,7 +34,7 @@ async fn base64_uploads_are_stored_and_served() {
     assert!(r.file_name.unwrap().ends_with(".bin"));
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn upload_errors_use_the_upload_hosts_envelope() {
     let sim = sim(fast()).await;
     let (status, v) = post(
@@ -63,7 +63,7 @@ async fn upload_errors_use_the_upload_hosts_envelope() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn url_uploads_copy_the_simulators_own_files_and_never_fetch_others() {
     let sim = sim(fast()).await;
     let (_, v) = post(
@@ -90,7 +90,7 @@ async fn url_uploads_copy_the_simulators_own_files_and_never_fetch_others() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn stream_uploads_take_multipart_and_feed_upload_cover() {
     let sim = sim(fast()).await;
     let form = reqwest::multipart::Form::new()
@@ -132,7 +132,7 @@ async fn stream_uploads_take_multipart_and_feed_upload_cover() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn a_large_base64_upload_is_accepted() {
     use base64::Engine as _;
     let sim = sim(fast()).await;

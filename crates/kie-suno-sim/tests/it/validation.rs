@@ -16,7 +16,7 @@ async fn check(path: &str, body: serde_json::Value, code: i64, msg_part: &str) {
     assert_eq!(sim.stats().credits_remaining, 10_000, "nothing charged");
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn a_too_long_lyrics_prompt_is_413() {
     let prompt = "x".repeat(201);
     check(
@@ -28,7 +28,7 @@ async fn a_too_long_lyrics_prompt_is_413() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn a_200_character_prompt_is_fine() {
     let sim = sim(fast()).await;
     let prompt = "é".repeat(200);
@@ -40,7 +40,7 @@ async fn a_200_character_prompt_is_fine() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn a_bad_callback_url_is_422() {
     check(
         "/api/v1/lyrics",
@@ -58,7 +58,7 @@ async fn a_bad_callback_url_is_422() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn missing_fields_are_422() {
     check(
         "/api/v1/lyrics",
@@ -83,7 +83,7 @@ async fn missing_fields_are_422() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn music_rules_come_from_the_types() {
     let mut body = music_body("x", "https://example.com/cb");
     body["customMode"] = json!(true);
@@ -96,14 +96,14 @@ async fn music_rules_come_from_the_types() {
     check("/api/v1/generate", body, 422, "model").await;
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn a_body_that_is_not_json_is_400() {
     let sim = sim(fast()).await;
     let (status, v) = post_raw(&sim, "/api/v1/lyrics", "{not json".into(), Some(KEY)).await;
     assert_eq!((status, v["code"].as_i64()), (400, Some(400)));
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn an_unknown_sim_keyword_is_422_naming_the_known_ones() {
     check(
         "/api/v1/lyrics",
@@ -114,7 +114,7 @@ async fn an_unknown_sim_keyword_is_422_naming_the_known_ones() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn media_requests_need_a_finished_parent() {
     check(
         "/api/v1/wav/generate",
@@ -132,7 +132,7 @@ async fn media_requests_need_a_finished_parent() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn unknown_paths_and_methods_are_404_envelopes() {
     let sim = sim(fast()).await;
     let (status, v) = post(&sim, "/api/v1/nope", json!({})).await;

@@ -1,25 +1,40 @@
-//! The file-upload host's three endpoints (base64, URL, multipart stream). Uploaded
-//! bytes are kept in memory and served back at their `downloadUrl`.
+//! The file-upload host's three endpoints (`POST /api/file-base64-upload`,
+//! `/api/file-url-upload`, `/api/file-stream-upload`), with that host's own envelope.
+//! Uploaded bytes are kept in memory and served back at their `downloadUrl`.
 
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::{Multipart, State};
+use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::Router;
 use base64::Engine as _;
 use kie_suno_types::{
     ApiCode, Endpoint, FileUploadBase64Request, FileUploadResponse, FileUploadResult,
     FileUploadUrlRequest, KieTime,
 };
 
-use crate::state::{lock, Shared, SimState};
+use crate::config::ErrorStatus;
+use crate::files::Upload;
+use crate::state::{Shared, SimState};
 
-/// A stored upload.
-#[derive(Debug, Clone)]
-pub(crate) struct Upload {
-    pub(crate) mime: String,
-    pub(crate) bytes: Bytes,
+/// The largest upload body accepted (other calls keep axum's 2 MiB default).
+const UPLOAD_BODY_MAX: usize = 64 * 1024 * 1024;
+
+/// Adds the three upload routes.
+pub(crate) fn routes(router: Router<SimState>) -> Router<SimState> {
+    router
+        .route(
+            Endpoint::FileUploadBase64.path(),
+            post(base64_upload).layer(DefaultBodyLimit::max(UPLOAD_BODY_MAX)),
+        )
+        .route(Endpoint::FileUploadUrl.path(), post(url_upload))
+        .route(
+            Endpoint::FileUploadStream.path(),
+            post(stream_upload).layer(DefaultBodyLimit::max(UPLOAD_BODY_MAX)),
+        )
 }
 
 fn answer(shared: &Shared, status: StatusCode, body: &FileUploadResponse) -> Response {
@@ -27,8 +42,8 @@ fn answer(shared: &Shared, status: StatusCode, body: &FileUploadResponse) -> Res
         shared.count_rejection(body.code);
     }
     let status = match shared.config.error_status {
-        crate::ErrorStatus::Mirror => status,
-        crate::ErrorStatus::AlwaysOk => StatusCode::OK,
+        ErrorStatus::Mirror => status,
+        ErrorStatus::AlwaysOk => StatusCode::OK,
     };
     let json = serde_json::to_vec(body).unwrap_or_default();
     (status, [(header::CONTENT_TYPE, "application/json")], json).into_response()
@@ -44,7 +59,7 @@ fn bad_request(shared: &Shared, msg: impl Into<String>) -> Response {
 
 /// Auth for the upload host; its 401 body is the upload pages' own.
 fn check_auth(shared: &Shared, headers: &HeaderMap) -> Option<Response> {
-    if crate::api::authorized(shared, headers) {
+    if crate::auth::authorized(&shared.config.auth, headers) {
         None
     } else {
         Some(answer(
@@ -111,7 +126,7 @@ fn store(
     let mime = mime.unwrap_or_else(|| mime_for(&name).to_owned());
     let file_path = format!("{path}/{name}");
     let size = bytes.len() as u64;
-    lock(&shared.uploads).insert(
+    shared.uploads.insert(
         file_path.clone(),
         Upload {
             mime: mime.clone(),
@@ -139,11 +154,7 @@ fn store(
 }
 
 /// `POST /api/file-base64-upload`: pure base64 or a `data:<mime>;base64,` URL.
-pub(crate) async fn base64_upload(
-    State(state): State<SimState>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
+async fn base64_upload(State(state): State<SimState>, headers: HeaderMap, body: Bytes) -> Response {
     let shared = &state.inner;
     shared.count_request(Endpoint::FileUploadBase64);
     if let Some(r) = check_auth(shared, &headers) {
@@ -176,11 +187,7 @@ pub(crate) async fn base64_upload(
 
 /// `POST /api/file-url-upload`. The simulator never fetches from the network: a URL
 /// of its own files is copied, any other URL is stored as an empty file.
-pub(crate) async fn url_upload(
-    State(state): State<SimState>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
+async fn url_upload(State(state): State<SimState>, headers: HeaderMap, body: Bytes) -> Response {
     let shared = &state.inner;
     shared.count_request(Endpoint::FileUploadUrl);
     if let Some(r) = check_auth(shared, &headers) {
@@ -193,10 +200,12 @@ pub(crate) async fn url_upload(
     let url = req.file_url().as_str();
     let own = format!("{}/sim/files/", shared.files_base);
     let (mime, bytes) = match url.strip_prefix(&own) {
-        Some(rest) => match crate::files::lookup(shared, rest.split('?').next().unwrap_or(rest)) {
-            Some((mime, bytes)) => (Some(mime), bytes),
-            None => (None, Bytes::new()),
-        },
+        Some(rest) => {
+            match crate::files::lookup(&shared.uploads, rest.split('?').next().unwrap_or(rest)) {
+                Some((mime, bytes)) => (Some(mime), bytes),
+                None => (None, Bytes::new()),
+            }
+        }
         None => (None, Bytes::new()),
     };
     let name = req.file_name().cloned().or_else(|| {
@@ -216,7 +225,7 @@ pub(crate) async fn url_upload(
 }
 
 /// `POST /api/file-stream-upload` (multipart: `file`, `uploadPath`, `fileName`).
-pub(crate) async fn stream_upload(
+async fn stream_upload(
     State(state): State<SimState>,
     headers: HeaderMap,
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,

@@ -1,0 +1,55 @@
+//! The common API: `GET /api/v1/chat/credit` (the balance) and
+//! `POST /api/v1/common/download-url` (a download link for one of this simulator's
+//! files, valid 20 minutes).
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::Router;
+use kie_suno_types::{DownloadUrlRequest, Endpoint};
+use serde_json::json;
+
+use super::envelope::{gate, reject, success, Reject};
+use crate::state::SimState;
+
+/// Adds the common routes.
+pub(crate) fn routes(router: Router<SimState>) -> Router<SimState> {
+    router
+        .route(Endpoint::Credits.path(), get(credits))
+        .route(Endpoint::DownloadUrl.path(), post(download_url))
+}
+
+async fn credits(State(state): State<SimState>, headers: HeaderMap) -> Response {
+    let shared = &state.inner;
+    shared.count_request(Endpoint::Credits);
+    if let Err(r) = gate(shared, &headers) {
+        return reject(shared, r);
+    }
+    success(json!(shared.balance()))
+}
+
+async fn download_url(State(state): State<SimState>, headers: HeaderMap, body: Bytes) -> Response {
+    let shared = &state.inner;
+    shared.count_request(Endpoint::DownloadUrl);
+    if let Err(r) = gate(shared, &headers) {
+        return reject(shared, r);
+    }
+    let req: DownloadUrlRequest = match serde_json::from_slice(&body) {
+        Ok(r) => r,
+        Err(e) => return reject(shared, Reject::validation(e.to_string())),
+    };
+    let url = req.url().as_str();
+    let ours = format!("{}/sim/files/", shared.files_base);
+    if !url.starts_with(&ours) {
+        return reject(
+            shared,
+            Reject::validation(
+                "Validation Error - Invalid URL (External file URLs are not supported)",
+            ),
+        );
+    }
+    let expires = shared.config.clock.now().timestamp() + 20 * 60;
+    success(json!(format!("{url}?download=1&expires={expires}")))
+}
