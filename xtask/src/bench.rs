@@ -74,7 +74,12 @@ where
     }
 }
 
-/// Re-runs the current command from a release build of xtask unless this already is one.
+/// The Cargo profile benches and drills run under: release optimisation with full debug
+/// info (`[profile.profiling]` in the root manifest), so a profiler can resolve frames.
+pub(crate) const PROFILE: &str = "profiling";
+
+/// Re-runs the current command from a `profiling` build of xtask (optimised like
+/// release, with full debug info) unless this already is one.
 ///
 /// In a debug build this never returns: it exits with the release child's exit code.
 pub(crate) fn ensure_release(verb: &str, words: &[String]) -> Result<()> {
@@ -82,17 +87,17 @@ pub(crate) fn ensure_release(verb: &str, words: &[String]) -> Result<()> {
         return Ok(());
     }
     let root = workspace_root();
-    eprintln!("building release xtask (the measured parts run optimised) ...");
+    eprintln!("building xtask with --profile {PROFILE} (optimised, full debug info) ...");
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let status = Command::new(cargo)
-        .args(["build", "--release", "--quiet", "-p", "xtask"])
+        .args(["build", "--profile", PROFILE, "--quiet", "-p", "xtask"])
         .current_dir(&root)
         .status()
-        .context("running cargo build --release -p xtask")?;
+        .with_context(|| format!("running cargo build --profile {PROFILE} -p xtask"))?;
     if !status.success() {
-        bail!("cargo build --release -p xtask failed ({status})");
+        bail!("cargo build --profile {PROFILE} -p xtask failed ({status})");
     }
-    let exe = target_dir(&root).join("release").join("xtask");
+    let exe = target_dir(&root).join(PROFILE).join("xtask");
     let status = Command::new(&exe)
         .arg(verb)
         .args(words)
