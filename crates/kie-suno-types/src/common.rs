@@ -1,6 +1,5 @@
 //! Common API: credits and download URLs.
 
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::{HttpUrl, ValidationError};
@@ -10,7 +9,8 @@ use crate::{HttpUrl, ValidationError};
 pub type Credits = serde_json::Number;
 
 /// `POST /api/v1/common/download-url` body.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct DownloadUrlRequest {
     url: HttpUrl,
 }

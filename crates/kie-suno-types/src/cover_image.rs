@@ -8,7 +8,6 @@
 //! required at construction); the callback spells the id `taskId` (camelCase,
 //! `task_id` accepted) and has no `callbackType`.
 
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::error::check_required;
@@ -47,7 +46,8 @@ impl CoverImageRequest {
 }
 
 /// `data.response` of cover-image record-info.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CoverImageResponse {
     /// Image URLs (usually 2).
@@ -56,7 +56,8 @@ pub struct CoverImageResponse {
 }
 
 /// `data` of `GET /api/v1/suno/cover/record-info`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CoverImageRecord {
@@ -113,7 +114,8 @@ impl CoverImageRecord {
 }
 
 /// The cover-image callback: `{code, msg, data: {taskId, images}}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CoverImageCallback {
     /// 200 on success; 400, 408, 500, 501, 531 on failure.
@@ -126,7 +128,8 @@ pub struct CoverImageCallback {
 }
 
 /// `data` of the cover-image callback.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CoverImageCallbackData {
     /// The cover task id (`taskId`; `task_id` accepted).

@@ -10,7 +10,6 @@
 
 use std::fmt;
 
-use schemars::JsonSchema;
 use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 
@@ -46,7 +45,8 @@ impl TimestampedLyricsRequest {
 }
 
 /// One aligned word.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AlignedWord {
@@ -68,7 +68,8 @@ pub struct AlignedWord {
 }
 
 /// `data` of the timestamped-lyrics response.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TimestampedLyrics {
@@ -137,7 +138,8 @@ fn opt_boost_status<'de, D: Deserializer<'de>>(d: D) -> Result<Option<BoostStatu
 }
 
 /// `data` of the boost-style response.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BoostStyleResult {
@@ -187,11 +189,11 @@ validated_request! {
         req description: String => with_description,
         /// Window start, seconds. Default: 0.
         #[serde(default, alias = " vocalStart", skip_serializing_if = "Option::is_none")]
-        #[schemars(range(min = 0.0))]
+        #[cfg_attr(feature = "schemars", schemars(range(min = 0.0)))]
         opt vocal_start: f64 => with_vocal_start,
         /// Window end, seconds. Default: 30.
         #[serde(default, alias = " vocalEnd", skip_serializing_if = "Option::is_none")]
-        #[schemars(range(min = 0.0))]
+        #[cfg_attr(feature = "schemars", schemars(range(min = 0.0)))]
         opt vocal_end: f64 => with_vocal_end,
         /// A supplementary style tag.
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -236,7 +238,8 @@ impl PersonaRequest {
 }
 
 /// `data` of the persona response.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Persona {

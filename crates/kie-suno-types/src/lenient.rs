@@ -1,11 +1,9 @@
 //! Lenient wire values: times in three encodings, numbers that are sometimes strings,
 //! and the record-info `param` field (a JSON document inside a string).
 
-use std::borrow::Cow;
 use std::fmt;
 
 use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
-use schemars::JsonSchema;
 use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -106,8 +104,9 @@ impl<'de> Deserialize<'de> for KieTime {
     }
 }
 
-impl JsonSchema for KieTime {
-    fn schema_name() -> Cow<'static, str> {
+#[cfg(feature = "schemars")]
+impl ::schemars::JsonSchema for KieTime {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
         "KieTime".into()
     }
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
@@ -201,8 +200,9 @@ impl<'de> Deserialize<'de> for LenientNumber {
     }
 }
 
-impl JsonSchema for LenientNumber {
-    fn schema_name() -> Cow<'static, str> {
+#[cfg(feature = "schemars")]
+impl ::schemars::JsonSchema for LenientNumber {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
         "LenientNumber".into()
     }
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
@@ -230,7 +230,8 @@ pub fn opt_int_or_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>,
 
 /// The record-info `param` field: the original request as a JSON document
 /// inside a string. Kept raw; [`RawParam::parse`] reads it.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[serde(transparent)]
 pub struct RawParam(String);
 

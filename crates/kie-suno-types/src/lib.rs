@@ -14,6 +14,7 @@ mod lenient;
 mod lyrics;
 mod midi;
 mod music;
+#[cfg(feature = "schemars")]
 pub mod schemas;
 mod separation;
 #[cfg(feature = "signature")]

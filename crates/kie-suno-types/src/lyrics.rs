@@ -10,9 +10,6 @@
 //! callback's `callbackType` is `complete` even on failure, so success is
 //! `code == 200`.
 
-use std::borrow::Cow;
-
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{check_len, check_required};
@@ -56,8 +53,9 @@ impl From<LyricsPrompt> for String {
     }
 }
 
-impl JsonSchema for LyricsPrompt {
-    fn schema_name() -> Cow<'static, str> {
+#[cfg(feature = "schemars")]
+impl ::schemars::JsonSchema for LyricsPrompt {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
         "LyricsPrompt".into()
     }
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
@@ -79,7 +77,8 @@ impl JsonSchema for LyricsPrompt {
 /// assert_eq!(req.prompt().as_str(), "a song about the sea");
 /// # Ok::<(), kie_suno_types::ValidationError>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct GenerateLyricsRequest {
     prompt: LyricsPrompt,
@@ -130,7 +129,8 @@ open_str_enum! {
 /// Record-info spells the error field `errorMessage`, callbacks `error_message`;
 /// both are read, and it is written back in the spelling of [`LyricsVariation`]'s
 /// origin by the containing type.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct LyricsVariation {
     /// The lyrics, with `[Verse]` / `[Chorus]` section markers.
@@ -173,7 +173,8 @@ impl LyricsVariation {
 }
 
 /// `data.response` of lyrics record-info.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct LyricsResponse {
@@ -205,7 +206,8 @@ impl LyricsResponse {
 }
 
 /// `data` of `GET /api/v1/lyrics/record-info`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct LyricsRecord {
@@ -268,7 +270,8 @@ open_str_enum! {
 }
 
 /// The lyrics callback body: `{code, msg, data: {callbackType, task_id, data}}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct LyricsCallback {
     /// 200 on success; 400 / 500 (and more on the Chinese page) on failure.
@@ -281,7 +284,8 @@ pub struct LyricsCallback {
 }
 
 /// `data` of the lyrics callback.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct LyricsCallbackData {
     /// Always `complete`, even on failure.
@@ -296,7 +300,8 @@ pub struct LyricsCallbackData {
 }
 
 /// One variation as the lyrics callback spells it (`error_message`).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct LyricsCallbackItem {
     /// The lyrics.

@@ -73,6 +73,7 @@ macro_rules! open_str_enum {
             }
         }
 
+        #[cfg(feature = "schemars")]
         impl ::schemars::JsonSchema for $name {
             fn schema_name() -> ::std::borrow::Cow<'static, str> {
                 stringify!($name).into()
@@ -94,7 +95,8 @@ macro_rules! open_str_enum {
 macro_rules! id_newtype {
     ($(#[$meta:meta])* $name:ident) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default, ::serde::Serialize, ::serde::Deserialize, ::schemars::JsonSchema)]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default, ::serde::Serialize, ::serde::Deserialize)]
+        #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
         #[serde(transparent)]
         pub struct $name(String);
 
@@ -162,7 +164,8 @@ macro_rules! validated_request {
         }
     ) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::schemars::JsonSchema)]
+        #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+        #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
         #[serde(rename_all = "camelCase")]
         pub struct $name {
             $(
@@ -173,7 +176,8 @@ macro_rules! validated_request {
 
         // The wire twin derives `JsonSchema` only so the fields' `#[schemars]`
         // attributes are understood; its schema is never used.
-        #[derive(::serde::Deserialize, ::schemars::JsonSchema)]
+        #[derive(::serde::Deserialize)]
+        #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
         #[serde(rename_all = "camelCase")]
         struct $wire {
             $(

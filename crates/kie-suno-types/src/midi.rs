@@ -10,7 +10,6 @@
 //! failed" here but "generating" for cover images: separate enums
 //! ([`crate::MidiStatus`], [`crate::CoverImageStatus`]).
 
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::error::check_required;
@@ -52,7 +51,8 @@ impl MidiRequest {
 }
 
 /// One MIDI note.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct MidiNote {
     /// 0-127.
@@ -70,7 +70,8 @@ pub struct MidiNote {
 }
 
 /// One instrument and its notes.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct MidiInstrument {
     /// e.g. `Drums`.
@@ -82,7 +83,8 @@ pub struct MidiInstrument {
 }
 
 /// `midiData` of record-info.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct MidiData {
     /// e.g. `complete`.
@@ -94,7 +96,8 @@ pub struct MidiData {
 }
 
 /// `data` of `GET /api/v1/midi/record-info`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MidiRecord {
@@ -148,7 +151,8 @@ impl MidiRecord {
 
 /// The MIDI callback: `{code, msg, data: {taskId, state, instruments}}` (a
 /// top-level `taskId` is read too).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[serde(try_from = "MidiCallbackWire")]
 #[non_exhaustive]
 pub struct MidiCallback {
@@ -165,7 +169,8 @@ pub struct MidiCallback {
 }
 
 /// `data` of the MIDI callback.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct MidiCallbackData {
     /// The task id (`taskId`; `task_id` accepted).
@@ -181,12 +186,13 @@ pub struct MidiCallbackData {
 
 /// The wire form: `taskId` in `data` or at the top level; the schema says "at
 /// least one of the two".
-#[derive(Deserialize, JsonSchema)]
-#[schemars(extend("anyOf" = [
+#[derive(Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(extend("anyOf" = [
     { "required": ["taskId"], "properties": { "taskId": { "type": "string" } } },
     { "required": ["data"], "properties": { "data": { "type": "object", "required": ["taskId"], "properties": { "taskId": { "type": "string" } } } } },
     { "required": ["data"], "properties": { "data": { "type": "object", "required": ["task_id"], "properties": { "task_id": { "type": "string" } } } } }
-]))]
+])))]
 struct MidiCallbackWire {
     code: ApiCode,
     #[serde(default)]
@@ -197,7 +203,8 @@ struct MidiCallbackWire {
     data: Option<MidiCallbackDataWire>,
 }
 
-#[derive(Deserialize, JsonSchema)]
+#[derive(Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 struct MidiCallbackDataWire {
     #[serde(rename = "taskId", alias = "task_id", default)]
     task_id: Option<TaskId>,

@@ -12,7 +12,6 @@
 //! (`audioUrl` instead of `audioId`; mutually exclusive); that variant's full
 //! field list was not captured, so `taskId` is optional only with `audioUrl`.
 
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::error::check_required;
@@ -133,7 +132,8 @@ impl SeparationRequest {
 
 /// One separated stem in record-info `originData[]` (snake_case inside a
 /// camelCase record; camelCase accepted).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct StemTrack {
     /// Seconds.
@@ -151,7 +151,8 @@ pub struct StemTrack {
 }
 
 /// `data.response` of separation record-info.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SeparationResponse {
@@ -209,7 +210,8 @@ pub struct SeparationResponse {
 }
 
 /// `data` of `GET /api/v1/vocal-removal/record-info`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SeparationRecord {
@@ -263,7 +265,8 @@ impl SeparationRecord {
 
 /// `data.vocal_separation_info` of the separation callback (snake_case;
 /// camelCase accepted).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SeparationInfo {
     /// Instrumental (`separate_vocal`).
@@ -334,7 +337,8 @@ pub struct SeparationInfo {
 }
 
 /// The separation callback: `{code, msg, data: {task_id, vocal_separation_info}}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SeparationCallback {
     /// 200 or 500.
@@ -347,7 +351,8 @@ pub struct SeparationCallback {
 }
 
 /// `data` of the separation callback.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SeparationCallbackData {
     /// The task id (`task_id`; `taskId` accepted).

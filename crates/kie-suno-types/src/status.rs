@@ -1,9 +1,7 @@
 //! Task-status enums and the predicates every family shares.
 
-use std::borrow::Cow;
 use std::fmt;
 
-use schemars::JsonSchema;
 use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -341,8 +339,9 @@ impl<'de> Deserialize<'de> for CoverImageStatus {
     }
 }
 
-impl JsonSchema for CoverImageStatus {
-    fn schema_name() -> Cow<'static, str> {
+#[cfg(feature = "schemars")]
+impl ::schemars::JsonSchema for CoverImageStatus {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
         "CoverImageStatus".into()
     }
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
@@ -416,8 +415,9 @@ impl<'de> Deserialize<'de> for MidiStatus {
     }
 }
 
-impl JsonSchema for MidiStatus {
-    fn schema_name() -> Cow<'static, str> {
+#[cfg(feature = "schemars")]
+impl ::schemars::JsonSchema for MidiStatus {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
         "MidiStatus".into()
     }
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {

@@ -7,9 +7,6 @@
 //! union, all optional. The schema types `code` as `object` (an export artifact):
 //! it is read as the usual integer [`ApiCode`]. Error bodies have no `data`.
 
-use std::borrow::Cow;
-
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::error::check_required;
@@ -54,8 +51,9 @@ impl From<UploadPath> for String {
     }
 }
 
-impl JsonSchema for UploadPath {
-    fn schema_name() -> Cow<'static, str> {
+#[cfg(feature = "schemars")]
+impl ::schemars::JsonSchema for UploadPath {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
         "UploadPath".into()
     }
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
@@ -138,7 +136,8 @@ impl FileUploadUrlRequest {
 
 /// `data` of an upload response: the union of the endpoint pages' and the
 /// quickstart's shapes.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FileUploadResult {
@@ -188,7 +187,8 @@ impl FileUploadResult {
 }
 
 /// The upload host's envelope: `{success, code, msg, data}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct FileUploadResponse {
     /// `true` on success.

@@ -6,7 +6,6 @@
 //! callback's OpenAPI block says `0` means success while the page says 200
 //! ([`VideoCallback::is_success`] takes 200, or 0 with a `video_url`).
 
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{check_len, check_required};
@@ -30,11 +29,11 @@ validated_request! {
         req call_back_url: CallbackUrl => with_callback_url,
         /// Signature on the cover (at most 50 characters).
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        #[schemars(length(max = 50))]
+        #[cfg_attr(feature = "schemars", schemars(length(max = 50)))]
         opt author: String => with_author,
         /// Watermark (at most 50 characters).
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        #[schemars(length(max = 50))]
+        #[cfg_attr(feature = "schemars", schemars(length(max = 50)))]
         opt domain_name: String => with_domain_name,
     }
 }
@@ -72,7 +71,8 @@ impl MusicVideoRequest {
 }
 
 /// `data.response` of video record-info.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct VideoResponse {
@@ -82,7 +82,8 @@ pub struct VideoResponse {
 }
 
 /// `data` of `GET /api/v1/mp4/record-info`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct VideoRecord {
@@ -140,7 +141,8 @@ impl VideoRecord {
 }
 
 /// The video callback: `{code, msg, data: {task_id, video_url}}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct VideoCallback {
     /// 200 (or 0, per the OpenAPI block) on success; 500 on failure.
@@ -153,7 +155,8 @@ pub struct VideoCallback {
 }
 
 /// `data` of the video callback.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct VideoCallbackData {
     /// The task id (`task_id`; `taskId` accepted).

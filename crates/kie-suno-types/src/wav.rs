@@ -7,7 +7,6 @@
 //! render ([`LenientNumber`]); the callback mixes `task_id` with `audioWavUrl`
 //! (look-alike docs say `audio_wav_url`: accepted too).
 
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::error::check_required;
@@ -53,7 +52,8 @@ impl WavRequest {
 }
 
 /// `data.response` of WAV record-info.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WavResponse {
@@ -63,7 +63,8 @@ pub struct WavResponse {
 }
 
 /// `data` of `GET /api/v1/wav/record-info`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WavRecord {
@@ -121,7 +122,8 @@ impl WavRecord {
 }
 
 /// The WAV callback: `{code, msg, data: {task_id, audioWavUrl}}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct WavCallback {
     /// 200 or 500.
@@ -134,7 +136,8 @@ pub struct WavCallback {
 }
 
 /// `data` of the WAV callback.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct WavCallbackData {
     /// The task id (`task_id`; `taskId` accepted).

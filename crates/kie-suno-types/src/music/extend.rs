@@ -33,7 +33,7 @@ validated_request! {
         opt title: String => with_title,
         /// Where to continue, in seconds (> 0).
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        #[schemars(range(min = 0.0))]
+        #[cfg_attr(feature = "schemars", schemars(range(min = 0.0)))]
         opt continue_at: f64 => with_continue_at,
         /// Styles to avoid.
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -43,15 +43,15 @@ validated_request! {
         opt vocal_gender: VocalGender => with_vocal_gender,
         /// 0-1.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        #[schemars(range(min = 0.0, max = 1.0))]
+        #[cfg_attr(feature = "schemars", schemars(range(min = 0.0, max = 1.0)))]
         opt style_weight: f64 => with_style_weight,
         /// 0-1.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        #[schemars(range(min = 0.0, max = 1.0))]
+        #[cfg_attr(feature = "schemars", schemars(range(min = 0.0, max = 1.0)))]
         opt weirdness_constraint: f64 => with_weirdness_constraint,
         /// 0-1.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        #[schemars(range(min = 0.0, max = 1.0))]
+        #[cfg_attr(feature = "schemars", schemars(range(min = 0.0, max = 1.0)))]
         opt audio_weight: f64 => with_audio_weight,
         /// A persona.
         #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -10,7 +10,7 @@ validated_request! {
     /// two uploaded tracks. Mode rules as generate, non-custom prompt at most 500.
     pub struct MashupRequest via MashupWire {
         /// Exactly two audio URLs.
-        #[schemars(length(min = 2, max = 2))]
+        #[cfg_attr(feature = "schemars", schemars(length(min = 2, max = 2)))]
         req upload_url_list: Vec<HttpUrl> => with_upload_url_list,
         /// Custom mode.
         req custom_mode: bool => with_custom_mode,
@@ -36,19 +36,19 @@ validated_request! {
         opt vocal_gender: VocalGender => with_vocal_gender,
         /// 0-1.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        #[schemars(range(min = 0.0, max = 1.0))]
+        #[cfg_attr(feature = "schemars", schemars(range(min = 0.0, max = 1.0)))]
         opt style_weight: f64 => with_style_weight,
         /// 0-1.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        #[schemars(range(min = 0.0, max = 1.0))]
+        #[cfg_attr(feature = "schemars", schemars(range(min = 0.0, max = 1.0)))]
         opt weirdness_constraint: f64 => with_weirdness_constraint,
         /// 0-1.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        #[schemars(range(min = 0.0, max = 1.0))]
+        #[cfg_attr(feature = "schemars", schemars(range(min = 0.0, max = 1.0)))]
         opt audio_weight: f64 => with_audio_weight,
         /// Seconds, 10-360 (V5_5 custom mode).
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        #[schemars(range(min = 10, max = 360))]
+        #[cfg_attr(feature = "schemars", schemars(range(min = 10, max = 360)))]
         opt duration: u32 => with_duration,
     }
 }

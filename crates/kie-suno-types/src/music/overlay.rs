@@ -50,15 +50,15 @@ validated_request! {
         opt vocal_gender: VocalGender => with_vocal_gender,
         /// 0-1.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        #[schemars(range(min = 0.0, max = 1.0))]
+        #[cfg_attr(feature = "schemars", schemars(range(min = 0.0, max = 1.0)))]
         opt style_weight: f64 => with_style_weight,
         /// 0-1.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        #[schemars(range(min = 0.0, max = 1.0))]
+        #[cfg_attr(feature = "schemars", schemars(range(min = 0.0, max = 1.0)))]
         opt weirdness_constraint: f64 => with_weirdness_constraint,
         /// 0-1.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        #[schemars(range(min = 0.0, max = 1.0))]
+        #[cfg_attr(feature = "schemars", schemars(range(min = 0.0, max = 1.0)))]
         opt audio_weight: f64 => with_audio_weight,
     }
 }
@@ -136,15 +136,15 @@ validated_request! {
         opt vocal_gender: VocalGender => with_vocal_gender,
         /// 0-1.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        #[schemars(range(min = 0.0, max = 1.0))]
+        #[cfg_attr(feature = "schemars", schemars(range(min = 0.0, max = 1.0)))]
         opt style_weight: f64 => with_style_weight,
         /// 0-1.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        #[schemars(range(min = 0.0, max = 1.0))]
+        #[cfg_attr(feature = "schemars", schemars(range(min = 0.0, max = 1.0)))]
         opt weirdness_constraint: f64 => with_weirdness_constraint,
         /// 0-1.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        #[schemars(range(min = 0.0, max = 1.0))]
+        #[cfg_attr(feature = "schemars", schemars(range(min = 0.0, max = 1.0)))]
         opt audio_weight: f64 => with_audio_weight,
     }
 }

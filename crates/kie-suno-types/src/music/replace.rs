@@ -26,10 +26,10 @@ validated_request! {
         /// Title.
         req title: String => with_title,
         /// Start of the section, seconds.
-        #[schemars(range(min = 0.0))]
+        #[cfg_attr(feature = "schemars", schemars(range(min = 0.0)))]
         req infill_start_s: f64 => with_infill_start_s,
         /// End of the section, seconds.
-        #[schemars(range(min = 0.0))]
+        #[cfg_attr(feature = "schemars", schemars(range(min = 0.0)))]
         req infill_end_s: f64 => with_infill_end_s,
         /// Styles to avoid.
         #[serde(default, skip_serializing_if = "Option::is_none")]

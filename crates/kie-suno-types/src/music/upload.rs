@@ -43,15 +43,15 @@ validated_request! {
         opt vocal_gender: VocalGender => with_vocal_gender,
         /// 0-1.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        #[schemars(range(min = 0.0, max = 1.0))]
+        #[cfg_attr(feature = "schemars", schemars(range(min = 0.0, max = 1.0)))]
         opt style_weight: f64 => with_style_weight,
         /// 0-1.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        #[schemars(range(min = 0.0, max = 1.0))]
+        #[cfg_attr(feature = "schemars", schemars(range(min = 0.0, max = 1.0)))]
         opt weirdness_constraint: f64 => with_weirdness_constraint,
         /// 0-1.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        #[schemars(range(min = 0.0, max = 1.0))]
+        #[cfg_attr(feature = "schemars", schemars(range(min = 0.0, max = 1.0)))]
         opt audio_weight: f64 => with_audio_weight,
         /// A persona (custom mode).
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -61,7 +61,7 @@ validated_request! {
         opt persona_model: PersonaModel => with_persona_model,
         /// Seconds, 10-360 (newest docs; V5_5 custom mode).
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        #[schemars(range(min = 10, max = 360))]
+        #[cfg_attr(feature = "schemars", schemars(range(min = 10, max = 360)))]
         opt duration: u32 => with_duration,
     }
 }
@@ -152,7 +152,7 @@ validated_request! {
         req instrumental: bool => with_instrumental,
         /// Where to continue, in seconds (> 0).
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        #[schemars(range(min = 0.0))]
+        #[cfg_attr(feature = "schemars", schemars(range(min = 0.0)))]
         opt continue_at: f64 => with_continue_at,
         /// The model.
         req model: Model => with_model,
@@ -176,15 +176,15 @@ validated_request! {
         opt vocal_gender: VocalGender => with_vocal_gender,
         /// 0-1.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        #[schemars(range(min = 0.0, max = 1.0))]
+        #[cfg_attr(feature = "schemars", schemars(range(min = 0.0, max = 1.0)))]
         opt style_weight: f64 => with_style_weight,
         /// 0-1.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        #[schemars(range(min = 0.0, max = 1.0))]
+        #[cfg_attr(feature = "schemars", schemars(range(min = 0.0, max = 1.0)))]
         opt weirdness_constraint: f64 => with_weirdness_constraint,
         /// 0-1.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        #[schemars(range(min = 0.0, max = 1.0))]
+        #[cfg_attr(feature = "schemars", schemars(range(min = 0.0, max = 1.0)))]
         opt audio_weight: f64 => with_audio_weight,
         /// A persona.
         #[serde(default, skip_serializing_if = "Option::is_none")]
