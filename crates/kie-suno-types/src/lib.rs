@@ -20,6 +20,7 @@ mod separation;
 #[cfg(feature = "signature")]
 pub mod signature;
 mod status;
+mod time;
 mod upload;
 mod url;
 mod video;

@@ -120,7 +120,7 @@ fn string_flags_and_legacy_names() {
             .unwrap();
     let rec = env.data.unwrap();
     assert!(rec.success_flag.is_success());
-    assert!(rec.complete_time.unwrap().to_utc().is_some());
+    assert!(rec.complete_time.unwrap().to_unix_millis().is_some());
     let env: ApiResponse<VideoRecord> =
         serde_json::from_slice(&fixture("video-record-info.response.json")).unwrap();
     assert_eq!(
