@@ -56,8 +56,9 @@ macro_rules! api_codes {
         #[non_exhaustive]
         pub enum ApiCode {
             $( $(#[$vmeta])* $variant, )*
-            /// A code this version does not know, kept verbatim.
-            Unknown(i64),
+            /// A code this version does not know, kept verbatim. Sealed: only
+            /// parsing builds it, so `from_i64(200)` is always `Success`.
+            Unknown($crate::UnknownInt),
         }
 
         impl ApiCode {
@@ -68,7 +69,7 @@ macro_rules! api_codes {
             pub fn as_i64(self) -> i64 {
                 match self {
                     $( Self::$variant => $value, )*
-                    Self::Unknown(c) => c,
+                    Self::Unknown(c) => c.as_i64(),
                 }
             }
 
@@ -76,7 +77,7 @@ macro_rules! api_codes {
             pub fn from_i64(code: i64) -> Self {
                 match code {
                     $( $value => Self::$variant, )*
-                    other => Self::Unknown(other),
+                    other => Self::Unknown($crate::UnknownInt::new(other)),
                 }
             }
         }

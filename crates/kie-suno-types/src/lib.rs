@@ -21,6 +21,7 @@ mod separation;
 pub mod signature;
 mod status;
 mod time;
+mod unknown;
 mod upload;
 mod url;
 mod video;
@@ -66,6 +67,7 @@ pub use status::{
     BoostStatus, CoverImageStatus, CoverImageStatusName, LyricsStatus, MidiStatus, MusicStatus,
     SeparationStatus, TaskState, VideoStatus, WavStatus,
 };
+pub use unknown::{UnknownInt, UnknownValue};
 pub use upload::{
     FileUploadBase64Request, FileUploadResponse, FileUploadResult, FileUploadUrlRequest, UploadPath,
 };

@@ -2,9 +2,10 @@
 
 /// An open, string-valued enum mirroring a value set of the remote API.
 ///
-/// Generates `as_str`, `from_wire`, `KNOWN`, `Display`, `FromStr`, serde and
-/// schemars impls. An unseen wire value is kept in `Unknown(String)` and
-/// serialises back unchanged.
+/// Generates `as_str`, `from_wire`, `KNOWN`, `Display`, `FromStr`,
+/// `From<&str>`, `From<String>`, serde and schemars impls. An unseen wire value
+/// is kept in `Unknown(UnknownValue)` (sealed: only parsing builds one, so
+/// `Unknown` never holds a known value) and serialises back unchanged.
 macro_rules! open_str_enum {
     (
         $(#[$meta:meta])*
@@ -18,7 +19,8 @@ macro_rules! open_str_enum {
         $vis enum $name {
             $( $(#[$vmeta])* $variant, )*
             /// A value this version of the crate does not know, kept verbatim.
-            Unknown(String),
+            /// Only parsing builds it: a known value always parses to its variant.
+            Unknown($crate::UnknownValue),
         }
 
         impl $name {
@@ -29,15 +31,19 @@ macro_rules! open_str_enum {
             pub fn as_str(&self) -> &str {
                 match self {
                     $( Self::$variant => $value, )*
-                    Self::Unknown(s) => s.as_str(),
+                    Self::Unknown(v) => v.as_str(),
                 }
             }
 
-            /// Parses a wire value; never fails.
+            /// Parses a wire value; never fails. A known value gives its variant.
             pub fn from_wire(s: &str) -> Self {
+                Self::known(s).unwrap_or_else(|| Self::Unknown($crate::UnknownValue::new(s.to_owned())))
+            }
+
+            fn known(s: &str) -> Option<Self> {
                 match s {
-                    $( $value => Self::$variant, )*
-                    other => Self::Unknown(other.to_owned()),
+                    $( $value => Some(Self::$variant), )*
+                    _ => None,
                 }
             }
 
@@ -60,6 +66,21 @@ macro_rules! open_str_enum {
             }
         }
 
+        impl From<&str> for $name {
+            /// Parses a wire value, as [`Self::from_wire`].
+            fn from(s: &str) -> Self {
+                Self::from_wire(s)
+            }
+        }
+
+        impl From<String> for $name {
+            /// Parses a wire value, as [`Self::from_wire`] (an unknown value
+            /// keeps the string without copying it).
+            fn from(s: String) -> Self {
+                Self::known(&s).unwrap_or_else(|| Self::Unknown($crate::UnknownValue::new(s)))
+            }
+        }
+
         impl ::serde::Serialize for $name {
             fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 s.serialize_str(self.as_str())
@@ -69,7 +90,10 @@ macro_rules! open_str_enum {
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 let s = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(d)?;
-                Ok(Self::from_wire(&s))
+                Ok(match s {
+                    ::std::borrow::Cow::Borrowed(s) => Self::from_wire(s),
+                    ::std::borrow::Cow::Owned(s) => Self::from(s),
+                })
             }
         }
 

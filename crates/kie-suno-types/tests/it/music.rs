@@ -290,7 +290,10 @@ fn mashup_needs_two_urls() {
 #[test]
 fn unknown_model_round_trips() {
     let m: Model = serde_json::from_str("\"V9\"").unwrap();
-    assert_eq!(m, Model::Unknown("V9".into()));
+    assert_eq!(m, Model::from("V9"));
+    assert!(matches!(&m, Model::Unknown(u) if u.as_str() == "V9"));
+    assert!(!m.is_known());
+    assert_eq!(Model::from("V5"), Model::V5);
     assert_eq!(serde_json::to_string(&m).unwrap(), "\"V9\"");
 }
 
