@@ -14,15 +14,6 @@ validated_request! {
     /// [`SIMPLE_PROMPT_MAX_CHARS`]); `customMode: true` needs `style` and `title`,
     /// and `prompt` (the lyrics) unless `instrumental`; limits per [`Model`]; title
     /// at most 80; weights 0-1; `duration` 10-360.
-    ///
-    /// ```
-    /// use kie_suno_types::{GenerateMusicRequest, Model};
-    /// let req = GenerateMusicRequest::new(Model::V5, "a calm piano piece", "https://example.com/cb")?
-    ///     .with_style_weight(0.6)?;
-    /// assert_eq!(*req.custom_mode(), false);
-    /// assert!(GenerateMusicRequest::new(Model::V5, "", "https://example.com/cb").is_err());
-    /// # Ok::<(), kie_suno_types::ValidationError>(())
-    /// ```
     pub struct GenerateMusicRequest via GenerateMusicWire {
         /// Custom mode: the lyrics; non-custom: the idea.
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -95,6 +86,15 @@ impl GenerateMusicRequest {
     }
 
     /// Non-custom mode: the API writes lyrics, style and title from `prompt`.
+    ///
+    /// ```
+    /// use kie_suno_types::{GenerateMusicRequest, Model};
+    /// let req = GenerateMusicRequest::new(Model::V5, "a calm piano piece", "https://example.com/cb")?
+    ///     .with_style_weight(0.6)?;
+    /// assert_eq!(*req.custom_mode(), false);
+    /// assert!(GenerateMusicRequest::new(Model::V5, "", "https://example.com/cb").is_err());
+    /// # Ok::<(), kie_suno_types::ValidationError>(())
+    /// ```
     pub fn new(
         model: Model,
         prompt: impl Into<String>,
