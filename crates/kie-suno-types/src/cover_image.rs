@@ -11,7 +11,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::check_required;
-use crate::macros::validated_request;
+use crate::request::validated_request;
 use crate::{
     ApiCode, CallbackUrl, CoverImageStatus, KieTime, LenientNumber, TaskId, ValidationError,
 };
@@ -19,28 +19,38 @@ use crate::{
 validated_request! {
     /// `POST /api/v1/suno/cover/generate` body: cover images for a music task.
     /// One cover per music task; a repeat returns the existing task id.
-    pub struct CoverImageRequest via CoverImageWire {
+    pub struct CoverImageRequest with CoverImageRequestBuilder via CoverImageWire {
         /// The music task to illustrate.
         req task_id: TaskId => with_task_id,
         /// Where the callback goes.
         #[serde(rename = "callBackUrl")]
-        req call_back_url: CallbackUrl => with_callback_url,
+        req callback_url: CallbackUrl as String = "callBackUrl" => with_callback_url,
     }
 }
 
 impl CoverImageRequest {
-    /// Builds and validates the request.
-    pub fn new(task_id: TaskId, callback_url: impl AsRef<str>) -> Result<Self, ValidationError> {
-        let r = Self {
-            task_id,
-            call_back_url: CallbackUrl::parse(callback_url)?,
-        };
-        r.validate()?;
-        Ok(r)
+    /// A builder with the required fields; the optional ones unset. Text
+    /// fields and URLs are checked by `build()`.
+    pub fn builder(
+        task_id: impl Into<TaskId>,
+        callback_url: impl Into<String>,
+    ) -> CoverImageRequestBuilder {
+        CoverImageRequestBuilder {
+            task_id: task_id.into(),
+            callback_url: callback_url.into(),
+        }
     }
 
-    /// Checks every documented rule.
-    pub fn validate(&self) -> Result<(), ValidationError> {
+    /// Builds and validates the request: `builder(...).build()`.
+    pub fn new(
+        task_id: impl Into<TaskId>,
+        callback_url: impl Into<String>,
+    ) -> Result<Self, ValidationError> {
+        Self::builder(task_id, callback_url).build()
+    }
+
+    /// Every documented rule between fields; `build()` calls it.
+    fn check(&self) -> Result<(), ValidationError> {
         check_required("taskId", self.task_id.as_str())
     }
 }

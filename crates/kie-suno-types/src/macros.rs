@@ -1,4 +1,5 @@
-//! Macros that generate open enums (STYLE.md 7) and id newtypes (STYLE.md 9).
+//! Macros that generate open enums (STYLE.md 7) and id newtypes (STYLE.md 9);
+//! the request macro is in `request.rs`.
 
 /// An open, string-valued enum mirroring a value set of the remote API.
 ///
@@ -165,92 +166,5 @@ macro_rules! id_newtype {
     };
 }
 
-/// A request type that validates at construction, in every setter, and on
-/// deserialisation.
-///
-/// Generates the public struct (private fields, `Serialize` + `JsonSchema`), a
-/// private `Wire` twin that only deserialises, a `Deserialize` impl that reads the
-/// wire form and then runs the request's `validate()` (so invalid JSON is rejected
-/// by serde too), a getter per field and a setter per field that re-validates the
-/// whole request and returns `Result<Self, ValidationError>`.
-///
-/// Each field is `req name: Type => setter` (getter returns `&Type`) or
-/// `opt name: Type => setter` (stored as `Option<Type>`, getter returns
-/// `Option<&Type>`, omitted from JSON when unset).
-macro_rules! validated_request {
-    (
-        $(#[$meta:meta])*
-        pub struct $name:ident via $wire:ident {
-            $(
-                $(#[$fmeta:meta])*
-                $kind:ident $field:ident : $ty:ty => $setter:ident
-            ),* $(,)?
-        }
-    ) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-        #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-        #[serde(rename_all = "camelCase")]
-        pub struct $name {
-            $(
-                $(#[$fmeta])*
-                $field: validated_request!(@ty $kind $ty),
-            )*
-        }
-
-        // The wire twin derives `JsonSchema` only so the fields' `#[schemars]`
-        // attributes are understood; its schema is never used.
-        #[derive(::serde::Deserialize)]
-        #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-        #[serde(rename_all = "camelCase")]
-        struct $wire {
-            $(
-                $(#[$fmeta])*
-                $field: validated_request!(@ty $kind $ty),
-            )*
-        }
-
-        impl<'de> ::serde::Deserialize<'de> for $name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                let w = <$wire as ::serde::Deserialize>::deserialize(d)?;
-                let v = $name { $( $field: w.$field, )* };
-                v.validate().map_err(<D::Error as ::serde::de::Error>::custom)?;
-                Ok(v)
-            }
-        }
-
-        impl $name {
-            $( validated_request!(@accessors $kind $field $ty, $setter); )*
-        }
-    };
-    (@ty req $ty:ty) => { $ty };
-    (@ty opt $ty:ty) => { Option<$ty> };
-    (@accessors req $field:ident $ty:ty, $setter:ident) => {
-        #[doc = concat!("The `", stringify!($field), "` field.")]
-        pub fn $field(&self) -> &$ty {
-            &self.$field
-        }
-        #[doc = concat!("Sets `", stringify!($field), "`, then re-validates the whole request.")]
-        pub fn $setter(mut self, value: impl Into<$ty>) -> Result<Self, $crate::ValidationError> {
-            self.$field = value.into();
-            self.validate()?;
-            Ok(self)
-        }
-    };
-    (@accessors opt $field:ident $ty:ty, $setter:ident) => {
-        #[doc = concat!("The `", stringify!($field), "` field, when set.")]
-        pub fn $field(&self) -> Option<&$ty> {
-            self.$field.as_ref()
-        }
-        #[doc = concat!("Sets `", stringify!($field), "` (Default: unset), then re-validates the whole request.")]
-        pub fn $setter(mut self, value: impl Into<$ty>) -> Result<Self, $crate::ValidationError> {
-            self.$field = Some(value.into());
-            self.validate()?;
-            Ok(self)
-        }
-    };
-}
-
 pub(crate) use id_newtype;
 pub(crate) use open_str_enum;
-pub(crate) use validated_request;

@@ -13,19 +13,19 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::check_required;
-use crate::macros::validated_request;
+use crate::request::validated_request;
 use crate::{
     ApiCode, AudioId, CallbackUrl, KieTime, LenientNumber, MidiStatus, TaskId, ValidationError,
 };
 
 validated_request! {
     /// `POST /api/v1/midi/generate` body. `taskId` is a **separation** task id.
-    pub struct MidiRequest via MidiWire {
+    pub struct MidiRequest with MidiRequestBuilder via MidiWire {
         /// The completed separation task.
         req task_id: TaskId => with_task_id,
         /// Where the callback goes.
         #[serde(rename = "callBackUrl")]
-        req call_back_url: CallbackUrl => with_callback_url,
+        req callback_url: CallbackUrl as String = "callBackUrl" => with_callback_url,
         /// One separated stem (`originData[].id`). Default: every stem.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         opt audio_id: AudioId => with_audio_id,
@@ -33,19 +33,29 @@ validated_request! {
 }
 
 impl MidiRequest {
-    /// Builds and validates the request.
-    pub fn new(task_id: TaskId, callback_url: impl AsRef<str>) -> Result<Self, ValidationError> {
-        let r = Self {
-            task_id,
-            call_back_url: CallbackUrl::parse(callback_url)?,
+    /// A builder with the required fields; the optional ones unset. Text
+    /// fields and URLs are checked by `build()`.
+    pub fn builder(
+        task_id: impl Into<TaskId>,
+        callback_url: impl Into<String>,
+    ) -> MidiRequestBuilder {
+        MidiRequestBuilder {
+            task_id: task_id.into(),
+            callback_url: callback_url.into(),
             audio_id: None,
-        };
-        r.validate()?;
-        Ok(r)
+        }
     }
 
-    /// Checks every documented rule.
-    pub fn validate(&self) -> Result<(), ValidationError> {
+    /// Builds and validates the request: `builder(...).build()`.
+    pub fn new(
+        task_id: impl Into<TaskId>,
+        callback_url: impl Into<String>,
+    ) -> Result<Self, ValidationError> {
+        Self::builder(task_id, callback_url).build()
+    }
+
+    /// Every documented rule between fields; `build()` calls it.
+    fn check(&self) -> Result<(), ValidationError> {
         check_required("taskId", self.task_id.as_str())
     }
 }

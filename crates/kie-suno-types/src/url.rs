@@ -223,6 +223,16 @@ macro_rules! http_url_type {
             }
         }
 
+        impl crate::request::FromRaw<String> for $name {
+            fn from_raw(field: &'static str, raw: String) -> Result<Self, ValidationError> {
+                parse_http_url(field, &raw)?;
+                Ok(Self(raw))
+            }
+            fn into_raw(self) -> String {
+                self.0
+            }
+        }
+
         impl AsRef<str> for $name {
             fn as_ref(&self) -> &str {
                 &self.0

@@ -7,6 +7,7 @@ mod codes;
 mod enums;
 mod media;
 mod music;
+mod requests;
 mod times;
 mod urls;
 
