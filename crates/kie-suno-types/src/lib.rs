@@ -10,6 +10,8 @@ mod cover_image;
 mod envelope;
 mod error;
 mod extras;
+#[cfg(feature = "fixtures")]
+pub mod fixtures;
 mod ids;
 mod lenient;
 mod lyrics;

@@ -5,6 +5,8 @@
 
 mod codes;
 mod enums;
+#[cfg(feature = "fixtures")]
+mod fixtures;
 mod media;
 mod music;
 mod requests;
