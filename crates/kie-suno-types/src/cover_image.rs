@@ -8,11 +8,10 @@
 //! required at construction); the callback spells the id `taskId` (camelCase,
 //! `task_id` accepted) and has no `callbackType`.
 
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::error::check_required;
-use crate::macros::validated_request;
+use crate::request::validated_request;
 use crate::{
     ApiCode, CallbackUrl, CoverImageStatus, KieTime, LenientNumber, TaskId, ValidationError,
 };
@@ -20,34 +19,45 @@ use crate::{
 validated_request! {
     /// `POST /api/v1/suno/cover/generate` body: cover images for a music task.
     /// One cover per music task; a repeat returns the existing task id.
-    pub struct CoverImageRequest via CoverImageWire {
+    pub struct CoverImageRequest with CoverImageRequestBuilder via CoverImageWire {
         /// The music task to illustrate.
         req task_id: TaskId => with_task_id,
         /// Where the callback goes.
         #[serde(rename = "callBackUrl")]
-        req call_back_url: CallbackUrl => with_callback_url,
+        req callback_url: CallbackUrl as String = "callBackUrl" => with_callback_url,
     }
 }
 
 impl CoverImageRequest {
-    /// Builds and validates the request.
-    pub fn new(task_id: TaskId, callback_url: impl AsRef<str>) -> Result<Self, ValidationError> {
-        let r = Self {
-            task_id,
-            call_back_url: CallbackUrl::parse(callback_url)?,
-        };
-        r.validate()?;
-        Ok(r)
+    /// A builder with the required fields; the optional ones unset. Text
+    /// fields and URLs are checked by `build()`.
+    pub fn builder(
+        task_id: impl Into<TaskId>,
+        callback_url: impl Into<String>,
+    ) -> CoverImageRequestBuilder {
+        CoverImageRequestBuilder {
+            task_id: task_id.into(),
+            callback_url: callback_url.into(),
+        }
     }
 
-    /// Checks every documented rule.
-    pub fn validate(&self) -> Result<(), ValidationError> {
+    /// Builds and validates the request: `builder(...).build()`.
+    pub fn new(
+        task_id: impl Into<TaskId>,
+        callback_url: impl Into<String>,
+    ) -> Result<Self, ValidationError> {
+        Self::builder(task_id, callback_url).build()
+    }
+
+    /// Every documented rule between fields; `build()` calls it.
+    fn check(&self) -> Result<(), ValidationError> {
         check_required("taskId", self.task_id.as_str())
     }
 }
 
 /// `data.response` of cover-image record-info.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CoverImageResponse {
     /// Image URLs (usually 2).
@@ -56,7 +66,8 @@ pub struct CoverImageResponse {
 }
 
 /// `data` of `GET /api/v1/suno/cover/record-info`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CoverImageRecord {
@@ -113,7 +124,8 @@ impl CoverImageRecord {
 }
 
 /// The cover-image callback: `{code, msg, data: {taskId, images}}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CoverImageCallback {
     /// 200 on success; 400, 408, 500, 501, 531 on failure.
@@ -126,7 +138,8 @@ pub struct CoverImageCallback {
 }
 
 /// `data` of the cover-image callback.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CoverImageCallbackData {
     /// The cover task id (`taskId`; `task_id` accepted).

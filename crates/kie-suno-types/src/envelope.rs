@@ -1,17 +1,16 @@
 //! The `{code, msg, data}` envelope, the envelope-code enum, the endpoint table, and
 //! what each code means on each endpoint.
 
-use std::borrow::Cow;
 use std::fmt;
 
-use schemars::JsonSchema;
 use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// The envelope every KIE response and callback uses: `{ code, msg, data }`.
 ///
 /// Success is `code == 200`; `data` is `null` (or absent) on errors.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ApiResponse<T> {
     /// The envelope code (not the HTTP status).
@@ -57,8 +56,9 @@ macro_rules! api_codes {
         #[non_exhaustive]
         pub enum ApiCode {
             $( $(#[$vmeta])* $variant, )*
-            /// A code this version does not know, kept verbatim.
-            Unknown(i64),
+            /// A code this version does not know, kept verbatim. Sealed: only
+            /// parsing builds it, so `from_i64(200)` is always `Success`.
+            Unknown($crate::UnknownInt),
         }
 
         impl ApiCode {
@@ -69,7 +69,7 @@ macro_rules! api_codes {
             pub fn as_i64(self) -> i64 {
                 match self {
                     $( Self::$variant => $value, )*
-                    Self::Unknown(c) => c,
+                    Self::Unknown(c) => c.as_i64(),
                 }
             }
 
@@ -77,7 +77,7 @@ macro_rules! api_codes {
             pub fn from_i64(code: i64) -> Self {
                 match code {
                     $( $value => Self::$variant, )*
-                    other => Self::Unknown(other),
+                    other => Self::Unknown($crate::UnknownInt::new(other)),
                 }
             }
         }
@@ -205,8 +205,9 @@ impl<'de> Deserialize<'de> for ApiCode {
     }
 }
 
-impl JsonSchema for ApiCode {
-    fn schema_name() -> Cow<'static, str> {
+#[cfg(feature = "schemars")]
+impl ::schemars::JsonSchema for ApiCode {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
         "ApiCode".into()
     }
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
@@ -386,7 +387,8 @@ endpoints! {
 }
 
 /// The create response of every asynchronous endpoint: `data: { taskId }`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskCreated {

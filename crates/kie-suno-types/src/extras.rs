@@ -10,19 +10,18 @@
 
 use std::fmt;
 
-use schemars::JsonSchema;
 use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::error::{check_range, check_required};
-use crate::macros::validated_request;
+use crate::request::validated_request;
 use crate::{
     AudioId, BoostStatus, KieTime, LenientNumber, PersonaId, RawParam, TaskId, ValidationError,
 };
 
 validated_request! {
     /// `POST /api/v1/generate/get-timestamped-lyrics` body.
-    pub struct TimestampedLyricsRequest via TimestampedLyricsWire {
+    pub struct TimestampedLyricsRequest with TimestampedLyricsRequestBuilder via TimestampedLyricsWire {
         /// The music task.
         req task_id: TaskId => with_task_id,
         /// The track.
@@ -31,22 +30,35 @@ validated_request! {
 }
 
 impl TimestampedLyricsRequest {
-    /// Builds and validates the request.
-    pub fn new(task_id: TaskId, audio_id: AudioId) -> Result<Self, ValidationError> {
-        let r = Self { task_id, audio_id };
-        r.validate()?;
-        Ok(r)
+    /// A builder with the music task and the track.
+    pub fn builder(
+        task_id: impl Into<TaskId>,
+        audio_id: impl Into<AudioId>,
+    ) -> TimestampedLyricsRequestBuilder {
+        TimestampedLyricsRequestBuilder {
+            task_id: task_id.into(),
+            audio_id: audio_id.into(),
+        }
     }
 
-    /// Checks every documented rule.
-    pub fn validate(&self) -> Result<(), ValidationError> {
+    /// Builds and validates the request: `builder(...).build()`.
+    pub fn new(
+        task_id: impl Into<TaskId>,
+        audio_id: impl Into<AudioId>,
+    ) -> Result<Self, ValidationError> {
+        Self::builder(task_id, audio_id).build()
+    }
+
+    /// Every documented rule between fields; `build()` calls it.
+    fn check(&self) -> Result<(), ValidationError> {
         check_required("taskId", self.task_id.as_str())?;
         check_required("audioId", self.audio_id.as_str())
     }
 }
 
 /// One aligned word.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AlignedWord {
@@ -68,7 +80,8 @@ pub struct AlignedWord {
 }
 
 /// `data` of the timestamped-lyrics response.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TimestampedLyrics {
@@ -88,24 +101,28 @@ pub struct TimestampedLyrics {
 
 validated_request! {
     /// `POST /api/v1/style/generate` body: expand a short style description.
-    pub struct BoostStyleRequest via BoostStyleWire {
+    pub struct BoostStyleRequest with BoostStyleRequestBuilder via BoostStyleWire {
         /// The style to expand, e.g. `Pop, Mysterious`.
-        req content: String => with_content,
+        text content: String => with_content,
     }
 }
 
 impl BoostStyleRequest {
-    /// Builds and validates the request.
-    pub fn new(content: impl Into<String>) -> Result<Self, ValidationError> {
-        let r = Self {
+    /// A builder with the required fields; the optional ones unset. Text
+    /// fields and URLs are checked by `build()`.
+    pub fn builder(content: impl Into<String>) -> BoostStyleRequestBuilder {
+        BoostStyleRequestBuilder {
             content: content.into(),
-        };
-        r.validate()?;
-        Ok(r)
+        }
     }
 
-    /// Checks every documented rule.
-    pub fn validate(&self) -> Result<(), ValidationError> {
+    /// Builds and validates the request: `builder(...).build()`.
+    pub fn new(content: impl Into<String>) -> Result<Self, ValidationError> {
+        Self::builder(content).build()
+    }
+
+    /// Every documented rule between fields; `build()` calls it.
+    fn check(&self) -> Result<(), ValidationError> {
         check_required("content", &self.content)
     }
 }
@@ -137,7 +154,8 @@ fn opt_boost_status<'de, D: Deserializer<'de>>(d: D) -> Result<Option<BoostStatu
 }
 
 /// `data` of the boost-style response.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BoostStyleResult {
@@ -176,52 +194,61 @@ pub const PERSONA_WINDOW_SECONDS: (f64, f64) = (10.0, 30.0);
 validated_request! {
     /// `POST /api/v1/generate/generate-persona` body. The vocal window
     /// (`vocalStart`..`vocalEnd`, defaults 0 and 30) must be 10-30 s long.
-    pub struct PersonaRequest via PersonaWire {
+    pub struct PersonaRequest with PersonaRequestBuilder via PersonaWire {
         /// The completed music task.
         req task_id: TaskId => with_task_id,
         /// The track (one persona per track).
         req audio_id: AudioId => with_audio_id,
         /// The persona's name.
-        req name: String => with_name,
+        text name: String => with_name,
         /// Its musical characteristics.
-        req description: String => with_description,
+        text description: String => with_description,
         /// Window start, seconds. Default: 0.
         #[serde(default, alias = " vocalStart", skip_serializing_if = "Option::is_none")]
-        #[schemars(range(min = 0.0))]
-        opt vocal_start: f64 => with_vocal_start,
+        #[cfg_attr(feature = "schemars", schemars(range(min = 0.0)))]
+        opt_copy vocal_start: f64 => with_vocal_start,
         /// Window end, seconds. Default: 30.
         #[serde(default, alias = " vocalEnd", skip_serializing_if = "Option::is_none")]
-        #[schemars(range(min = 0.0))]
-        opt vocal_end: f64 => with_vocal_end,
+        #[cfg_attr(feature = "schemars", schemars(range(min = 0.0)))]
+        opt_copy vocal_end: f64 => with_vocal_end,
         /// A supplementary style tag.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        opt style: String => with_style,
+        opt_text style: String => with_style,
     }
 }
 
 impl PersonaRequest {
-    /// Builds and validates the request.
-    pub fn new(
-        task_id: TaskId,
-        audio_id: AudioId,
+    /// A builder with the required fields; the optional ones unset. Text
+    /// fields and URLs are checked by `build()`.
+    pub fn builder(
+        task_id: impl Into<TaskId>,
+        audio_id: impl Into<AudioId>,
         name: impl Into<String>,
         description: impl Into<String>,
-    ) -> Result<Self, ValidationError> {
-        let r = Self {
-            task_id,
-            audio_id,
+    ) -> PersonaRequestBuilder {
+        PersonaRequestBuilder {
+            task_id: task_id.into(),
+            audio_id: audio_id.into(),
             name: name.into(),
             description: description.into(),
             vocal_start: None,
             vocal_end: None,
             style: None,
-        };
-        r.validate()?;
-        Ok(r)
+        }
     }
 
-    /// Checks every documented rule.
-    pub fn validate(&self) -> Result<(), ValidationError> {
+    /// Builds and validates the request: `builder(...).build()`.
+    pub fn new(
+        task_id: impl Into<TaskId>,
+        audio_id: impl Into<AudioId>,
+        name: impl Into<String>,
+        description: impl Into<String>,
+    ) -> Result<Self, ValidationError> {
+        Self::builder(task_id, audio_id, name, description).build()
+    }
+
+    /// Every documented rule between fields; `build()` calls it.
+    fn check(&self) -> Result<(), ValidationError> {
         check_required("taskId", self.task_id.as_str())?;
         check_required("audioId", self.audio_id.as_str())?;
         check_required("name", &self.name)?;
@@ -236,7 +263,8 @@ impl PersonaRequest {
 }
 
 /// `data` of the persona response.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Persona {

@@ -1,11 +1,8 @@
 //! Lenient wire values: times in three encodings, numbers that are sometimes strings,
 //! and the record-info `param` field (a JSON document inside a string).
 
-use std::borrow::Cow;
 use std::fmt;
 
-use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
-use schemars::JsonSchema;
 use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -13,7 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// (`"2025-01-15T10:35:27.000Z"`) or integer epoch milliseconds.
 ///
 /// The original encoding is kept so a value serialises back unchanged;
-/// [`KieTime::to_utc`] interprets it.
+/// [`KieTime::to_unix_millis`] interprets it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KieTime {
@@ -24,41 +21,40 @@ pub enum KieTime {
 }
 
 impl KieTime {
-    /// The time in UTC, or `None` when the text is not a time we can read.
+    /// The time as Unix milliseconds, or `None` when the text is not a time we
+    /// can read.
     ///
-    /// Zone-less texts (`"2025-01-01 00:00:00"`) are read as UTC: the docs do not
-    /// name a zone.
-    pub fn to_utc(&self) -> Option<DateTime<Utc>> {
+    /// Texts read: RFC 3339 (`2025-01-15T10:35:27.000Z`, `+08:00`), the same
+    /// without a zone or with a space for the `T` (`2025-01-01 00:00:00`, read
+    /// as UTC: the docs do not name a zone), and digit strings (epoch
+    /// milliseconds). Dates are range-checked.
+    ///
+    /// ```
+    /// use kie_suno_types::KieTime;
+    /// let t = KieTime::Text("2025-01-15T10:35:27.000Z".into());
+    /// assert_eq!(t.to_unix_millis(), Some(1_736_937_327_000));
+    /// assert_eq!(KieTime::Text("2025-01-15 10:35:27".into()).to_unix_millis(), t.to_unix_millis());
+    /// assert_eq!(KieTime::EpochMillis(5).to_unix_millis(), Some(5));
+    /// assert_eq!(KieTime::Text("2025-02-30 00:00:00".into()).to_unix_millis(), None);
+    /// ```
+    pub fn to_unix_millis(&self) -> Option<i64> {
         match self {
-            Self::EpochMillis(ms) => Utc.timestamp_millis_opt(*ms).single(),
-            Self::Text(s) => {
-                let s = s.trim();
-                if let Ok(dt) = DateTime::parse_from_rfc3339(s) {
-                    return Some(dt.with_timezone(&Utc));
-                }
-                for fmt in [
-                    "%Y-%m-%d %H:%M:%S",
-                    "%Y-%m-%d %H:%M:%S%.f",
-                    "%Y-%m-%dT%H:%M:%S%.f",
-                ] {
-                    if let Ok(n) = NaiveDateTime::parse_from_str(s, fmt) {
-                        return Some(n.and_utc());
-                    }
-                }
-                if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
-                    return s
-                        .parse::<i64>()
-                        .ok()
-                        .and_then(|ms| Utc.timestamp_millis_opt(ms).single());
-                }
-                None
-            }
+            Self::EpochMillis(ms) => Some(*ms),
+            Self::Text(s) => crate::time::text_to_unix_millis(s),
         }
+    }
+
+    /// The time in UTC, or `None` when the text is not a time we can read (see
+    /// [`KieTime::to_unix_millis`]) or is out of chrono's range. Feature `chrono`.
+    #[cfg(feature = "chrono")]
+    pub fn to_utc(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        chrono::DateTime::from_timestamp_millis(self.to_unix_millis()?)
     }
 }
 
-impl From<DateTime<Utc>> for KieTime {
-    fn from(t: DateTime<Utc>) -> Self {
+#[cfg(feature = "chrono")]
+impl From<chrono::DateTime<chrono::Utc>> for KieTime {
+    fn from(t: chrono::DateTime<chrono::Utc>) -> Self {
         Self::EpochMillis(t.timestamp_millis())
     }
 }
@@ -106,8 +102,9 @@ impl<'de> Deserialize<'de> for KieTime {
     }
 }
 
-impl JsonSchema for KieTime {
-    fn schema_name() -> Cow<'static, str> {
+#[cfg(feature = "schemars")]
+impl ::schemars::JsonSchema for KieTime {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
         "KieTime".into()
     }
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
@@ -201,8 +198,9 @@ impl<'de> Deserialize<'de> for LenientNumber {
     }
 }
 
-impl JsonSchema for LenientNumber {
-    fn schema_name() -> Cow<'static, str> {
+#[cfg(feature = "schemars")]
+impl ::schemars::JsonSchema for LenientNumber {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
         "LenientNumber".into()
     }
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
@@ -230,7 +228,8 @@ pub fn opt_int_or_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>,
 
 /// The record-info `param` field: the original request as a JSON document
 /// inside a string. Kept raw; [`RawParam::parse`] reads it.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[serde(transparent)]
 pub struct RawParam(String);
 

@@ -2,6 +2,7 @@
 #![doc = include_str!("../README.md")]
 
 mod macros;
+mod request;
 
 mod callback;
 mod common;
@@ -9,16 +10,21 @@ mod cover_image;
 mod envelope;
 mod error;
 mod extras;
+#[cfg(feature = "fixtures")]
+pub mod fixtures;
 mod ids;
 mod lenient;
 mod lyrics;
 mod midi;
 mod music;
+#[cfg(feature = "schemars")]
 pub mod schemas;
 mod separation;
 #[cfg(feature = "signature")]
 pub mod signature;
 mod status;
+mod time;
+mod unknown;
 mod upload;
 mod url;
 mod video;
@@ -27,49 +33,58 @@ mod wav;
 pub use callback::{
     callback_key, parse, Callback, CallbackFamily, CallbackKey, KeyError, ParseError,
 };
-pub use common::{Credits, DownloadUrl, DownloadUrlRequest};
+pub use common::{Credits, DownloadUrl, DownloadUrlRequest, DownloadUrlRequestBuilder};
 pub use cover_image::{
     CoverImageCallback, CoverImageCallbackData, CoverImageRecord, CoverImageRequest,
-    CoverImageResponse,
+    CoverImageRequestBuilder, CoverImageResponse,
 };
 pub use envelope::{ApiCode, ApiResponse, CodeMeaning, Endpoint, Host, Method, TaskCreated};
 pub use error::ValidationError;
 pub use extras::{
-    AlignedWord, BoostStyleRequest, BoostStyleResult, Persona, PersonaRequest, TimestampedLyrics,
-    TimestampedLyricsRequest, PERSONA_WINDOW_SECONDS,
+    AlignedWord, BoostStyleRequest, BoostStyleRequestBuilder, BoostStyleResult, Persona,
+    PersonaRequest, PersonaRequestBuilder, TimestampedLyrics, TimestampedLyricsRequest,
+    TimestampedLyricsRequestBuilder, PERSONA_WINDOW_SECONDS,
 };
 pub use ids::{AudioId, PersonaId, TaskId};
 pub use lenient::{opt_int_or_string, KieTime, LenientNumber, RawParam};
 pub use lyrics::{
-    CallbackType, GenerateLyricsRequest, LyricsCallback, LyricsCallbackData, LyricsCallbackItem,
-    LyricsItemStatus, LyricsPrompt, LyricsRecord, LyricsResponse, LyricsVariation,
-    LYRICS_PROMPT_MAX_CHARS,
+    CallbackType, GenerateLyricsRequest, GenerateLyricsRequestBuilder, LyricsCallback,
+    LyricsCallbackData, LyricsCallbackItem, LyricsItemStatus, LyricsPrompt, LyricsRecord,
+    LyricsResponse, LyricsVariation, LYRICS_PROMPT_MAX_CHARS,
 };
 pub use midi::{
     MidiCallback, MidiCallbackData, MidiData, MidiInstrument, MidiNote, MidiRecord, MidiRequest,
+    MidiRequestBuilder,
 };
 pub use music::{
-    AddInstrumentalRequest, AddVocalsRequest, CallbackTrack, ExtendMusicRequest,
-    GenerateMusicRequest, MashupRequest, Model, MusicCallback, MusicCallbackData, MusicRecord,
-    MusicResponse, MusicTrack, OperationType, PersonaModel, ReplaceSectionRequest,
-    UploadCoverRequest, UploadExtendRequest, VocalGender, GENERATE_TITLE_MAX_CHARS,
-    OVERLAY_NEGATIVE_TAGS_MAX_CHARS, OVERLAY_TAGS_MAX_CHARS, REPLACE_MAX_SECONDS,
-    REPLACE_MIN_SECONDS, SIMPLE_PROMPT_MAX_CHARS, SIMPLE_UPLOAD_PROMPT_MAX_CHARS,
+    AddInstrumentalRequest, AddInstrumentalRequestBuilder, AddVocalsRequest,
+    AddVocalsRequestBuilder, CallbackTrack, ExtendMusicRequest, ExtendMusicRequestBuilder,
+    GenerateMusicRequest, GenerateMusicRequestBuilder, MashupRequest, MashupRequestBuilder, Model,
+    MusicCallback, MusicCallbackData, MusicRecord, MusicResponse, MusicTrack, OperationType,
+    PersonaModel, ReplaceSectionRequest, ReplaceSectionRequestBuilder, UploadCoverRequest,
+    UploadCoverRequestBuilder, UploadExtendRequest, UploadExtendRequestBuilder, VocalGender,
+    GENERATE_TITLE_MAX_CHARS, OVERLAY_NEGATIVE_TAGS_MAX_CHARS, OVERLAY_TAGS_MAX_CHARS,
+    REPLACE_MAX_SECONDS, REPLACE_MIN_SECONDS, SIMPLE_PROMPT_MAX_CHARS,
+    SIMPLE_UPLOAD_PROMPT_MAX_CHARS,
 };
 pub use separation::{
     SeparationCallback, SeparationCallbackData, SeparationInfo, SeparationRecord,
-    SeparationRequest, SeparationResponse, SeparationType, StemTrack,
+    SeparationRequest, SeparationRequestBuilder, SeparationResponse, SeparationType, StemTrack,
 };
 pub use status::{
     BoostStatus, CoverImageStatus, CoverImageStatusName, LyricsStatus, MidiStatus, MusicStatus,
     SeparationStatus, TaskState, VideoStatus, WavStatus,
 };
+pub use unknown::{UnknownInt, UnknownValue};
 pub use upload::{
-    FileUploadBase64Request, FileUploadResponse, FileUploadResult, FileUploadUrlRequest, UploadPath,
+    FileUploadBase64Request, FileUploadBase64RequestBuilder, FileUploadResponse, FileUploadResult,
+    FileUploadUrlRequest, FileUploadUrlRequestBuilder, UploadPath,
 };
 pub use url::{CallbackUrl, HttpUrl};
 pub use video::{
-    MusicVideoRequest, VideoCallback, VideoCallbackData, VideoRecord, VideoResponse,
-    VIDEO_TEXT_MAX_CHARS,
+    MusicVideoRequest, MusicVideoRequestBuilder, VideoCallback, VideoCallbackData, VideoRecord,
+    VideoResponse, VIDEO_TEXT_MAX_CHARS,
 };
-pub use wav::{WavCallback, WavCallbackData, WavRecord, WavRequest, WavResponse};
+pub use wav::{
+    WavCallback, WavCallbackData, WavRecord, WavRequest, WavRequestBuilder, WavResponse,
+};

@@ -10,13 +10,11 @@
 //! callback's `callbackType` is `complete` even on failure, so success is
 //! `code == 200`.
 
-use std::borrow::Cow;
-
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{check_len, check_required};
 use crate::macros::open_str_enum;
+use crate::request::{validated_request, FromRaw};
 use crate::{ApiCode, CallbackUrl, LenientNumber, LyricsStatus, RawParam, TaskId, ValidationError};
 
 /// The documented prompt limit of the lyrics endpoint, in characters.
@@ -31,15 +29,23 @@ pub struct LyricsPrompt(String);
 impl LyricsPrompt {
     /// Validates a prompt.
     pub fn new(prompt: impl Into<String>) -> Result<Self, ValidationError> {
-        let prompt = prompt.into();
-        check_required("prompt", &prompt)?;
-        check_len("prompt", &prompt, LYRICS_PROMPT_MAX_CHARS, None)?;
-        Ok(Self(prompt))
+        <Self as FromRaw<String>>::from_raw("prompt", prompt.into())
     }
 
     /// The prompt text.
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+}
+
+impl FromRaw<String> for LyricsPrompt {
+    fn from_raw(field: &'static str, prompt: String) -> Result<Self, ValidationError> {
+        check_required(field, &prompt)?;
+        check_len(field, &prompt, LYRICS_PROMPT_MAX_CHARS, None)?;
+        Ok(Self(prompt))
+    }
+    fn into_raw(self) -> String {
+        self.0
     }
 }
 
@@ -56,8 +62,9 @@ impl From<LyricsPrompt> for String {
     }
 }
 
-impl JsonSchema for LyricsPrompt {
-    fn schema_name() -> Cow<'static, str> {
+#[cfg(feature = "schemars")]
+impl ::schemars::JsonSchema for LyricsPrompt {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
         "LyricsPrompt".into()
     }
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
@@ -71,47 +78,47 @@ impl JsonSchema for LyricsPrompt {
     }
 }
 
-/// `POST /api/v1/lyrics` body.
-///
-/// ```
-/// use kie_suno_types::GenerateLyricsRequest;
-/// let req = GenerateLyricsRequest::new("a song about the sea", "https://example.com/cb")?;
-/// assert_eq!(req.prompt().as_str(), "a song about the sea");
-/// # Ok::<(), kie_suno_types::ValidationError>(())
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct GenerateLyricsRequest {
-    prompt: LyricsPrompt,
-    call_back_url: CallbackUrl,
+validated_request! {
+    /// `POST /api/v1/lyrics` body.
+    ///
+    /// ```
+    /// use kie_suno_types::GenerateLyricsRequest;
+    /// let req = GenerateLyricsRequest::new("a song about the sea", "https://example.com/cb")?;
+    /// assert_eq!(req.prompt().as_str(), "a song about the sea");
+    /// # Ok::<(), kie_suno_types::ValidationError>(())
+    /// ```
+    #[derive(Eq)]
+    pub struct GenerateLyricsRequest with GenerateLyricsRequestBuilder via GenerateLyricsWire {
+        req prompt: LyricsPrompt as String = "prompt" => with_prompt,
+        #[serde(rename = "callBackUrl")]
+        req callback_url: CallbackUrl as String = "callBackUrl" => with_callback_url,
+    }
 }
 
 impl GenerateLyricsRequest {
-    /// Validates and builds the request. `callBackUrl` is required by the API.
+    /// A builder with the prompt and the callback URL (required by the API),
+    /// both checked by `build()`.
+    pub fn builder(
+        prompt: impl Into<String>,
+        callback_url: impl Into<String>,
+    ) -> GenerateLyricsRequestBuilder {
+        GenerateLyricsRequestBuilder {
+            prompt: prompt.into(),
+            callback_url: callback_url.into(),
+        }
+    }
+
+    /// Validates and builds the request: `builder(prompt, callback_url).build()`.
     pub fn new(
         prompt: impl Into<String>,
-        callback_url: impl AsRef<str>,
+        callback_url: impl Into<String>,
     ) -> Result<Self, ValidationError> {
-        Ok(Self {
-            prompt: LyricsPrompt::new(prompt)?,
-            call_back_url: CallbackUrl::parse(callback_url)?,
-        })
+        Self::builder(prompt, callback_url).build()
     }
 
-    /// The prompt.
-    pub fn prompt(&self) -> &LyricsPrompt {
-        &self.prompt
-    }
-
-    /// The callback URL.
-    pub fn callback_url(&self) -> &CallbackUrl {
-        &self.call_back_url
-    }
-
-    /// Replaces the callback URL.
-    pub fn with_callback_url(mut self, url: CallbackUrl) -> Self {
-        self.call_back_url = url;
-        self
+    /// The rules are the fields' own (prompt, URL).
+    fn check(&self) -> Result<(), ValidationError> {
+        Ok(())
     }
 }
 
@@ -130,7 +137,8 @@ open_str_enum! {
 /// Record-info spells the error field `errorMessage`, callbacks `error_message`;
 /// both are read, and it is written back in the spelling of [`LyricsVariation`]'s
 /// origin by the containing type.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct LyricsVariation {
     /// The lyrics, with `[Verse]` / `[Chorus]` section markers.
@@ -173,7 +181,8 @@ impl LyricsVariation {
 }
 
 /// `data.response` of lyrics record-info.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct LyricsResponse {
@@ -205,7 +214,8 @@ impl LyricsResponse {
 }
 
 /// `data` of `GET /api/v1/lyrics/record-info`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct LyricsRecord {
@@ -268,7 +278,8 @@ open_str_enum! {
 }
 
 /// The lyrics callback body: `{code, msg, data: {callbackType, task_id, data}}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct LyricsCallback {
     /// 200 on success; 400 / 500 (and more on the Chinese page) on failure.
@@ -281,7 +292,8 @@ pub struct LyricsCallback {
 }
 
 /// `data` of the lyrics callback.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct LyricsCallbackData {
     /// Always `complete`, even on failure.
@@ -296,7 +308,8 @@ pub struct LyricsCallbackData {
 }
 
 /// One variation as the lyrics callback spells it (`error_message`).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct LyricsCallbackItem {
     /// The lyrics.

@@ -1,10 +1,12 @@
-//! Macros that generate open enums (STYLE.md 7) and id newtypes (STYLE.md 9).
+//! Macros that generate open enums (STYLE.md 7) and id newtypes (STYLE.md 9);
+//! the request macro is in `request.rs`.
 
 /// An open, string-valued enum mirroring a value set of the remote API.
 ///
-/// Generates `as_str`, `from_wire`, `KNOWN`, `Display`, `FromStr`, serde and
-/// schemars impls. An unseen wire value is kept in `Unknown(String)` and
-/// serialises back unchanged.
+/// Generates `as_str`, `from_wire`, `KNOWN`, `Display`, `FromStr`,
+/// `From<&str>`, `From<String>`, serde and schemars impls. An unseen wire value
+/// is kept in `Unknown(UnknownValue)` (sealed: only parsing builds one, so
+/// `Unknown` never holds a known value) and serialises back unchanged.
 macro_rules! open_str_enum {
     (
         $(#[$meta:meta])*
@@ -18,7 +20,8 @@ macro_rules! open_str_enum {
         $vis enum $name {
             $( $(#[$vmeta])* $variant, )*
             /// A value this version of the crate does not know, kept verbatim.
-            Unknown(String),
+            /// Only parsing builds it: a known value always parses to its variant.
+            Unknown($crate::UnknownValue),
         }
 
         impl $name {
@@ -29,15 +32,19 @@ macro_rules! open_str_enum {
             pub fn as_str(&self) -> &str {
                 match self {
                     $( Self::$variant => $value, )*
-                    Self::Unknown(s) => s.as_str(),
+                    Self::Unknown(v) => v.as_str(),
                 }
             }
 
-            /// Parses a wire value; never fails.
+            /// Parses a wire value; never fails. A known value gives its variant.
             pub fn from_wire(s: &str) -> Self {
+                Self::known(s).unwrap_or_else(|| Self::Unknown($crate::UnknownValue::new(s.to_owned())))
+            }
+
+            fn known(s: &str) -> Option<Self> {
                 match s {
-                    $( $value => Self::$variant, )*
-                    other => Self::Unknown(other.to_owned()),
+                    $( $value => Some(Self::$variant), )*
+                    _ => None,
                 }
             }
 
@@ -60,6 +67,21 @@ macro_rules! open_str_enum {
             }
         }
 
+        impl From<&str> for $name {
+            /// Parses a wire value, as [`Self::from_wire`].
+            fn from(s: &str) -> Self {
+                Self::from_wire(s)
+            }
+        }
+
+        impl From<String> for $name {
+            /// Parses a wire value, as [`Self::from_wire`] (an unknown value
+            /// keeps the string without copying it).
+            fn from(s: String) -> Self {
+                Self::known(&s).unwrap_or_else(|| Self::Unknown($crate::UnknownValue::new(s)))
+            }
+        }
+
         impl ::serde::Serialize for $name {
             fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 s.serialize_str(self.as_str())
@@ -69,10 +91,14 @@ macro_rules! open_str_enum {
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 let s = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(d)?;
-                Ok(Self::from_wire(&s))
+                Ok(match s {
+                    ::std::borrow::Cow::Borrowed(s) => Self::from_wire(s),
+                    ::std::borrow::Cow::Owned(s) => Self::from(s),
+                })
             }
         }
 
+        #[cfg(feature = "schemars")]
         impl ::schemars::JsonSchema for $name {
             fn schema_name() -> ::std::borrow::Cow<'static, str> {
                 stringify!($name).into()
@@ -94,7 +120,8 @@ macro_rules! open_str_enum {
 macro_rules! id_newtype {
     ($(#[$meta:meta])* $name:ident) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default, ::serde::Serialize, ::serde::Deserialize, ::schemars::JsonSchema)]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default, ::serde::Serialize, ::serde::Deserialize)]
+        #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
         #[serde(transparent)]
         pub struct $name(String);
 
@@ -139,90 +166,5 @@ macro_rules! id_newtype {
     };
 }
 
-/// A request type that validates at construction, in every setter, and on
-/// deserialisation.
-///
-/// Generates the public struct (private fields, `Serialize` + `JsonSchema`), a
-/// private `Wire` twin that only deserialises, a `Deserialize` impl that reads the
-/// wire form and then runs the request's `validate()` (so invalid JSON is rejected
-/// by serde too), a getter per field and a setter per field that re-validates the
-/// whole request and returns `Result<Self, ValidationError>`.
-///
-/// Each field is `req name: Type => setter` (getter returns `&Type`) or
-/// `opt name: Type => setter` (stored as `Option<Type>`, getter returns
-/// `Option<&Type>`, omitted from JSON when unset).
-macro_rules! validated_request {
-    (
-        $(#[$meta:meta])*
-        pub struct $name:ident via $wire:ident {
-            $(
-                $(#[$fmeta:meta])*
-                $kind:ident $field:ident : $ty:ty => $setter:ident
-            ),* $(,)?
-        }
-    ) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::schemars::JsonSchema)]
-        #[serde(rename_all = "camelCase")]
-        pub struct $name {
-            $(
-                $(#[$fmeta])*
-                $field: validated_request!(@ty $kind $ty),
-            )*
-        }
-
-        // The wire twin derives `JsonSchema` only so the fields' `#[schemars]`
-        // attributes are understood; its schema is never used.
-        #[derive(::serde::Deserialize, ::schemars::JsonSchema)]
-        #[serde(rename_all = "camelCase")]
-        struct $wire {
-            $(
-                $(#[$fmeta])*
-                $field: validated_request!(@ty $kind $ty),
-            )*
-        }
-
-        impl<'de> ::serde::Deserialize<'de> for $name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                let w = <$wire as ::serde::Deserialize>::deserialize(d)?;
-                let v = $name { $( $field: w.$field, )* };
-                v.validate().map_err(<D::Error as ::serde::de::Error>::custom)?;
-                Ok(v)
-            }
-        }
-
-        impl $name {
-            $( validated_request!(@accessors $kind $field $ty, $setter); )*
-        }
-    };
-    (@ty req $ty:ty) => { $ty };
-    (@ty opt $ty:ty) => { Option<$ty> };
-    (@accessors req $field:ident $ty:ty, $setter:ident) => {
-        #[doc = concat!("The `", stringify!($field), "` field.")]
-        pub fn $field(&self) -> &$ty {
-            &self.$field
-        }
-        #[doc = concat!("Sets `", stringify!($field), "`, then re-validates the whole request.")]
-        pub fn $setter(mut self, value: impl Into<$ty>) -> Result<Self, $crate::ValidationError> {
-            self.$field = value.into();
-            self.validate()?;
-            Ok(self)
-        }
-    };
-    (@accessors opt $field:ident $ty:ty, $setter:ident) => {
-        #[doc = concat!("The `", stringify!($field), "` field, when set.")]
-        pub fn $field(&self) -> Option<&$ty> {
-            self.$field.as_ref()
-        }
-        #[doc = concat!("Sets `", stringify!($field), "` (Default: unset), then re-validates the whole request.")]
-        pub fn $setter(mut self, value: impl Into<$ty>) -> Result<Self, $crate::ValidationError> {
-            self.$field = Some(value.into());
-            self.validate()?;
-            Ok(self)
-        }
-    };
-}
-
 pub(crate) use id_newtype;
 pub(crate) use open_str_enum;
-pub(crate) use validated_request;

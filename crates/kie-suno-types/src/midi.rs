@@ -10,23 +10,22 @@
 //! failed" here but "generating" for cover images: separate enums
 //! ([`crate::MidiStatus`], [`crate::CoverImageStatus`]).
 
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::error::check_required;
-use crate::macros::validated_request;
+use crate::request::validated_request;
 use crate::{
     ApiCode, AudioId, CallbackUrl, KieTime, LenientNumber, MidiStatus, TaskId, ValidationError,
 };
 
 validated_request! {
     /// `POST /api/v1/midi/generate` body. `taskId` is a **separation** task id.
-    pub struct MidiRequest via MidiWire {
+    pub struct MidiRequest with MidiRequestBuilder via MidiWire {
         /// The completed separation task.
         req task_id: TaskId => with_task_id,
         /// Where the callback goes.
         #[serde(rename = "callBackUrl")]
-        req call_back_url: CallbackUrl => with_callback_url,
+        req callback_url: CallbackUrl as String = "callBackUrl" => with_callback_url,
         /// One separated stem (`originData[].id`). Default: every stem.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         opt audio_id: AudioId => with_audio_id,
@@ -34,25 +33,36 @@ validated_request! {
 }
 
 impl MidiRequest {
-    /// Builds and validates the request.
-    pub fn new(task_id: TaskId, callback_url: impl AsRef<str>) -> Result<Self, ValidationError> {
-        let r = Self {
-            task_id,
-            call_back_url: CallbackUrl::parse(callback_url)?,
+    /// A builder with the required fields; the optional ones unset. Text
+    /// fields and URLs are checked by `build()`.
+    pub fn builder(
+        task_id: impl Into<TaskId>,
+        callback_url: impl Into<String>,
+    ) -> MidiRequestBuilder {
+        MidiRequestBuilder {
+            task_id: task_id.into(),
+            callback_url: callback_url.into(),
             audio_id: None,
-        };
-        r.validate()?;
-        Ok(r)
+        }
     }
 
-    /// Checks every documented rule.
-    pub fn validate(&self) -> Result<(), ValidationError> {
+    /// Builds and validates the request: `builder(...).build()`.
+    pub fn new(
+        task_id: impl Into<TaskId>,
+        callback_url: impl Into<String>,
+    ) -> Result<Self, ValidationError> {
+        Self::builder(task_id, callback_url).build()
+    }
+
+    /// Every documented rule between fields; `build()` calls it.
+    fn check(&self) -> Result<(), ValidationError> {
         check_required("taskId", self.task_id.as_str())
     }
 }
 
 /// One MIDI note.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct MidiNote {
     /// 0-127.
@@ -70,7 +80,8 @@ pub struct MidiNote {
 }
 
 /// One instrument and its notes.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct MidiInstrument {
     /// e.g. `Drums`.
@@ -82,7 +93,8 @@ pub struct MidiInstrument {
 }
 
 /// `midiData` of record-info.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct MidiData {
     /// e.g. `complete`.
@@ -94,7 +106,8 @@ pub struct MidiData {
 }
 
 /// `data` of `GET /api/v1/midi/record-info`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MidiRecord {
@@ -148,7 +161,8 @@ impl MidiRecord {
 
 /// The MIDI callback: `{code, msg, data: {taskId, state, instruments}}` (a
 /// top-level `taskId` is read too).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[serde(try_from = "MidiCallbackWire")]
 #[non_exhaustive]
 pub struct MidiCallback {
@@ -165,7 +179,8 @@ pub struct MidiCallback {
 }
 
 /// `data` of the MIDI callback.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct MidiCallbackData {
     /// The task id (`taskId`; `task_id` accepted).
@@ -181,12 +196,13 @@ pub struct MidiCallbackData {
 
 /// The wire form: `taskId` in `data` or at the top level; the schema says "at
 /// least one of the two".
-#[derive(Deserialize, JsonSchema)]
-#[schemars(extend("anyOf" = [
+#[derive(Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(extend("anyOf" = [
     { "required": ["taskId"], "properties": { "taskId": { "type": "string" } } },
     { "required": ["data"], "properties": { "data": { "type": "object", "required": ["taskId"], "properties": { "taskId": { "type": "string" } } } } },
     { "required": ["data"], "properties": { "data": { "type": "object", "required": ["task_id"], "properties": { "task_id": { "type": "string" } } } } }
-]))]
+])))]
 struct MidiCallbackWire {
     code: ApiCode,
     #[serde(default)]
@@ -197,7 +213,8 @@ struct MidiCallbackWire {
     data: Option<MidiCallbackDataWire>,
 }
 
-#[derive(Deserialize, JsonSchema)]
+#[derive(Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 struct MidiCallbackDataWire {
     #[serde(rename = "taskId", alias = "task_id", default)]
     task_id: Option<TaskId>,

@@ -12,11 +12,11 @@
 //! (`audioUrl` instead of `audioId`; mutually exclusive); that variant's full
 //! field list was not captured, so `taskId` is optional only with `audioUrl`.
 
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::error::check_required;
-use crate::macros::{open_str_enum, validated_request};
+use crate::macros::open_str_enum;
+use crate::request::validated_request;
 use crate::{
     ApiCode, AudioId, CallbackUrl, HttpUrl, KieTime, LenientNumber, SeparationStatus, TaskId,
     ValidationError,
@@ -39,7 +39,7 @@ validated_request! {
     ///
     /// Either an existing track (`taskId` + `audioId`) or, per the newest docs,
     /// an uploaded file (`audioUrl`, not together with `audioId`).
-    pub struct SeparationRequest via SeparationWire {
+    pub struct SeparationRequest with SeparationRequestBuilder via SeparationWire {
         /// The music task (required unless `audioUrl` is given).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         opt task_id: TaskId => with_task_id,
@@ -48,57 +48,60 @@ validated_request! {
         opt audio_id: AudioId => with_audio_id,
         /// Where the callback goes.
         #[serde(rename = "callBackUrl")]
-        req call_back_url: CallbackUrl => with_callback_url,
+        req callback_url: CallbackUrl as String = "callBackUrl" => with_callback_url,
         /// The separation type. Default (server side): `separate_vocal`.
         #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
         opt separation_type: SeparationType => with_separation_type,
         /// The stem to extract (`split_stem_advanced`), e.g. `Piano`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        opt stem_name: String => with_stem_name,
+        opt_text stem_name: String => with_stem_name,
         /// An uploaded audio file instead of `audioId` (newest docs).
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        opt audio_url: HttpUrl => with_audio_url,
+        opt audio_url: HttpUrl as String = "audioUrl" => with_audio_url,
     }
 }
 
 impl SeparationRequest {
-    /// Separates an existing track.
-    pub fn new(
-        task_id: TaskId,
-        audio_id: AudioId,
-        callback_url: impl AsRef<str>,
-    ) -> Result<Self, ValidationError> {
-        let r = Self {
-            task_id: Some(task_id),
-            audio_id: Some(audio_id),
-            call_back_url: CallbackUrl::parse(callback_url)?,
+    /// A builder with only the callback URL: give either `taskId` and
+    /// `audioId` (an existing track) or `audioUrl` (an uploaded file). The URLs
+    /// are checked by `build()`.
+    pub fn builder(callback_url: impl Into<String>) -> SeparationRequestBuilder {
+        SeparationRequestBuilder {
+            task_id: None,
+            audio_id: None,
+            callback_url: callback_url.into(),
             separation_type: None,
             stem_name: None,
             audio_url: None,
-        };
-        r.validate()?;
-        Ok(r)
+        }
     }
 
-    /// Separates an uploaded file (newest docs).
-    pub fn from_upload(
-        audio_url: impl AsRef<str>,
-        callback_url: impl AsRef<str>,
+    /// Separates an existing track: `builder(callback_url)` with `taskId` and
+    /// `audioId` set, then `build()`.
+    pub fn new(
+        task_id: impl Into<TaskId>,
+        audio_id: impl Into<AudioId>,
+        callback_url: impl Into<String>,
     ) -> Result<Self, ValidationError> {
-        let r = Self {
-            task_id: None,
-            audio_id: None,
-            call_back_url: CallbackUrl::parse(callback_url)?,
-            separation_type: None,
-            stem_name: None,
-            audio_url: Some(HttpUrl::parse_field("audioUrl", audio_url)?),
-        };
-        r.validate()?;
-        Ok(r)
+        Self::builder(callback_url)
+            .with_task_id(task_id)
+            .with_audio_id(audio_id)
+            .build()
     }
 
-    /// Checks every documented rule.
-    pub fn validate(&self) -> Result<(), ValidationError> {
+    /// Separates an uploaded file (newest docs): `builder(callback_url)` with
+    /// `audioUrl` set, then `build()`.
+    pub fn from_upload(
+        audio_url: impl Into<String>,
+        callback_url: impl Into<String>,
+    ) -> Result<Self, ValidationError> {
+        Self::builder(callback_url)
+            .with_audio_url(audio_url)
+            .build()
+    }
+
+    /// Every documented rule between fields; `build()` calls it.
+    fn check(&self) -> Result<(), ValidationError> {
         if self.audio_url.is_some() {
             if self.audio_id.is_some() {
                 return Err(ValidationError::NotAllowed {
@@ -133,7 +136,8 @@ impl SeparationRequest {
 
 /// One separated stem in record-info `originData[]` (snake_case inside a
 /// camelCase record; camelCase accepted).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct StemTrack {
     /// Seconds.
@@ -151,7 +155,8 @@ pub struct StemTrack {
 }
 
 /// `data.response` of separation record-info.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SeparationResponse {
@@ -209,7 +214,8 @@ pub struct SeparationResponse {
 }
 
 /// `data` of `GET /api/v1/vocal-removal/record-info`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SeparationRecord {
@@ -263,7 +269,8 @@ impl SeparationRecord {
 
 /// `data.vocal_separation_info` of the separation callback (snake_case;
 /// camelCase accepted).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SeparationInfo {
     /// Instrumental (`separate_vocal`).
@@ -334,7 +341,8 @@ pub struct SeparationInfo {
 }
 
 /// The separation callback: `{code, msg, data: {task_id, vocal_separation_info}}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SeparationCallback {
     /// 200 or 500.
@@ -347,7 +355,8 @@ pub struct SeparationCallback {
 }
 
 /// `data` of the separation callback.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct SeparationCallbackData {
     /// The task id (`task_id`; `taskId` accepted).

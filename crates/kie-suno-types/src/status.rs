@@ -1,13 +1,12 @@
 //! Task-status enums and the predicates every family shares.
 
-use std::borrow::Cow;
 use std::fmt;
 
-use schemars::JsonSchema;
 use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::macros::open_str_enum;
+use crate::UnknownInt;
 
 /// What every task status can say about itself.
 pub trait TaskState {
@@ -55,7 +54,7 @@ impl TaskState for LyricsStatus {
             | Self::GenerateLyricsFailed
             | Self::CallbackException
             | Self::SensitiveWordError => true,
-            Self::Unknown(s) => unknown_is_failure(s),
+            Self::Unknown(s) => unknown_is_failure(s.as_str()),
             _ => false,
         }
     }
@@ -108,7 +107,7 @@ impl TaskState for MusicStatus {
             | Self::GenerateAudioFailed
             | Self::CallbackException
             | Self::SensitiveWordError => true,
-            Self::Unknown(s) => unknown_is_failure(s),
+            Self::Unknown(s) => unknown_is_failure(s.as_str()),
             _ => false,
         }
     }
@@ -202,7 +201,7 @@ macro_rules! str_status_state {
             fn is_failure(&self) -> bool {
                 match self {
                     $( Self::$fail )|* => true,
-                    Self::Unknown(s) => unknown_is_failure(s),
+                    Self::Unknown(s) => unknown_is_failure(s.as_str()),
                     _ => false,
                 }
             }
@@ -278,8 +277,8 @@ pub enum CoverImageStatus {
     Failed,
     /// A state name from the prose (`PENDING`, `SUCCESS`, ...).
     Named(CoverImageStatusName),
-    /// An unseen integer, kept.
-    Unknown(i64),
+    /// An unseen integer, kept (sealed: `from_i64(1)` is always `Success`).
+    Unknown(UnknownInt),
 }
 
 impl CoverImageStatus {
@@ -291,7 +290,7 @@ impl CoverImageStatus {
             Self::Generating => Some(2),
             Self::Failed => Some(3),
             Self::Named(_) => None,
-            Self::Unknown(i) => Some(*i),
+            Self::Unknown(i) => Some(i.as_i64()),
         }
     }
 
@@ -302,7 +301,7 @@ impl CoverImageStatus {
             1 => Self::Success,
             2 => Self::Generating,
             3 => Self::Failed,
-            other => Self::Unknown(other),
+            other => Self::Unknown(UnknownInt::new(other)),
         }
     }
 }
@@ -341,8 +340,9 @@ impl<'de> Deserialize<'de> for CoverImageStatus {
     }
 }
 
-impl JsonSchema for CoverImageStatus {
-    fn schema_name() -> Cow<'static, str> {
+#[cfg(feature = "schemars")]
+impl ::schemars::JsonSchema for CoverImageStatus {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
         "CoverImageStatus".into()
     }
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
@@ -367,8 +367,8 @@ pub enum MidiStatus {
     CreateTaskFailed,
     /// `3`: MIDI generation failed.
     GenerateFailed,
-    /// An unseen integer, kept.
-    Unknown(i64),
+    /// An unseen integer, kept (sealed: `from_i64(1)` is always `Success`).
+    Unknown(UnknownInt),
 }
 
 impl MidiStatus {
@@ -379,7 +379,7 @@ impl MidiStatus {
             Self::Success => 1,
             Self::CreateTaskFailed => 2,
             Self::GenerateFailed => 3,
-            Self::Unknown(i) => i,
+            Self::Unknown(i) => i.as_i64(),
         }
     }
 
@@ -390,7 +390,7 @@ impl MidiStatus {
             1 => Self::Success,
             2 => Self::CreateTaskFailed,
             3 => Self::GenerateFailed,
-            other => Self::Unknown(other),
+            other => Self::Unknown(UnknownInt::new(other)),
         }
     }
 }
@@ -416,8 +416,9 @@ impl<'de> Deserialize<'de> for MidiStatus {
     }
 }
 
-impl JsonSchema for MidiStatus {
-    fn schema_name() -> Cow<'static, str> {
+#[cfg(feature = "schemars")]
+impl ::schemars::JsonSchema for MidiStatus {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
         "MidiStatus".into()
     }
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {

@@ -7,13 +7,10 @@
 //! union, all optional. The schema types `code` as `object` (an export artifact):
 //! it is read as the usual integer [`ApiCode`]. Error bodies have no `data`.
 
-use std::borrow::Cow;
-
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::error::check_required;
-use crate::macros::validated_request;
+use crate::request::{validated_request, FromRaw};
 use crate::{ApiCode, HttpUrl, KieTime, ValidationError};
 
 /// An upload folder: not blank, no leading or trailing `/`.
@@ -24,20 +21,28 @@ pub struct UploadPath(String);
 impl UploadPath {
     /// Validates a path such as `images/user-uploads`.
     pub fn new(path: impl Into<String>) -> Result<Self, ValidationError> {
-        let path = path.into();
-        check_required("uploadPath", &path)?;
-        if path.starts_with('/') || path.ends_with('/') {
-            return Err(ValidationError::NotAllowed {
-                field: "uploadPath",
-                reason: "must not start or end with a slash".into(),
-            });
-        }
-        Ok(Self(path))
+        <Self as FromRaw<String>>::from_raw("uploadPath", path.into())
     }
 
     /// The path.
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+}
+
+impl FromRaw<String> for UploadPath {
+    fn from_raw(field: &'static str, path: String) -> Result<Self, ValidationError> {
+        check_required(field, &path)?;
+        if path.starts_with('/') || path.ends_with('/') {
+            return Err(ValidationError::NotAllowed {
+                field,
+                reason: "must not start or end with a slash".into(),
+            });
+        }
+        Ok(Self(path))
+    }
+    fn into_raw(self) -> String {
+        self.0
     }
 }
 
@@ -54,8 +59,9 @@ impl From<UploadPath> for String {
     }
 }
 
-impl JsonSchema for UploadPath {
-    fn schema_name() -> Cow<'static, str> {
+#[cfg(feature = "schemars")]
+impl ::schemars::JsonSchema for UploadPath {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
         "UploadPath".into()
     }
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
@@ -70,75 +76,90 @@ impl JsonSchema for UploadPath {
 
 validated_request! {
     /// `POST /api/file-base64-upload` body (small files; files expire after 3 days).
-    pub struct FileUploadBase64Request via FileUploadBase64Wire {
+    pub struct FileUploadBase64Request with FileUploadBase64RequestBuilder via FileUploadBase64Wire {
         /// Pure Base64 or a `data:<mime>;base64,` URL.
-        req base64_data: String => with_base64_data,
+        text base64_data: String => with_base64_data,
         /// The folder.
-        req upload_path: UploadPath => with_upload_path,
+        req upload_path: UploadPath as String = "uploadPath" => with_upload_path,
         /// The file name. Default: random (same name overwrites).
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        opt file_name: String => with_file_name,
+        opt_text file_name: String => with_file_name,
     }
 }
 
 impl FileUploadBase64Request {
-    /// Builds and validates the request.
+    /// A builder with the required fields; the optional ones unset. Text
+    /// fields and URLs are checked by `build()`.
+    pub fn builder(
+        base64_data: impl Into<String>,
+        upload_path: impl Into<String>,
+    ) -> FileUploadBase64RequestBuilder {
+        FileUploadBase64RequestBuilder {
+            base64_data: base64_data.into(),
+            upload_path: upload_path.into(),
+            file_name: None,
+        }
+    }
+
+    /// Builds and validates the request: `builder(...).build()`.
     pub fn new(
         base64_data: impl Into<String>,
         upload_path: impl Into<String>,
     ) -> Result<Self, ValidationError> {
-        let r = Self {
-            base64_data: base64_data.into(),
-            upload_path: UploadPath::new(upload_path)?,
-            file_name: None,
-        };
-        r.validate()?;
-        Ok(r)
+        Self::builder(base64_data, upload_path).build()
     }
 
-    /// Checks every documented rule.
-    pub fn validate(&self) -> Result<(), ValidationError> {
+    /// Every documented rule between fields; `build()` calls it.
+    fn check(&self) -> Result<(), ValidationError> {
         check_required("base64Data", &self.base64_data)
     }
 }
 
 validated_request! {
     /// `POST /api/file-url-upload` body: fetch a public URL (30 s timeout).
-    pub struct FileUploadUrlRequest via FileUploadUrlWire {
+    pub struct FileUploadUrlRequest with FileUploadUrlRequestBuilder via FileUploadUrlWire {
         /// The public file URL.
-        req file_url: HttpUrl => with_file_url,
+        req file_url: HttpUrl as String = "fileUrl" => with_file_url,
         /// The folder.
-        req upload_path: UploadPath => with_upload_path,
+        req upload_path: UploadPath as String = "uploadPath" => with_upload_path,
         /// The file name. Default: random.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        opt file_name: String => with_file_name,
+        opt_text file_name: String => with_file_name,
     }
 }
 
 impl FileUploadUrlRequest {
-    /// Builds and validates the request.
-    pub fn new(
-        file_url: impl AsRef<str>,
+    /// A builder with the required fields; the optional ones unset. Text
+    /// fields and URLs are checked by `build()`.
+    pub fn builder(
+        file_url: impl Into<String>,
         upload_path: impl Into<String>,
-    ) -> Result<Self, ValidationError> {
-        let r = Self {
-            file_url: HttpUrl::parse_field("fileUrl", file_url)?,
-            upload_path: UploadPath::new(upload_path)?,
+    ) -> FileUploadUrlRequestBuilder {
+        FileUploadUrlRequestBuilder {
+            file_url: file_url.into(),
+            upload_path: upload_path.into(),
             file_name: None,
-        };
-        r.validate()?;
-        Ok(r)
+        }
     }
 
-    /// Checks every documented rule.
-    pub fn validate(&self) -> Result<(), ValidationError> {
+    /// Builds and validates the request: `builder(...).build()`.
+    pub fn new(
+        file_url: impl Into<String>,
+        upload_path: impl Into<String>,
+    ) -> Result<Self, ValidationError> {
+        Self::builder(file_url, upload_path).build()
+    }
+
+    /// Every documented rule between fields; `build()` calls it.
+    fn check(&self) -> Result<(), ValidationError> {
         Ok(())
     }
 }
 
 /// `data` of an upload response: the union of the endpoint pages' and the
 /// quickstart's shapes.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FileUploadResult {
@@ -188,7 +209,8 @@ impl FileUploadResult {
 }
 
 /// The upload host's envelope: `{success, code, msg, data}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct FileUploadResponse {
     /// `true` on success.

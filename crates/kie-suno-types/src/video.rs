@@ -6,11 +6,10 @@
 //! callback's OpenAPI block says `0` means success while the page says 200
 //! ([`VideoCallback::is_success`] takes 200, or 0 with a `video_url`).
 
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{check_len, check_required};
-use crate::macros::validated_request;
+use crate::request::validated_request;
 use crate::{
     ApiCode, AudioId, CallbackUrl, KieTime, LenientNumber, TaskId, ValidationError, VideoStatus,
 };
@@ -20,45 +19,53 @@ pub const VIDEO_TEXT_MAX_CHARS: usize = 50;
 
 validated_request! {
     /// `POST /api/v1/mp4/generate` body.
-    pub struct MusicVideoRequest via MusicVideoWire {
+    pub struct MusicVideoRequest with MusicVideoRequestBuilder via MusicVideoWire {
         /// The music task.
         req task_id: TaskId => with_task_id,
         /// The track.
         req audio_id: AudioId => with_audio_id,
         /// Where the callback goes.
         #[serde(rename = "callBackUrl")]
-        req call_back_url: CallbackUrl => with_callback_url,
+        req callback_url: CallbackUrl as String = "callBackUrl" => with_callback_url,
         /// Signature on the cover (at most 50 characters).
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        #[schemars(length(max = 50))]
-        opt author: String => with_author,
+        #[cfg_attr(feature = "schemars", schemars(length(max = 50)))]
+        opt_text author: String => with_author,
         /// Watermark (at most 50 characters).
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        #[schemars(length(max = 50))]
-        opt domain_name: String => with_domain_name,
+        #[cfg_attr(feature = "schemars", schemars(length(max = 50)))]
+        opt_text domain_name: String => with_domain_name,
     }
 }
 
 impl MusicVideoRequest {
-    /// Builds and validates the request.
-    pub fn new(
-        task_id: TaskId,
-        audio_id: AudioId,
-        callback_url: impl AsRef<str>,
-    ) -> Result<Self, ValidationError> {
-        let r = Self {
-            task_id,
-            audio_id,
-            call_back_url: CallbackUrl::parse(callback_url)?,
+    /// A builder with the required fields; the optional ones unset. Text
+    /// fields and URLs are checked by `build()`.
+    pub fn builder(
+        task_id: impl Into<TaskId>,
+        audio_id: impl Into<AudioId>,
+        callback_url: impl Into<String>,
+    ) -> MusicVideoRequestBuilder {
+        MusicVideoRequestBuilder {
+            task_id: task_id.into(),
+            audio_id: audio_id.into(),
+            callback_url: callback_url.into(),
             author: None,
             domain_name: None,
-        };
-        r.validate()?;
-        Ok(r)
+        }
     }
 
-    /// Checks every documented rule.
-    pub fn validate(&self) -> Result<(), ValidationError> {
+    /// Builds and validates the request: `builder(...).build()`.
+    pub fn new(
+        task_id: impl Into<TaskId>,
+        audio_id: impl Into<AudioId>,
+        callback_url: impl Into<String>,
+    ) -> Result<Self, ValidationError> {
+        Self::builder(task_id, audio_id, callback_url).build()
+    }
+
+    /// Every documented rule between fields; `build()` calls it.
+    fn check(&self) -> Result<(), ValidationError> {
         check_required("taskId", self.task_id.as_str())?;
         check_required("audioId", self.audio_id.as_str())?;
         if let Some(a) = &self.author {
@@ -72,7 +79,8 @@ impl MusicVideoRequest {
 }
 
 /// `data.response` of video record-info.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct VideoResponse {
@@ -82,7 +90,8 @@ pub struct VideoResponse {
 }
 
 /// `data` of `GET /api/v1/mp4/record-info`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct VideoRecord {
@@ -140,7 +149,8 @@ impl VideoRecord {
 }
 
 /// The video callback: `{code, msg, data: {task_id, video_url}}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct VideoCallback {
     /// 200 (or 0, per the OpenAPI block) on success; 500 on failure.
@@ -153,7 +163,8 @@ pub struct VideoCallback {
 }
 
 /// `data` of the video callback.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct VideoCallbackData {
     /// The task id (`task_id`; `taskId` accepted).

@@ -7,53 +7,61 @@
 //! render ([`LenientNumber`]); the callback mixes `task_id` with `audioWavUrl`
 //! (look-alike docs say `audio_wav_url`: accepted too).
 
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::error::check_required;
-use crate::macros::validated_request;
+use crate::request::validated_request;
 use crate::{
     ApiCode, AudioId, CallbackUrl, KieTime, LenientNumber, TaskId, ValidationError, WavStatus,
 };
 
 validated_request! {
     /// `POST /api/v1/wav/generate` body.
-    pub struct WavRequest via WavWire {
+    pub struct WavRequest with WavRequestBuilder via WavWire {
         /// The music task.
         req task_id: TaskId => with_task_id,
         /// The track to convert.
         req audio_id: AudioId => with_audio_id,
         /// Where the callback goes.
         #[serde(rename = "callBackUrl")]
-        req call_back_url: CallbackUrl => with_callback_url,
+        req callback_url: CallbackUrl as String = "callBackUrl" => with_callback_url,
     }
 }
 
 impl WavRequest {
-    /// Builds and validates the request.
-    pub fn new(
-        task_id: TaskId,
-        audio_id: AudioId,
-        callback_url: impl AsRef<str>,
-    ) -> Result<Self, ValidationError> {
-        let r = Self {
-            task_id,
-            audio_id,
-            call_back_url: CallbackUrl::parse(callback_url)?,
-        };
-        r.validate()?;
-        Ok(r)
+    /// A builder with the required fields; the optional ones unset. Text
+    /// fields and URLs are checked by `build()`.
+    pub fn builder(
+        task_id: impl Into<TaskId>,
+        audio_id: impl Into<AudioId>,
+        callback_url: impl Into<String>,
+    ) -> WavRequestBuilder {
+        WavRequestBuilder {
+            task_id: task_id.into(),
+            audio_id: audio_id.into(),
+            callback_url: callback_url.into(),
+        }
     }
 
-    /// Checks every documented rule.
-    pub fn validate(&self) -> Result<(), ValidationError> {
+    /// Builds and validates the request: `builder(...).build()`.
+    pub fn new(
+        task_id: impl Into<TaskId>,
+        audio_id: impl Into<AudioId>,
+        callback_url: impl Into<String>,
+    ) -> Result<Self, ValidationError> {
+        Self::builder(task_id, audio_id, callback_url).build()
+    }
+
+    /// Every documented rule between fields; `build()` calls it.
+    fn check(&self) -> Result<(), ValidationError> {
         check_required("taskId", self.task_id.as_str())?;
         check_required("audioId", self.audio_id.as_str())
     }
 }
 
 /// `data.response` of WAV record-info.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WavResponse {
@@ -63,7 +71,8 @@ pub struct WavResponse {
 }
 
 /// `data` of `GET /api/v1/wav/record-info`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WavRecord {
@@ -121,7 +130,8 @@ impl WavRecord {
 }
 
 /// The WAV callback: `{code, msg, data: {task_id, audioWavUrl}}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct WavCallback {
     /// 200 or 500.
@@ -134,7 +144,8 @@ pub struct WavCallback {
 }
 
 /// `data` of the WAV callback.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct WavCallbackData {
     /// The task id (`task_id`; `taskId` accepted).

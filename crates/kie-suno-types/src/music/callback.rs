@@ -1,7 +1,6 @@
 //! The music-family callback body: [`MusicCallback`] and
 //! [`MusicCallbackData`].
 
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::track::CallbackTrack;
@@ -10,7 +9,8 @@ use crate::{ApiCode, CallbackType, TaskId};
 /// The music-family callback body (generate, extend, covers, add-instrumental,
 /// add-vocals, mashup, and replace-section):
 /// `{code, msg, data: {callbackType, task_id, data, error?}}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct MusicCallback {
     /// 200 on success; 400, 408, 413, 500, 501, 531 on failure.
@@ -23,7 +23,8 @@ pub struct MusicCallback {
 }
 
 /// `data` of the music callback.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct MusicCallbackData {
     /// `text`, `first`, `complete` or `error`.

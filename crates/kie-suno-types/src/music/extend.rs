@@ -3,7 +3,7 @@
 use super::common::{Model, PersonaModel, VocalGender};
 use super::rules::{check_continue_at, check_weights, opt_len, required_text};
 use crate::error::check_required;
-use crate::macros::validated_request;
+use crate::request::validated_request;
 use crate::{AudioId, CallbackUrl, PersonaId, ValidationError};
 
 validated_request! {
@@ -12,47 +12,47 @@ validated_request! {
     /// `defaultParamFlag: true` (custom) needs `prompt`, `style`, `title` and
     /// `continueAt > 0`; `false` inherits the source track's parameters and needs
     /// only `audioId` (and `model`, which must match the source).
-    pub struct ExtendMusicRequest via ExtendMusicWire {
+    pub struct ExtendMusicRequest with ExtendMusicRequestBuilder via ExtendMusicWire {
         /// Use this request's parameters (`true`) or the source's (`false`).
-        req default_param_flag: bool => with_default_param_flag,
+        copy default_param_flag: bool => with_default_param_flag = "false",
         /// The track to extend.
         req audio_id: AudioId => with_audio_id,
         /// Lyrics / description of the extension.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        opt prompt: String => with_prompt,
+        opt_text prompt: String => with_prompt,
         /// The model (must match the source track's).
         req model: Model => with_model,
         /// Where callbacks go.
         #[serde(rename = "callBackUrl")]
-        req call_back_url: CallbackUrl => with_callback_url,
+        req callback_url: CallbackUrl as String = "callBackUrl" => with_callback_url,
         /// Style.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        opt style: String => with_style,
+        opt_text style: String => with_style,
         /// Title.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        opt title: String => with_title,
+        opt_text title: String => with_title,
         /// Where to continue, in seconds (> 0).
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        #[schemars(range(min = 0.0))]
-        opt continue_at: f64 => with_continue_at,
+        #[cfg_attr(feature = "schemars", schemars(range(min = 0.0)))]
+        opt_copy continue_at: f64 => with_continue_at,
         /// Styles to avoid.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        opt negative_tags: String => with_negative_tags,
+        opt_text negative_tags: String => with_negative_tags,
         /// Preferred vocal gender.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         opt vocal_gender: VocalGender => with_vocal_gender,
         /// 0-1.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        #[schemars(range(min = 0.0, max = 1.0))]
-        opt style_weight: f64 => with_style_weight,
+        #[cfg_attr(feature = "schemars", schemars(range(min = 0.0, max = 1.0)))]
+        opt_copy style_weight: f64 => with_style_weight,
         /// 0-1.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        #[schemars(range(min = 0.0, max = 1.0))]
-        opt weirdness_constraint: f64 => with_weirdness_constraint,
+        #[cfg_attr(feature = "schemars", schemars(range(min = 0.0, max = 1.0)))]
+        opt_copy weirdness_constraint: f64 => with_weirdness_constraint,
         /// 0-1.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        #[schemars(range(min = 0.0, max = 1.0))]
-        opt audio_weight: f64 => with_audio_weight,
+        #[cfg_attr(feature = "schemars", schemars(range(min = 0.0, max = 1.0)))]
+        opt_copy audio_weight: f64 => with_audio_weight,
         /// A persona.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         opt persona_id: PersonaId => with_persona_id,
@@ -63,17 +63,20 @@ validated_request! {
 }
 
 impl ExtendMusicRequest {
-    fn blank(
-        audio_id: AudioId,
+    /// A builder that extends with the source track's own parameters
+    /// (`defaultParamFlag: false`); everything optional unset. The URL is
+    /// checked by `build()`.
+    pub fn builder(
+        audio_id: impl Into<AudioId>,
         model: Model,
-        callback_url: impl AsRef<str>,
-    ) -> Result<Self, ValidationError> {
-        Ok(Self {
+        callback_url: impl Into<String>,
+    ) -> ExtendMusicRequestBuilder {
+        ExtendMusicRequestBuilder {
             default_param_flag: false,
-            audio_id,
+            audio_id: audio_id.into(),
             prompt: None,
             model,
-            call_back_url: CallbackUrl::parse(callback_url)?,
+            callback_url: callback_url.into(),
             style: None,
             title: None,
             continue_at: None,
@@ -84,42 +87,41 @@ impl ExtendMusicRequest {
             audio_weight: None,
             persona_id: None,
             persona_model: None,
-        })
+        }
     }
 
-    /// Extends with the source track's own parameters (`defaultParamFlag: false`).
+    /// Extends with the source track's own parameters (`defaultParamFlag:
+    /// false`): `builder(audio_id, model, callback_url).build()`.
     pub fn new(
-        audio_id: AudioId,
+        audio_id: impl Into<AudioId>,
         model: Model,
-        callback_url: impl AsRef<str>,
+        callback_url: impl Into<String>,
     ) -> Result<Self, ValidationError> {
-        let r = Self::blank(audio_id, model, callback_url)?;
-        r.validate()?;
-        Ok(r)
+        Self::builder(audio_id, model, callback_url).build()
     }
 
-    /// Extends with custom parameters (`defaultParamFlag: true`).
+    /// Extends with custom parameters (`defaultParamFlag: true`): the builder
+    /// with `prompt`, `style`, `title` and `continueAt` set, then `build()`.
     pub fn custom(
-        audio_id: AudioId,
+        audio_id: impl Into<AudioId>,
         model: Model,
         prompt: impl Into<String>,
         style: impl Into<String>,
         title: impl Into<String>,
         continue_at: f64,
-        callback_url: impl AsRef<str>,
+        callback_url: impl Into<String>,
     ) -> Result<Self, ValidationError> {
-        let mut r = Self::blank(audio_id, model, callback_url)?;
-        r.default_param_flag = true;
-        r.prompt = Some(prompt.into());
-        r.style = Some(style.into());
-        r.title = Some(title.into());
-        r.continue_at = Some(continue_at);
-        r.validate()?;
-        Ok(r)
+        Self::builder(audio_id, model, callback_url)
+            .with_default_param_flag(true)
+            .with_prompt(prompt)
+            .with_style(style)
+            .with_title(title)
+            .with_continue_at(continue_at)
+            .build()
     }
 
-    /// Checks every documented rule.
-    pub fn validate(&self) -> Result<(), ValidationError> {
+    /// Every documented rule between fields; `build()` calls it.
+    fn check(&self) -> Result<(), ValidationError> {
         check_required("audioId", self.audio_id.as_str())?;
         if self.default_param_flag {
             let when = "when defaultParamFlag is true";

@@ -50,14 +50,18 @@ pub use common::{
     Model, PersonaModel, VocalGender, GENERATE_TITLE_MAX_CHARS, SIMPLE_PROMPT_MAX_CHARS,
     SIMPLE_UPLOAD_PROMPT_MAX_CHARS,
 };
-pub use extend::ExtendMusicRequest;
-pub use generate::GenerateMusicRequest;
-pub use mashup::MashupRequest;
+pub use extend::{ExtendMusicRequest, ExtendMusicRequestBuilder};
+pub use generate::{GenerateMusicRequest, GenerateMusicRequestBuilder};
+pub use mashup::{MashupRequest, MashupRequestBuilder};
 pub use overlay::{
-    AddInstrumentalRequest, AddVocalsRequest, OVERLAY_NEGATIVE_TAGS_MAX_CHARS,
-    OVERLAY_TAGS_MAX_CHARS,
+    AddInstrumentalRequest, AddInstrumentalRequestBuilder, AddVocalsRequest,
+    AddVocalsRequestBuilder, OVERLAY_NEGATIVE_TAGS_MAX_CHARS, OVERLAY_TAGS_MAX_CHARS,
 };
 pub use record::{MusicRecord, MusicResponse, OperationType};
-pub use replace::{ReplaceSectionRequest, REPLACE_MAX_SECONDS, REPLACE_MIN_SECONDS};
+pub use replace::{
+    ReplaceSectionRequest, ReplaceSectionRequestBuilder, REPLACE_MAX_SECONDS, REPLACE_MIN_SECONDS,
+};
 pub use track::{CallbackTrack, MusicTrack};
-pub use upload::{UploadCoverRequest, UploadExtendRequest};
+pub use upload::{
+    UploadCoverRequest, UploadCoverRequestBuilder, UploadExtendRequest, UploadExtendRequestBuilder,
+};

@@ -5,7 +5,7 @@
 use super::common::{Model, VocalGender};
 use super::rules::check_weights;
 use crate::error::{check_len, check_required};
-use crate::macros::validated_request;
+use crate::request::validated_request;
 use crate::{CallbackUrl, HttpUrl, ValidationError};
 
 /// add-instrumental / add-vocals accept only V4_5PLUS (default), V5 and V5_5;
@@ -30,18 +30,18 @@ pub const OVERLAY_TAGS_MAX_CHARS: usize = 1000;
 validated_request! {
     /// `POST /api/v1/generate/add-instrumental` body: an accompaniment for an
     /// uploaded (vocal) track. Uses `tags`, not `style`.
-    pub struct AddInstrumentalRequest via AddInstrumentalWire {
+    pub struct AddInstrumentalRequest with AddInstrumentalRequestBuilder via AddInstrumentalWire {
         /// The source audio.
-        req upload_url: HttpUrl => with_upload_url,
+        req upload_url: HttpUrl as String = "uploadUrl" => with_upload_url,
         /// Title (required, no documented limit).
-        req title: String => with_title,
+        text title: String => with_title,
         /// Styles to avoid (required; at most 200 characters).
-        req negative_tags: String => with_negative_tags,
+        text negative_tags: String => with_negative_tags,
         /// Styles to include (required; at most 1000 characters).
-        req tags: String => with_tags,
+        text tags: String => with_tags,
         /// Where callbacks go.
         #[serde(rename = "callBackUrl")]
-        req call_back_url: CallbackUrl => with_callback_url,
+        req callback_url: CallbackUrl as String = "callBackUrl" => with_callback_url,
         /// V4_5PLUS (default when unset), V5 or V5_5.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         opt model: Model => with_model,
@@ -50,46 +50,56 @@ validated_request! {
         opt vocal_gender: VocalGender => with_vocal_gender,
         /// 0-1.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        #[schemars(range(min = 0.0, max = 1.0))]
-        opt style_weight: f64 => with_style_weight,
+        #[cfg_attr(feature = "schemars", schemars(range(min = 0.0, max = 1.0)))]
+        opt_copy style_weight: f64 => with_style_weight,
         /// 0-1.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        #[schemars(range(min = 0.0, max = 1.0))]
-        opt weirdness_constraint: f64 => with_weirdness_constraint,
+        #[cfg_attr(feature = "schemars", schemars(range(min = 0.0, max = 1.0)))]
+        opt_copy weirdness_constraint: f64 => with_weirdness_constraint,
         /// 0-1.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        #[schemars(range(min = 0.0, max = 1.0))]
-        opt audio_weight: f64 => with_audio_weight,
+        #[cfg_attr(feature = "schemars", schemars(range(min = 0.0, max = 1.0)))]
+        opt_copy audio_weight: f64 => with_audio_weight,
     }
 }
 
 impl AddInstrumentalRequest {
-    /// Builds and validates the request.
-    pub fn new(
-        upload_url: impl AsRef<str>,
+    /// A builder with the required fields; the optional ones unset. Text
+    /// fields and URLs are checked by `build()`.
+    pub fn builder(
+        upload_url: impl Into<String>,
         title: impl Into<String>,
         tags: impl Into<String>,
         negative_tags: impl Into<String>,
-        callback_url: impl AsRef<str>,
-    ) -> Result<Self, ValidationError> {
-        let r = Self {
-            upload_url: HttpUrl::parse_field("uploadUrl", upload_url)?,
+        callback_url: impl Into<String>,
+    ) -> AddInstrumentalRequestBuilder {
+        AddInstrumentalRequestBuilder {
+            upload_url: upload_url.into(),
             title: title.into(),
             negative_tags: negative_tags.into(),
             tags: tags.into(),
-            call_back_url: CallbackUrl::parse(callback_url)?,
+            callback_url: callback_url.into(),
             model: None,
             vocal_gender: None,
             style_weight: None,
             weirdness_constraint: None,
             audio_weight: None,
-        };
-        r.validate()?;
-        Ok(r)
+        }
     }
 
-    /// Checks every documented rule.
-    pub fn validate(&self) -> Result<(), ValidationError> {
+    /// Builds and validates the request: `builder(...).build()`.
+    pub fn new(
+        upload_url: impl Into<String>,
+        title: impl Into<String>,
+        tags: impl Into<String>,
+        negative_tags: impl Into<String>,
+        callback_url: impl Into<String>,
+    ) -> Result<Self, ValidationError> {
+        Self::builder(upload_url, title, tags, negative_tags, callback_url).build()
+    }
+
+    /// Every documented rule between fields; `build()` calls it.
+    fn check(&self) -> Result<(), ValidationError> {
         check_required("title", &self.title)?;
         check_required("tags", &self.tags)?;
         check_len("tags", &self.tags, OVERLAY_TAGS_MAX_CHARS, None)?;
@@ -111,74 +121,93 @@ impl AddInstrumentalRequest {
 validated_request! {
     /// `POST /api/v1/generate/add-vocals` body: vocals over an uploaded
     /// instrumental. Uses `style`; an older render also sent `tags` (kept, legacy).
-    pub struct AddVocalsRequest via AddVocalsWire {
+    pub struct AddVocalsRequest with AddVocalsRequestBuilder via AddVocalsWire {
         /// What the vocals sing about.
-        req prompt: String => with_prompt,
+        text prompt: String => with_prompt,
         /// Title.
-        req title: String => with_title,
+        text title: String => with_title,
         /// Styles to avoid (required).
-        req negative_tags: String => with_negative_tags,
+        text negative_tags: String => with_negative_tags,
         /// Style.
-        req style: String => with_style,
+        text style: String => with_style,
         /// The instrumental.
-        req upload_url: HttpUrl => with_upload_url,
+        req upload_url: HttpUrl as String = "uploadUrl" => with_upload_url,
         /// Where callbacks go.
         #[serde(rename = "callBackUrl")]
-        req call_back_url: CallbackUrl => with_callback_url,
+        req callback_url: CallbackUrl as String = "callBackUrl" => with_callback_url,
         /// V4_5PLUS (default when unset), V5 or V5_5.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         opt model: Model => with_model,
         /// Legacy `tags` (one older render only; not in the schema).
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        opt tags: String => with_tags,
+        opt_text tags: String => with_tags,
         /// Preferred vocal gender.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         opt vocal_gender: VocalGender => with_vocal_gender,
         /// 0-1.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        #[schemars(range(min = 0.0, max = 1.0))]
-        opt style_weight: f64 => with_style_weight,
+        #[cfg_attr(feature = "schemars", schemars(range(min = 0.0, max = 1.0)))]
+        opt_copy style_weight: f64 => with_style_weight,
         /// 0-1.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        #[schemars(range(min = 0.0, max = 1.0))]
-        opt weirdness_constraint: f64 => with_weirdness_constraint,
+        #[cfg_attr(feature = "schemars", schemars(range(min = 0.0, max = 1.0)))]
+        opt_copy weirdness_constraint: f64 => with_weirdness_constraint,
         /// 0-1.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        #[schemars(range(min = 0.0, max = 1.0))]
-        opt audio_weight: f64 => with_audio_weight,
+        #[cfg_attr(feature = "schemars", schemars(range(min = 0.0, max = 1.0)))]
+        opt_copy audio_weight: f64 => with_audio_weight,
     }
 }
 
 impl AddVocalsRequest {
-    /// Builds and validates the request.
-    pub fn new(
-        upload_url: impl AsRef<str>,
+    /// A builder with the required fields; the optional ones unset. Text
+    /// fields and URLs are checked by `build()`.
+    pub fn builder(
+        upload_url: impl Into<String>,
         prompt: impl Into<String>,
         title: impl Into<String>,
         style: impl Into<String>,
         negative_tags: impl Into<String>,
-        callback_url: impl AsRef<str>,
-    ) -> Result<Self, ValidationError> {
-        let r = Self {
+        callback_url: impl Into<String>,
+    ) -> AddVocalsRequestBuilder {
+        AddVocalsRequestBuilder {
             prompt: prompt.into(),
             title: title.into(),
             negative_tags: negative_tags.into(),
             style: style.into(),
-            upload_url: HttpUrl::parse_field("uploadUrl", upload_url)?,
-            call_back_url: CallbackUrl::parse(callback_url)?,
+            upload_url: upload_url.into(),
+            callback_url: callback_url.into(),
             model: None,
             tags: None,
             vocal_gender: None,
             style_weight: None,
             weirdness_constraint: None,
             audio_weight: None,
-        };
-        r.validate()?;
-        Ok(r)
+        }
     }
 
-    /// Checks every documented rule.
-    pub fn validate(&self) -> Result<(), ValidationError> {
+    /// Builds and validates the request: `builder(...).build()`.
+    pub fn new(
+        upload_url: impl Into<String>,
+        prompt: impl Into<String>,
+        title: impl Into<String>,
+        style: impl Into<String>,
+        negative_tags: impl Into<String>,
+        callback_url: impl Into<String>,
+    ) -> Result<Self, ValidationError> {
+        Self::builder(
+            upload_url,
+            prompt,
+            title,
+            style,
+            negative_tags,
+            callback_url,
+        )
+        .build()
+    }
+
+    /// Every documented rule between fields; `build()` calls it.
+    fn check(&self) -> Result<(), ValidationError> {
         check_required("prompt", &self.prompt)?;
         check_required("title", &self.title)?;
         check_required("style", &self.style)?;

@@ -1,7 +1,6 @@
 //! `GET /api/v1/generate/record-info`: [`MusicRecord`], its
 //! [`MusicResponse`] and [`OperationType`].
 
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::track::MusicTrack;
@@ -24,7 +23,8 @@ open_str_enum! {
 }
 
 /// `data.response` of music record-info.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MusicResponse {
@@ -39,7 +39,8 @@ pub struct MusicResponse {
 /// `data` of `GET /api/v1/generate/record-info`: the state of any music-family
 /// task (generate, extend, covers, add-instrumental, add-vocals,
 /// replace-section, mashup).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MusicRecord {

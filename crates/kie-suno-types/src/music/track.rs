@@ -2,7 +2,6 @@
 //! camelCase) and [`CallbackTrack`] (callbacks, snake_case), and the
 //! conversions between them.
 
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::{AudioId, KieTime};
@@ -10,7 +9,8 @@ use crate::{AudioId, KieTime};
 /// One generated track as music record-info spells it (camelCase: `audioUrl`).
 /// The callback spelling (`audio_url`) is accepted too; this type writes
 /// camelCase.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MusicTrack {
@@ -78,7 +78,8 @@ pub struct MusicTrack {
 /// One generated track as callbacks spell it (snake_case: `audio_url`, but
 /// `createTime`). The record-info spelling is accepted too; this type writes
 /// snake_case.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct CallbackTrack {
     /// The audio id.

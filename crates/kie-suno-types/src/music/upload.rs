@@ -7,52 +7,52 @@ use super::generate::GenerateMusicRequest;
 use super::rules::{
     check_continue_at, check_duration, check_weights, opt_len, required_text, ModeRules,
 };
-use crate::macros::validated_request;
+use crate::request::validated_request;
 use crate::{CallbackUrl, HttpUrl, PersonaId, ValidationError};
 
 validated_request! {
     /// `POST /api/v1/generate/upload-cover` body: restyle an uploaded track (up to
     /// 8 minutes). Same mode rules as [`GenerateMusicRequest`], with a non-custom
     /// prompt limit of [`SIMPLE_UPLOAD_PROMPT_MAX_CHARS`] and per-model titles.
-    pub struct UploadCoverRequest via UploadCoverWire {
+    pub struct UploadCoverRequest with UploadCoverRequestBuilder via UploadCoverWire {
         /// The source audio.
-        req upload_url: HttpUrl => with_upload_url,
+        req upload_url: HttpUrl as String = "uploadUrl" => with_upload_url,
         /// Lyrics (custom, vocal) or the idea (non-custom).
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        opt prompt: String => with_prompt,
+        opt_text prompt: String => with_prompt,
         /// Custom mode.
-        req custom_mode: bool => with_custom_mode,
+        copy custom_mode: bool => with_custom_mode = "false",
         /// No vocals.
-        req instrumental: bool => with_instrumental,
+        copy instrumental: bool => with_instrumental = "false",
         /// The model.
         req model: Model => with_model,
         /// Where callbacks go.
         #[serde(rename = "callBackUrl")]
-        req call_back_url: CallbackUrl => with_callback_url,
+        req callback_url: CallbackUrl as String = "callBackUrl" => with_callback_url,
         /// Style (custom mode).
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        opt style: String => with_style,
+        opt_text style: String => with_style,
         /// Title (custom mode).
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        opt title: String => with_title,
+        opt_text title: String => with_title,
         /// Styles to avoid.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        opt negative_tags: String => with_negative_tags,
+        opt_text negative_tags: String => with_negative_tags,
         /// Preferred vocal gender.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         opt vocal_gender: VocalGender => with_vocal_gender,
         /// 0-1.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        #[schemars(range(min = 0.0, max = 1.0))]
-        opt style_weight: f64 => with_style_weight,
+        #[cfg_attr(feature = "schemars", schemars(range(min = 0.0, max = 1.0)))]
+        opt_copy style_weight: f64 => with_style_weight,
         /// 0-1.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        #[schemars(range(min = 0.0, max = 1.0))]
-        opt weirdness_constraint: f64 => with_weirdness_constraint,
+        #[cfg_attr(feature = "schemars", schemars(range(min = 0.0, max = 1.0)))]
+        opt_copy weirdness_constraint: f64 => with_weirdness_constraint,
         /// 0-1.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        #[schemars(range(min = 0.0, max = 1.0))]
-        opt audio_weight: f64 => with_audio_weight,
+        #[cfg_attr(feature = "schemars", schemars(range(min = 0.0, max = 1.0)))]
+        opt_copy audio_weight: f64 => with_audio_weight,
         /// A persona (custom mode).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         opt persona_id: PersonaId => with_persona_id,
@@ -61,26 +61,26 @@ validated_request! {
         opt persona_model: PersonaModel => with_persona_model,
         /// Seconds, 10-360 (newest docs; V5_5 custom mode).
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        #[schemars(range(min = 10, max = 360))]
-        opt duration: u32 => with_duration,
+        #[cfg_attr(feature = "schemars", schemars(range(min = 10, max = 360)))]
+        opt_copy duration: u32 => with_duration,
     }
 }
 
 impl UploadCoverRequest {
-    /// Non-custom mode.
-    pub fn new(
-        upload_url: impl AsRef<str>,
+    /// A builder in non-custom mode with the source audio, the model and the
+    /// callback URL; everything else unset. The URLs are checked by `build()`.
+    pub fn builder(
+        upload_url: impl Into<String>,
         model: Model,
-        prompt: impl Into<String>,
-        callback_url: impl AsRef<str>,
-    ) -> Result<Self, ValidationError> {
-        let r = Self {
-            upload_url: HttpUrl::parse_field("uploadUrl", upload_url)?,
-            prompt: Some(prompt.into()),
+        callback_url: impl Into<String>,
+    ) -> UploadCoverRequestBuilder {
+        UploadCoverRequestBuilder {
+            upload_url: upload_url.into(),
+            prompt: None,
             custom_mode: false,
             instrumental: false,
             model,
-            call_back_url: CallbackUrl::parse(callback_url)?,
+            callback_url: callback_url.into(),
             style: None,
             title: None,
             negative_tags: None,
@@ -91,32 +91,42 @@ impl UploadCoverRequest {
             persona_id: None,
             persona_model: None,
             duration: None,
-        };
-        r.validate()?;
-        Ok(r)
+        }
+    }
+
+    /// Non-custom mode: `builder(upload_url, model, callback_url)`, `prompt` set,
+    /// then `build()`.
+    pub fn new(
+        upload_url: impl Into<String>,
+        model: Model,
+        prompt: impl Into<String>,
+        callback_url: impl Into<String>,
+    ) -> Result<Self, ValidationError> {
+        Self::builder(upload_url, model, callback_url)
+            .with_prompt(prompt)
+            .build()
     }
 
     /// Custom mode. `lyrics: None` makes it instrumental.
     pub fn custom(
-        upload_url: impl AsRef<str>,
+        upload_url: impl Into<String>,
         model: Model,
         style: impl Into<String>,
         title: impl Into<String>,
         lyrics: Option<String>,
-        callback_url: impl AsRef<str>,
+        callback_url: impl Into<String>,
     ) -> Result<Self, ValidationError> {
-        let mut r = Self::new(upload_url, model, "-", callback_url)?;
-        r.custom_mode = true;
-        r.instrumental = lyrics.is_none();
-        r.prompt = lyrics;
-        r.style = Some(style.into());
-        r.title = Some(title.into());
-        r.validate()?;
-        Ok(r)
+        let mut b = Self::builder(upload_url, model, callback_url)
+            .with_custom_mode(true)
+            .with_instrumental(lyrics.is_none())
+            .with_style(style)
+            .with_title(title);
+        b.prompt = lyrics;
+        b.build()
     }
 
-    /// Checks every documented rule.
-    pub fn validate(&self) -> Result<(), ValidationError> {
+    /// Every documented rule between fields; `build()` calls it.
+    fn check(&self) -> Result<(), ValidationError> {
         ModeRules {
             custom: self.custom_mode,
             instrumental: Some(self.instrumental),
@@ -143,49 +153,49 @@ validated_request! {
     /// `defaultParamFlag: true` needs `style`, `title`, `continueAt > 0`, and
     /// `prompt` unless `instrumental`. `false` uses the source's parameters
     /// (`continueAt` and `prompt` optional, although the schema lists them).
-    pub struct UploadExtendRequest via UploadExtendWire {
+    pub struct UploadExtendRequest with UploadExtendRequestBuilder via UploadExtendWire {
         /// The source audio.
-        req upload_url: HttpUrl => with_upload_url,
+        req upload_url: HttpUrl as String = "uploadUrl" => with_upload_url,
         /// Custom parameters.
-        req default_param_flag: bool => with_default_param_flag,
+        copy default_param_flag: bool => with_default_param_flag = "false",
         /// No vocals.
-        req instrumental: bool => with_instrumental,
+        copy instrumental: bool => with_instrumental = "false",
         /// Where to continue, in seconds (> 0).
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        #[schemars(range(min = 0.0))]
-        opt continue_at: f64 => with_continue_at,
+        #[cfg_attr(feature = "schemars", schemars(range(min = 0.0)))]
+        opt_copy continue_at: f64 => with_continue_at,
         /// The model.
         req model: Model => with_model,
         /// Where callbacks go.
         #[serde(rename = "callBackUrl")]
-        req call_back_url: CallbackUrl => with_callback_url,
+        req callback_url: CallbackUrl as String = "callBackUrl" => with_callback_url,
         /// Lyrics / description.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        opt prompt: String => with_prompt,
+        opt_text prompt: String => with_prompt,
         /// Style.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        opt style: String => with_style,
+        opt_text style: String => with_style,
         /// Title.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        opt title: String => with_title,
+        opt_text title: String => with_title,
         /// Styles to avoid.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        opt negative_tags: String => with_negative_tags,
+        opt_text negative_tags: String => with_negative_tags,
         /// Preferred vocal gender.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         opt vocal_gender: VocalGender => with_vocal_gender,
         /// 0-1.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        #[schemars(range(min = 0.0, max = 1.0))]
-        opt style_weight: f64 => with_style_weight,
+        #[cfg_attr(feature = "schemars", schemars(range(min = 0.0, max = 1.0)))]
+        opt_copy style_weight: f64 => with_style_weight,
         /// 0-1.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        #[schemars(range(min = 0.0, max = 1.0))]
-        opt weirdness_constraint: f64 => with_weirdness_constraint,
+        #[cfg_attr(feature = "schemars", schemars(range(min = 0.0, max = 1.0)))]
+        opt_copy weirdness_constraint: f64 => with_weirdness_constraint,
         /// 0-1.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        #[schemars(range(min = 0.0, max = 1.0))]
-        opt audio_weight: f64 => with_audio_weight,
+        #[cfg_attr(feature = "schemars", schemars(range(min = 0.0, max = 1.0)))]
+        opt_copy audio_weight: f64 => with_audio_weight,
         /// A persona.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         opt persona_id: PersonaId => with_persona_id,
@@ -196,20 +206,21 @@ validated_request! {
 }
 
 impl UploadExtendRequest {
-    /// Extends with the source's own parameters (`defaultParamFlag: false`).
-    pub fn new(
-        upload_url: impl AsRef<str>,
+    /// A builder that extends with the source's own parameters
+    /// (`defaultParamFlag: false`, `instrumental: false`); everything else
+    /// unset. The URLs are checked by `build()`.
+    pub fn builder(
+        upload_url: impl Into<String>,
         model: Model,
-        instrumental: bool,
-        callback_url: impl AsRef<str>,
-    ) -> Result<Self, ValidationError> {
-        let r = Self {
-            upload_url: HttpUrl::parse_field("uploadUrl", upload_url)?,
+        callback_url: impl Into<String>,
+    ) -> UploadExtendRequestBuilder {
+        UploadExtendRequestBuilder {
+            upload_url: upload_url.into(),
             default_param_flag: false,
-            instrumental,
+            instrumental: false,
             continue_at: None,
             model,
-            call_back_url: CallbackUrl::parse(callback_url)?,
+            callback_url: callback_url.into(),
             prompt: None,
             style: None,
             title: None,
@@ -220,34 +231,44 @@ impl UploadExtendRequest {
             audio_weight: None,
             persona_id: None,
             persona_model: None,
-        };
-        r.validate()?;
-        Ok(r)
+        }
+    }
+
+    /// Extends with the source's own parameters (`defaultParamFlag: false`).
+    pub fn new(
+        upload_url: impl Into<String>,
+        model: Model,
+        instrumental: bool,
+        callback_url: impl Into<String>,
+    ) -> Result<Self, ValidationError> {
+        Self::builder(upload_url, model, callback_url)
+            .with_instrumental(instrumental)
+            .build()
     }
 
     /// Extends with custom parameters. `lyrics: None` makes it instrumental.
     #[allow(clippy::too_many_arguments)]
     pub fn custom(
-        upload_url: impl AsRef<str>,
+        upload_url: impl Into<String>,
         model: Model,
         style: impl Into<String>,
         title: impl Into<String>,
         lyrics: Option<String>,
         continue_at: f64,
-        callback_url: impl AsRef<str>,
+        callback_url: impl Into<String>,
     ) -> Result<Self, ValidationError> {
-        let mut r = Self::new(upload_url, model, lyrics.is_none(), callback_url)?;
-        r.default_param_flag = true;
-        r.prompt = lyrics;
-        r.style = Some(style.into());
-        r.title = Some(title.into());
-        r.continue_at = Some(continue_at);
-        r.validate()?;
-        Ok(r)
+        let mut b = Self::builder(upload_url, model, callback_url)
+            .with_default_param_flag(true)
+            .with_instrumental(lyrics.is_none())
+            .with_style(style)
+            .with_title(title)
+            .with_continue_at(continue_at);
+        b.prompt = lyrics;
+        b.build()
     }
 
-    /// Checks every documented rule.
-    pub fn validate(&self) -> Result<(), ValidationError> {
+    /// Every documented rule between fields; `build()` calls it.
+    fn check(&self) -> Result<(), ValidationError> {
         if self.default_param_flag {
             let when = "when defaultParamFlag is true";
             required_text("style", self.style.as_ref(), when)?;

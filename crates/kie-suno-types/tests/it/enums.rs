@@ -16,14 +16,34 @@ fn round_trip<T: DeserializeOwned + Serialize + std::fmt::Debug>(wire: &str) -> 
 }
 
 macro_rules! unseen_string_round_trips {
-    ($($ty:ty),* $(,)?) => {$(
+    ($($ty:ident),* $(,)?) => {$(
         let v: $ty = round_trip("\"SOMETHING_NEW_2027\"");
         assert!(!v.is_known(), "{}", stringify!($ty));
         assert_eq!(v.as_str(), "SOMETHING_NEW_2027");
         assert_eq!(v.to_string(), "SOMETHING_NEW_2027");
+        match &v {
+            $ty::Unknown(u) => assert_eq!(u.as_str(), "SOMETHING_NEW_2027"),
+            other => panic!("{other:?}"),
+        }
+        // Every way of building a value parses: an unseen value stays unseen...
+        assert_eq!(<$ty>::from("SOMETHING_NEW_2027"), v);
+        assert_eq!(<$ty>::from("SOMETHING_NEW_2027".to_owned()), v);
+        assert_eq!("SOMETHING_NEW_2027".parse::<$ty>().unwrap(), v);
         for known in <$ty>::KNOWN {
             let v: $ty = round_trip(&format!("\"{known}\""));
             assert!(v.is_known(), "{known}");
+            // ... and a known value is always its variant, never `Unknown`.
+            for built in [
+                <$ty>::from(*known),
+                <$ty>::from((*known).to_owned()),
+                known.parse::<$ty>().unwrap(),
+                <$ty>::from_wire(known),
+                serde_json::from_value(serde_json::json!(known)).unwrap(),
+            ] {
+                assert_eq!(built, v, "{known}");
+                assert!(!matches!(built, $ty::Unknown(_)), "{known}");
+            }
+            assert_eq!(v.as_str(), *known);
         }
     )*};
 }
@@ -50,19 +70,43 @@ fn unseen_string_values_round_trip_unchanged() {
 
 #[test]
 fn unseen_integer_values_round_trip_unchanged() {
-    assert_eq!(round_trip::<ApiCode>("599"), ApiCode::Unknown(599));
-    assert_eq!(round_trip::<ApiCode>("0"), ApiCode::Unknown(0));
-    for known in ApiCode::KNOWN {
-        assert_ne!(
-            round_trip::<ApiCode>(&known.to_string()),
-            ApiCode::Unknown(*known)
+    for code in [599, 0, -1] {
+        let c = round_trip::<ApiCode>(&code.to_string());
+        assert!(
+            matches!(c, ApiCode::Unknown(u) if u.as_i64() == code),
+            "{c:?}"
         );
+        assert_eq!(c, ApiCode::from_i64(code));
+        assert_eq!(c.as_i64(), code);
+        assert_eq!(c.to_string(), code.to_string());
     }
-    assert_eq!(round_trip::<MidiStatus>("42"), MidiStatus::Unknown(42));
-    assert_eq!(
-        round_trip::<CoverImageStatus>("42"),
-        CoverImageStatus::Unknown(42)
-    );
+    for known in ApiCode::KNOWN {
+        for c in [
+            round_trip::<ApiCode>(&known.to_string()),
+            ApiCode::from_i64(*known),
+            ApiCode::from(*known),
+            serde_json::from_str(&format!("\"{known}\"")).unwrap(),
+        ] {
+            assert!(!matches!(c, ApiCode::Unknown(_)), "{known}");
+            assert_eq!(c.as_i64(), *known);
+        }
+    }
+    let m = round_trip::<MidiStatus>("42");
+    assert!(matches!(m, MidiStatus::Unknown(u) if u.as_i64() == 42));
+    assert_eq!(m, MidiStatus::from_i64(42));
+    let c = round_trip::<CoverImageStatus>("42");
+    assert!(matches!(c, CoverImageStatus::Unknown(u) if u.as_i64() == 42));
+    assert_eq!(c, CoverImageStatus::from_i64(42));
+    for known in 0..4 {
+        assert!(!matches!(
+            MidiStatus::from_i64(known),
+            MidiStatus::Unknown(_)
+        ));
+        assert!(!matches!(
+            CoverImageStatus::from_i64(known),
+            CoverImageStatus::Unknown(_)
+        ));
+    }
     let named: CoverImageStatus = round_trip("\"COVER_QUEUED\"");
     assert!(matches!(named, CoverImageStatus::Named(ref n) if !n.is_known()));
 }

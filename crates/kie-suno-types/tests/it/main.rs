@@ -5,8 +5,13 @@
 
 mod codes;
 mod enums;
+#[cfg(feature = "fixtures")]
+mod fixtures;
 mod media;
 mod music;
+mod requests;
+mod times;
+mod urls;
 
 use std::path::PathBuf;
 

@@ -167,9 +167,13 @@ fn generate_limits_follow_the_model() {
 }
 
 #[test]
-fn generate_custom_vocal_needs_prompt_and_setters_revalidate() {
+fn generate_custom_vocal_needs_prompt_and_build_revalidates() {
     let req = GenerateMusicRequest::custom(Model::V5, "s", "t", None, CB).unwrap();
-    let err = req.clone().with_instrumental(false).unwrap_err();
+    let err = req
+        .to_builder()
+        .with_instrumental(false)
+        .build()
+        .unwrap_err();
     assert!(matches!(
         err,
         ValidationError::Missing {
@@ -177,7 +181,7 @@ fn generate_custom_vocal_needs_prompt_and_setters_revalidate() {
             ..
         }
     ));
-    let err = req.clone().with_style_weight(1.5).unwrap_err();
+    let err = req.to_builder().with_style_weight(1.5).build().unwrap_err();
     assert!(matches!(
         err,
         ValidationError::OutOfRange {
@@ -185,7 +189,7 @@ fn generate_custom_vocal_needs_prompt_and_setters_revalidate() {
             ..
         }
     ));
-    let err = req.with_duration(5u32).unwrap_err();
+    let err = req.into_builder().with_duration(5).build().unwrap_err();
     assert!(matches!(
         err,
         ValidationError::OutOfRange {
@@ -206,8 +210,7 @@ fn invalid_json_requests_are_rejected_by_serde() {
 
 #[test]
 fn extend_and_upload_rules() {
-    let err =
-        ExtendMusicRequest::custom("a".into(), Model::V5, "p", "s", "t", 0.0, CB).unwrap_err();
+    let err = ExtendMusicRequest::custom("a", Model::V5, "p", "s", "t", 0.0, CB).unwrap_err();
     assert!(matches!(
         err,
         ValidationError::OutOfRange {
@@ -215,17 +218,9 @@ fn extend_and_upload_rules() {
             ..
         }
     ));
-    assert!(ExtendMusicRequest::new("a".into(), Model::V5, CB).is_ok());
-    let err = ExtendMusicRequest::custom(
-        "a".into(),
-        Model::V4_5All,
-        "p",
-        "s",
-        "t".repeat(81),
-        3.0,
-        CB,
-    )
-    .unwrap_err();
+    assert!(ExtendMusicRequest::new("a", Model::V5, CB).is_ok());
+    let err = ExtendMusicRequest::custom("a", Model::V4_5All, "p", "s", "t".repeat(81), 3.0, CB)
+        .unwrap_err();
     assert!(matches!(
         err,
         ValidationError::TooLong {
@@ -234,10 +229,7 @@ fn extend_and_upload_rules() {
             ..
         }
     ));
-    assert!(
-        ExtendMusicRequest::custom("a".into(), Model::V5, "p", "s", "t".repeat(100), 3.0, CB)
-            .is_ok()
-    );
+    assert!(ExtendMusicRequest::custom("a", Model::V5, "p", "s", "t".repeat(100), 3.0, CB).is_ok());
     let err =
         UploadCoverRequest::new("https://a.b/x.mp3", Model::V5, "p".repeat(501), CB).unwrap_err();
     assert!(matches!(
@@ -254,9 +246,7 @@ fn extend_and_upload_rules() {
 
 #[test]
 fn replace_section_range_rules() {
-    let mk = |s: f64, e: f64| {
-        ReplaceSectionRequest::new("t".into(), "a".into(), "p", "tags", "title", s, e)
-    };
+    let mk = |s: f64, e: f64| ReplaceSectionRequest::new("t", "a", "p", "tags", "title", s, e);
     assert!(mk(10.0, 20.0).is_ok());
     assert!(matches!(
         mk(10.0, 15.0).unwrap_err(),
@@ -280,9 +270,9 @@ fn mashup_needs_two_urls() {
     let req =
         MashupRequest::new("https://a.b/1.mp3", "https://a.b/2.mp3", Model::V5, "p", CB).unwrap();
     let err = req
-        .with_upload_url_list(vec![
-            kie_suno_types::HttpUrl::parse("https://a.b/1").unwrap()
-        ])
+        .into_builder()
+        .with_upload_url_list(["https://a.b/1"])
+        .build()
         .unwrap_err();
     assert_eq!(err.field(), "uploadUrlList");
 }
@@ -290,7 +280,10 @@ fn mashup_needs_two_urls() {
 #[test]
 fn unknown_model_round_trips() {
     let m: Model = serde_json::from_str("\"V9\"").unwrap();
-    assert_eq!(m, Model::Unknown("V9".into()));
+    assert_eq!(m, Model::from("V9"));
+    assert!(matches!(&m, Model::Unknown(u) if u.as_str() == "V9"));
+    assert!(!m.is_known());
+    assert_eq!(Model::from("V5"), Model::V5);
     assert_eq!(serde_json::to_string(&m).unwrap(), "\"V9\"");
 }
 
@@ -319,7 +312,9 @@ fn documented_music_requests_parse() {
 fn constructed_requests_serialise_in_the_documented_form() {
     let req = GenerateMusicRequest::custom(Model::V5_5, "Jazz", "Blue", None, CB)
         .unwrap()
-        .with_duration(20u32)
+        .into_builder()
+        .with_duration(20)
+        .build()
         .unwrap();
     assert_eq!(
         serde_json::to_value(&req).unwrap(),
@@ -336,7 +331,7 @@ fn constructed_requests_serialise_in_the_documented_form() {
     let back: GenerateMusicRequest =
         serde_json::from_value(serde_json::to_value(&req).unwrap()).unwrap();
     assert_eq!(back, req);
-    let ext = ExtendMusicRequest::new("a1".into(), Model::V5, CB).unwrap();
+    let ext = ExtendMusicRequest::new("a1", Model::V5, CB).unwrap();
     assert_eq!(
         serde_json::to_value(&ext).unwrap(),
         serde_json::json!({"defaultParamFlag": false, "audioId": "a1", "model": "V5", "callBackUrl": CB})
