@@ -16,9 +16,11 @@
 //! - userinfo (`user:password@host`) is refused: credentials in a URL end up in
 //!   logs, and `https://good.example@evil.example/` reads as the wrong host;
 //! - nowhere whitespace or control characters; after the host, only the
-//!   characters RFC 3986 allows unencoded (plus non-ASCII, which HTTP clients
-//!   percent-encode), `%` only as `%XX`, at most one `#`. `\`, `"`, `<`, `>`,
-//!   `^`, `` ` ``, `{`, `|`, `}`, `[` and `]` must be percent-encoded.
+//!   printable characters (non-ASCII and the ASCII ones RFC 3986 wants encoded,
+//!   `"`, `<`, `>`, `^`, `` ` ``, `{`, `|`, `}`, `[`, `]`, are accepted as WHATWG
+//!   parsers accept them; HTTP clients percent-encode them when sending), `%` only
+//!   as `%XX`, at most one `#`; a backslash must be percent-encoded (`%5C`), since
+//!   parsers disagree on whether it is a `/`.
 //!
 //! The URL is kept exactly as given (never normalised), so it serialises back
 //! unchanged. Everything accepted here is also accepted by the WHATWG URL parser
@@ -168,9 +170,13 @@ fn check_tail(tail: &str) -> Result<(), &'static str> {
             | b',' | b';' | b'=' | b':' | b'@' | b'/' | b'?' => {}
             // Non-ASCII (whitespace and controls were refused before).
             0x80.. => {}
-            _ => return Err(
-                "characters such as \\ \" < > ^ ` { | } [ ] must be percent-encoded after the host",
-            ),
+            // Read as '/' by WHATWG parsers and as a plain byte by others: ambiguous.
+            b'\\' => {
+                return Err("a backslash after the host must be percent-encoded (%5C)");
+            }
+            // `"`, `<`, `>`, `^`, backtick, `{`, `|`, `}`, `[`, `]`: outside RFC 3986, but
+            // accepted by WHATWG parsers and percent-encoded by HTTP clients when sent.
+            _ => {}
         }
         i += 1;
     }
@@ -274,9 +280,9 @@ http_url_type!(
     /// Accepted: `http://` / `https://` (any case), a host name, dotted-quad
     /// IPv4 or `[IPv6]`, an optional port 1-65535, then RFC 3986 characters.
     /// Refused: userinfo (`user:pass@`), whitespace and control characters,
-    /// non-ASCII host names (use punycode), and after the host unencoded `\`,
-    /// `"`, `<`, `>`, `^`, backtick, `{`, `|`, `}`, `[` and `]`. The text is kept
-    /// as given, never normalised.
+    /// non-ASCII host names (use punycode), and after the host an unencoded `\`
+    /// or a `%` that does not start `%XX`. The text is kept as given, never
+    /// normalised.
     ///
     /// ```
     /// use kie_suno_types::HttpUrl;

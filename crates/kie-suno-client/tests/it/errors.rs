@@ -289,5 +289,5 @@ async fn the_placeholder_code_zero_is_not_success() {
         .await
         .unwrap_err();
     assert_eq!(variant(&err), "api");
-    assert_eq!(err.code(), Some(ApiCode::Unknown(0)));
+    assert_eq!(err.code(), Some(ApiCode::from_i64(0)));
 }

@@ -61,9 +61,9 @@ async fn url_upload_reads_the_quickstart_variant_of_the_result() {
         .mount(&upload)
         .await;
     let req =
-        FileUploadUrlRequest::new("https://example.com/images/sample.jpg", "images/downloaded")
-            .unwrap()
+        FileUploadUrlRequest::builder("https://example.com/images/sample.jpg", "images/downloaded")
             .with_file_name("my-downloaded-image.jpg")
+            .build()
             .unwrap();
     let out = client(&api, &upload)
         .files()

@@ -42,5 +42,5 @@ fn validate(shared: &Shared, _: Endpoint, v: &Value) -> Result<(Spec, Option<Str
         audio_id: audio,
         music_index: 0,
     };
-    Ok((Spec::Midi(spec), Some(req.call_back_url().to_string())))
+    Ok((Spec::Midi(spec), Some(req.callback_url().to_string())))
 }

@@ -95,19 +95,19 @@ fn validate(
             let req: GenerateMusicRequest = typed(v)?;
             music(
                 music_spec(MusicOp::Generate, v),
-                req.call_back_url().to_string(),
+                req.callback_url().to_string(),
             )
         }
         E::UploadCover => {
             let req: UploadCoverRequest = typed(v)?;
             let m = from_source(MusicOp::UploadCover, v, req.upload_url().to_string());
-            music(m, req.call_back_url().to_string())
+            music(m, req.callback_url().to_string())
         }
         E::Mashup => {
             let req: MashupRequest = typed(v)?;
             let mut m = music_spec(MusicOp::Mashup, v);
             m.source_audio_url = req.upload_url_list().first().map(ToString::to_string);
-            music(m, req.call_back_url().to_string())
+            music(m, req.callback_url().to_string())
         }
         E::ExtendMusic => {
             let req: ExtendMusicRequest = typed(v)?;
@@ -119,23 +119,23 @@ fn validate(
             }
             let mut m = music_spec(MusicOp::Extend, v);
             m.parent_music_id = Some(audio.to_owned());
-            music(m, req.call_back_url().to_string())
+            music(m, req.callback_url().to_string())
         }
         E::UploadExtend => {
             let req: UploadExtendRequest = typed(v)?;
             let m = from_source(MusicOp::UploadExtend, v, req.upload_url().to_string());
-            music(m, req.call_back_url().to_string())
+            music(m, req.callback_url().to_string())
         }
         E::AddInstrumental => {
             let req: AddInstrumentalRequest = typed(v)?;
             let mut m = from_source(MusicOp::AddInstrumental, v, req.upload_url().to_string());
             m.instrumental = true;
-            music(m, req.call_back_url().to_string())
+            music(m, req.callback_url().to_string())
         }
         E::AddVocals => {
             let req: AddVocalsRequest = typed(v)?;
             let m = from_source(MusicOp::AddVocals, v, req.upload_url().to_string());
-            music(m, req.call_back_url().to_string())
+            music(m, req.callback_url().to_string())
         }
         E::ReplaceSection => {
             let req: ReplaceSectionRequest = typed(v)?;
@@ -144,7 +144,7 @@ fn validate(
             m.parent_music_id = Some(req.audio_id().as_str().to_owned());
             Ok((
                 Spec::Music(Box::new(m)),
-                req.call_back_url().map(ToString::to_string),
+                req.callback_url().map(ToString::to_string),
             ))
         }
         other => Err(Reject::new(

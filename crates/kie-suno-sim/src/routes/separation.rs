@@ -45,7 +45,7 @@ fn validate(shared: &Shared, _: Endpoint, v: &Value) -> Result<(Spec, Option<Str
         None | Some(SeparationType::SeparateVocal) => SepKind::Vocal,
         Some(SeparationType::SplitStem) => SepKind::Split,
         Some(SeparationType::SplitStemAdvanced) => {
-            SepKind::Advanced(req.stem_name().cloned().unwrap_or_default())
+            SepKind::Advanced(req.stem_name().map(str::to_owned).unwrap_or_default())
         }
         Some(other) => {
             return Err(Reject::validation(format!(
@@ -55,6 +55,6 @@ fn validate(shared: &Shared, _: Endpoint, v: &Value) -> Result<(Spec, Option<Str
     };
     Ok((
         Spec::Separation(spec, kind),
-        Some(req.call_back_url().to_string()),
+        Some(req.callback_url().to_string()),
     ))
 }

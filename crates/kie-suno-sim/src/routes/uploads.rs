@@ -179,7 +179,7 @@ async fn base64_upload(State(state): State<SimState>, headers: HeaderMap, body: 
     store(
         shared,
         req.upload_path().as_str(),
-        req.file_name().map(String::as_str),
+        req.file_name(),
         mime,
         bytes,
     )
@@ -208,7 +208,7 @@ async fn url_upload(State(state): State<SimState>, headers: HeaderMap, body: Byt
         }
         None => (None, Bytes::new()),
     };
-    let name = req.file_name().cloned().or_else(|| {
+    let name = req.file_name().map(str::to_owned).or_else(|| {
         url.split(['?', '#'])
             .next()
             .and_then(|u| u.rsplit('/').next())

@@ -28,5 +28,5 @@ pub(crate) fn routes(router: Router<SimState>) -> Router<SimState> {
 fn validate(shared: &Shared, _: Endpoint, v: &Value) -> Result<(Spec, Option<String>), Reject> {
     let req: WavRequest = typed(v)?;
     let spec = media_of(shared, req.task_id(), req.audio_id())?;
-    Ok((Spec::Wav(spec), Some(req.call_back_url().to_string())))
+    Ok((Spec::Wav(spec), Some(req.callback_url().to_string())))
 }

@@ -54,6 +54,11 @@ fn accepts_absolute_http_urls_and_keeps_them_verbatim() {
         "https://example.com/caf\u{e9}",
         "https://example.com?q",
         "https://example.com#f",
+        // Characters RFC 3986 wants encoded but WHATWG parsers and HTTP clients accept
+        // (and encode when sending): refusing them would refuse working callback URLs.
+        "http://example.com/?a[]=1&b={x}",
+        "http://127.0.0.1:3000/sim/sink?x=[sim:generate-failed]",
+        "http://example.com/a|b^c`d\"e<f>",
         "https://tempfile.1f6cxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxbd98",
     ] {
         let u = HttpUrl::parse(raw).unwrap_or_else(|e| panic!("{raw:?}: {e}"));
@@ -125,14 +130,7 @@ fn refuses_what_is_not_an_absolute_http_url() {
         ("http://-a.com/", "'-'"),
         ("http://a-.com/", "'-'"),
         ("http://example.com\\@evil.com/", "userinfo"),
-        ("http://example.com/a\\b", "percent-encoded"),
-        ("http://example.com/<x>", "percent-encoded"),
-        ("http://example.com/a\"b", "percent-encoded"),
-        ("http://example.com/a|b", "percent-encoded"),
-        ("http://example.com/{a}", "percent-encoded"),
-        ("http://example.com/?a[]=1", "percent-encoded"),
-        ("http://example.com/a^b", "percent-encoded"),
-        ("http://example.com/a`b", "percent-encoded"),
+        ("http://example.com/a\\b", "backslash"),
         ("http://example.com/100%", "%XX"),
         ("http://example.com/%zz", "%XX"),
         ("http://example.com/%4", "%XX"),
