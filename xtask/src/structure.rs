@@ -91,7 +91,9 @@ fn strip_comments_and_literals(text: &str) -> String {
                     i += 1;
                 }
             }
-        } else if c == b'r' && matches!(b.get(i + 1), Some(b'"') | Some(b'#')) && !ident_before(b, i)
+        } else if c == b'r'
+            && matches!(b.get(i + 1), Some(b'"') | Some(b'#'))
+            && !ident_before(b, i)
         {
             // Raw string r"..." / r#"..."#.
             let mut j = i + 1;
@@ -135,7 +137,10 @@ fn strip_comments_and_literals(text: &str) -> String {
         } else if c == b'\'' {
             // A char literal ('a', '\n', '\u{..}') or a lifetime ('a).
             let end = if b.get(i + 1) == Some(&b'\\') {
-                b[i + 2..].iter().position(|&x| x == b'\'').map(|p| i + 2 + p)
+                b[i + 2..]
+                    .iter()
+                    .position(|&x| x == b'\'')
+                    .map(|p| i + 2 + p)
             } else if b.get(i + 2) == Some(&b'\'') {
                 Some(i + 2)
             } else {
@@ -253,7 +258,10 @@ fn read_tree(b: &[u8], mut i: usize) -> Vec<Vec<String>> {
                     Some(_) => k += 1, // `*`, `as`, ...
                 }
             }
-        } else if b.get(j).is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_') {
+        } else if b
+            .get(j)
+            .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_')
+        {
             let (name, n) = ident(b, j);
             let (subs, n) = tail(b, n, depth + 1);
             let out = subs
@@ -289,7 +297,8 @@ fn written_paths(file: &ModFile) -> Vec<(Vec<String>, usize)> {
                 let k = kw.as_bytes();
                 let after = i + k.len();
                 if b[i..].starts_with(k)
-                    && b.get(after).is_none_or(|c| !(c.is_ascii_alphanumeric() || *c == b'_'))
+                    && b.get(after)
+                        .is_none_or(|c| !(c.is_ascii_alphanumeric() || *c == b'_'))
                 {
                     for rel in read_tree(b, after) {
                         let mut base: Vec<String> = match kw {
@@ -552,7 +561,10 @@ pub fn module_cycles(src: &Path, root: &Path) -> Vec<String> {
         };
         for c in cycles_in(&es) {
             let rel = src.strip_prefix(root).unwrap_or(src);
-            out.push(format!("{}: module cycle under {under}: {c}", rel.display()));
+            out.push(format!(
+                "{}: module cycle under {under}: {c}",
+                rel.display()
+            ));
         }
     }
     out
