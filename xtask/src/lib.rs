@@ -6,6 +6,8 @@
 
 pub mod codegen;
 pub mod manifest;
+pub mod msrv;
+pub mod structure;
 pub mod tidy;
 pub mod verify;
 

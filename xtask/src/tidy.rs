@@ -3,7 +3,9 @@
 //! true` in every member; the layering (`kie-suno-types` has no reqwest / tokio
 //! / axum / hyper anywhere in its dependency tree, dev-dependencies included;
 //! `kie-suno-callbacks` does not depend on `kie-suno-client`); every `.rs` file
-//! opens with a `//!` line.
+//! opens with a `//!` line; no module import cycle and no source file over
+//! [`crate::structure::MAX_LINES`] lines in any member (see [`crate::structure`]);
+//! the claimed `rust-version` is the one the lockfile requires (see [`crate::msrv`]).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -167,11 +169,29 @@ fn check_module_docs(root: &Path, problems: &mut Vec<String>) {
     }
 }
 
+fn check_structure(root: &Path, problems: &mut Vec<String>) {
+    for dir in members(root) {
+        let src = dir.join("src");
+        if src.is_dir() {
+            problems.extend(crate::structure::module_cycles(&src, root));
+            problems.extend(crate::structure::oversized_files(&src, root));
+        }
+    }
+}
+
+fn check_msrv(root: &Path, problems: &mut Vec<String>) {
+    if let Err(p) = crate::msrv::run(root) {
+        problems.extend(p);
+    }
+}
+
 /// Runs every tidy check; `Err` lists every problem.
 pub fn run(root: &Path) -> Result<(), Vec<String>> {
     let mut problems = Vec::new();
     check_manifests(root, &mut problems);
     check_module_docs(root, &mut problems);
+    check_structure(root, &mut problems);
+    check_msrv(root, &mut problems);
     check_layering(root, &mut problems);
     if problems.is_empty() {
         Ok(())
