@@ -4,6 +4,7 @@
 mod client;
 mod clock;
 mod common;
+mod envelope;
 mod error;
 mod files;
 mod limiter;
