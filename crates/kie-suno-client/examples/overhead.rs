@@ -17,14 +17,17 @@ use kie_suno_client::{Client, RetryPolicy};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
-const BODY: &str =
-    include_str!("../../kie-suno-types/fixtures/documented/lyrics-record-info.success.json");
+/// The documented record-info body (kie-suno-types' `fixtures` feature).
+fn body() -> &'static str {
+    kie_suno_client::types::fixtures::documented("lyrics-record-info.success.json").unwrap_or("{}")
+}
 
-/// A keep-alive HTTP/1.1 server that ignores the request and answers `BODY`.
+/// A keep-alive HTTP/1.1 server that ignores the request and answers [`body`].
 async fn serve(listener: TcpListener) {
+    let body = body();
     let response = format!(
-        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{BODY}",
-        BODY.len()
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+        body.len()
     );
     loop {
         let Ok((mut sock, _)) = listener.accept().await else {

@@ -10,13 +10,12 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 /// The API key used everywhere; tests assert it never leaks.
 pub const KEY: &str = "sk-test-SUPERSECRET-0123456789";
 
-/// A documented payload from kie-suno-types' fixtures.
+/// A documented payload, from kie-suno-types' `fixtures` feature (so these tests also
+/// build from the packaged crate, which has no `../kie-suno-types`).
 pub fn fixture(name: &str) -> String {
-    let path = format!(
-        "{}/../kie-suno-types/fixtures/documented/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {path}: {e}"))
+    kie_suno_client::types::fixtures::documented(name)
+        .unwrap_or_else(|| panic!("no documented fixture {name}"))
+        .to_owned()
 }
 
 /// A documented payload as JSON.

@@ -182,9 +182,9 @@ mod tests {
 
     #[test]
     fn the_401_body_is_the_documented_one() {
-        let documented = include_str!(
-            "../../../kie-suno-types/fixtures/documented/error-401.missing-or-bad-auth-headers.json"
-        );
+        let documented =
+            kie_suno_types::fixtures::documented("error-401.missing-or-bad-auth-headers.json")
+                .unwrap_or_default();
         let ours: Value = serde_json::from_str(UNAUTHORIZED_BODY).unwrap_or_default();
         let theirs: Value = serde_json::from_str(documented).unwrap_or_default();
         assert_eq!(ours, theirs);
