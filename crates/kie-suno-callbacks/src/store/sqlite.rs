@@ -792,7 +792,7 @@ impl Store for SqliteStore {
         task_id: &'a TaskId,
         family: CallbackFamily,
     ) -> BoxFuture<'a, Result<(), Error>> {
-        let at = crate::now_ms();
+        let at = crate::clock::now_ms();
         Box::pin(self.call(move |r| Cmd::Submit(task_id.clone(), family, at, r)))
     }
 
