@@ -37,6 +37,11 @@ async fn store(url: &str) -> Arc<PostgresStore> {
     )
 }
 
+/// A receiver instance verifying signatures with [`keys`], on `store`.
+fn instance(config: ReceiverConfig, store: &Arc<PostgresStore>) -> Receiver {
+    Receiver::new(config.keys(keys()), store.clone() as Arc<dyn Store>)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn repeats_of_one_key_are_one_record_counting_every_delivery() {
     let Some(url) = database("repeats").await else {
@@ -151,15 +156,10 @@ async fn two_receivers_on_one_database_store_a_simultaneous_callback_once() {
         return;
     };
     let (s1, s2) = tokio::join!(store(&url), store(&url));
-    let r1 = Receiver::new(
-        ReceiverConfig::new().keys(keys()),
-        s1.clone() as Arc<dyn Store>,
-    );
-    let r2 = Receiver::new(
-        ReceiverConfig::new()
-            .keys(keys())
-            .outcome_recheck(Some(std::time::Duration::from_millis(50))),
-        s2.clone() as Arc<dyn Store>,
+    let r1 = instance(ReceiverConfig::new(), &s1);
+    let r2 = instance(
+        ReceiverConfig::new().outcome_recheck(Some(std::time::Duration::from_millis(50))),
+        &s2,
     );
     // Instance 2 waits for an outcome that instance 1 (or 2) will commit.
     let waiting = r2.outcomes();
@@ -199,10 +199,7 @@ async fn a_rejected_request_leaves_the_shared_store_unchanged() {
         return;
     };
     let (s1, s2) = tokio::join!(store(&url), store(&url));
-    let r1 = Receiver::new(
-        ReceiverConfig::new().keys(keys()),
-        s1.clone() as Arc<dyn Store>,
-    );
+    let r1 = instance(ReceiverConfig::new(), &s1);
     // One good callback first, so "unchanged" is checked against a non-empty store.
     let good = signed(
         "/callbacks/lyrics",
