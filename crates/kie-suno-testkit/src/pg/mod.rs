@@ -21,15 +21,21 @@
 //! `KIE_SUNO_REQUIRE_POSTGRES=1` ([`REQUIRE_ENV`], set in CI), which turns the
 //! skip into a failure.
 
+mod error;
+mod user;
+mod watchdog;
+
 use std::ffi::OsString;
-use std::fmt;
 use std::net::TcpListener;
-use std::os::unix::process::CommandExt as _;
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, Output, Stdio};
+use std::process::{Command, Output};
 use std::sync::OnceLock;
 
 use tokio_postgres::NoTls;
+
+pub use self::error::ClusterError;
+use self::user::RunAs;
+use self::watchdog::Watchdog;
 
 /// The variable that turns a skip into a failure when set to `1`.
 pub const REQUIRE_ENV: &str = "KIE_SUNO_REQUIRE_POSTGRES";
@@ -81,35 +87,6 @@ impl Options {
     }
 }
 
-/// Why no cluster is running.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum ClusterError {
-    /// This machine cannot run a throwaway cluster: no server binaries, root
-    /// without a `postgres` user to run them as, or initdb refused. Tests skip.
-    Unavailable(String),
-    /// A cluster could have run but did not: the server did not start, or a
-    /// command on it failed.
-    Failed(String),
-}
-
-impl ClusterError {
-    /// Whether the machine cannot run a cluster at all (a reason to skip).
-    pub fn is_unavailable(&self) -> bool {
-        matches!(self, Self::Unavailable(_))
-    }
-}
-
-impl fmt::Display for ClusterError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Unavailable(reason) | Self::Failed(reason) => f.write_str(reason),
-        }
-    }
-}
-
-impl std::error::Error for ClusterError {}
-
 /// The newest `/usr/lib/postgresql/<version>/bin` that has `initdb` and `pg_ctl`.
 fn find_bin() -> Option<PathBuf> {
     let mut found: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
@@ -123,120 +100,6 @@ fn find_bin() -> Option<PathBuf> {
         .collect();
     found.sort();
     found.pop().map(|(_, bin)| bin)
-}
-
-/// Whether this process runs with effective user id 0 (the second `Uid:` field
-/// of `/proc/self/status`; what initdb checks), without spawning `id`.
-fn is_root() -> bool {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find_map(|l| l.strip_prefix("Uid:"))
-                .and_then(|v| v.split_whitespace().nth(1).map(|uid| uid == "0"))
-        })
-        .unwrap_or(false)
-}
-
-fn first_file(candidates: &[&str]) -> Option<PathBuf> {
-    candidates.iter().map(PathBuf::from).find(|p| p.is_file())
-}
-
-/// Who runs the server tools.
-#[derive(Debug, Clone)]
-enum RunAs {
-    /// This process's user (not root).
-    Me,
-    /// `runuser -u postgres -- tool args...`.
-    Runuser(PathBuf),
-    /// `su -s /bin/sh -c 'exec "$0" "$@"' -- postgres tool args...`.
-    Su(PathBuf),
-}
-
-impl RunAs {
-    fn detect() -> Result<Self, ClusterError> {
-        if !is_root() {
-            return Ok(Self::Me);
-        }
-        if let Some(runuser) =
-            first_file(&["/usr/sbin/runuser", "/sbin/runuser", "/usr/bin/runuser"])
-        {
-            return Ok(Self::Runuser(runuser));
-        }
-        if let Some(su) = first_file(&["/usr/bin/su", "/bin/su"]) {
-            return Ok(Self::Su(su));
-        }
-        Err(ClusterError::Unavailable(
-            "running as root (initdb refuses to), and neither runuser nor su is there to run \
-             the server as the postgres user"
-                .to_owned(),
-        ))
-    }
-
-    /// The command line that runs `program` as this user (arguments follow).
-    fn argv(&self, program: &Path) -> Vec<OsString> {
-        let mut argv: Vec<OsString> = match self {
-            Self::Me => Vec::new(),
-            Self::Runuser(runuser) => {
-                vec![runuser.into(), "-u".into(), "postgres".into(), "--".into()]
-            }
-            // `--` before the user: su would take the tool's options for its own.
-            Self::Su(su) => vec![
-                su.into(),
-                "-s".into(),
-                "/bin/sh".into(),
-                "-c".into(),
-                r#"exec "$0" "$@""#.into(),
-                "--".into(),
-                "postgres".into(),
-            ],
-        };
-        argv.push(program.into());
-        argv
-    }
-
-    fn command(&self, program: &Path) -> Command {
-        let argv = self.argv(program);
-        let mut cmd = Command::new(&argv[0]);
-        cmd.args(&argv[1..]);
-        cmd
-    }
-}
-
-/// The watchdog's script: wait for the pipe on stdin to close, then run the stop
-/// command (the arguments) and remove the directory (`$0`).
-const WATCHDOG: &str =
-    r#"trap '' INT TERM HUP; while read -r _; do :; done; "$@" >/dev/null 2>&1; rm -rf -- "$0""#;
-
-/// Stops the server and removes its directory once [`Watchdog::pipe`] closes.
-#[derive(Debug)]
-struct Watchdog {
-    child: Child,
-    pipe: Option<ChildStdin>,
-}
-
-impl Watchdog {
-    fn spawn(dir: &Path, stop: &[OsString]) -> std::io::Result<Self> {
-        let mut child = Command::new("/bin/sh")
-            .arg("-c")
-            .arg(WATCHDOG)
-            .arg(dir)
-            .args(stop)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .process_group(0)
-            .spawn()?;
-        let pipe = child.stdin.take();
-        Ok(Self { child, pipe })
-    }
-}
-
-impl Drop for Watchdog {
-    fn drop(&mut self) {
-        drop(self.pipe.take());
-        let _ = self.child.wait();
-    }
 }
 
 fn free_port() -> std::io::Result<u16> {
