@@ -10,7 +10,7 @@
 //! watchdog: a `sh` child of the process that started it, blocked reading a pipe
 //! whose write end only that process holds (Rust opens it close-on-exec, so no
 //! other child inherits it). The pipe closes when the [`Cluster`] is dropped, or
-//! when the process ends in any way, a panic, `exit`, SIGKILL or Ctrl-C included;
+//! when the process ends in any way, `exit`, an abort, SIGKILL or Ctrl-C included;
 //! the watchdog then stops the server (`pg_ctl stop -m immediate -w`) and removes
 //! the directory. It runs in a process group of its own and ignores SIGINT,
 //! SIGTERM and SIGHUP, so the signal that ends the tests does not end it first.
