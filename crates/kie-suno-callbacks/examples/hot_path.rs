@@ -3,15 +3,14 @@
 //!
 //! `cargo run --release -p kie-suno-callbacks --example hot_path`
 
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, UNIX_EPOCH};
 
 use http::HeaderMap;
-use kie_suno_callbacks::{parse, sign, storable_headers, verify, Keys};
-use kie_suno_types::{CallbackFamily, TaskId};
+use kie_suno_callbacks::{parse, storable_headers, verify, Keys};
+use kie_suno_testkit::signed::Signer;
+use kie_suno_testkit::{now_secs, signature_headers, DOC_TASK, LYRICS_SUCCESS as BODY};
+use kie_suno_types::CallbackFamily;
 use secrecy::{ExposeSecret as _, SecretString};
-
-const BODY: &str =
-    include_str!("../../kie-suno-types/fixtures/documented/lyrics-callback.success.json");
 
 fn time(label: &str, n: u32, mut f: impl FnMut()) {
     let started = Instant::now();
@@ -25,17 +24,15 @@ fn time(label: &str, n: u32, mut f: impl FnMut()) {
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let key = SecretString::from("bench-key");
     let keys = Keys::new([key.clone()])?;
-    let now = SystemTime::now();
-    let ts = now.duration_since(UNIX_EPOCH)?.as_secs();
-    let task = TaskId::new("3b66882fde0a5d398bd269cab6d9542b");
+    let ts = now_secs();
+    let now = UNIX_EPOCH + Duration::from_secs(ts);
+    let signer = Signer::new(key.expose_secret().as_bytes());
     let mut headers = HeaderMap::new();
     headers.insert("content-type", "application/json".parse()?);
     headers.insert("user-agent", "kie-callback/1.0".parse()?);
-    headers.insert("x-webhook-timestamp", ts.to_string().parse()?);
-    headers.insert(
-        "x-webhook-signature",
-        sign(key.expose_secret().as_bytes(), task.as_str(), ts).parse()?,
-    );
+    for (name, value) in signature_headers(&signer, DOC_TASK, ts) {
+        headers.insert(name, value.parse()?);
+    }
     headers.insert("host", "127.0.0.1:1234".parse()?);
     headers.insert("content-length", BODY.len().to_string().parse()?);
     let body = BODY.as_bytes();

@@ -3,7 +3,10 @@
 
 use bytes::Bytes;
 use http::HeaderMap;
+use kie_suno_types::signature::{SIGNATURE_HEADER, TIMESTAMP_HEADER};
 use kie_suno_types::{Callback, CallbackFamily, TaskId};
+
+use crate::clock::now_ms;
 
 /// Whether a terminal callback was confirmed through the details endpoint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -75,7 +78,7 @@ pub struct NewCallback {
     /// The raw body, byte for byte.
     pub body: Bytes,
     /// The typed callback re-serialised as JSON, when enabled
-    /// ([`crate::ReceiverConfig::store_parsed_json`]).
+    /// (`ReceiverConfig::store_parsed_json`).
     pub parsed: Option<String>,
 }
 
@@ -93,7 +96,7 @@ impl NewCallback {
             confirmation: Confirmation::NotRequested,
             signed: false,
             signature_timestamp: None,
-            received_at_ms: crate::now_ms(),
+            received_at_ms: now_ms(),
             headers: Vec::new(),
             body: Bytes::new(),
             parsed: None,
@@ -163,7 +166,7 @@ pub struct StoredCallback {
     /// The raw body of the first delivery.
     pub body: Vec<u8>,
     /// The typed callback as JSON, when it was stored (see
-    /// [`crate::ReceiverConfig::store_parsed_json`]); [`StoredCallback::callback`]
+    /// `ReceiverConfig::store_parsed_json`); [`StoredCallback::callback`]
     /// works either way.
     pub parsed: Option<String>,
 }
@@ -208,7 +211,7 @@ pub struct StoreStats {
 /// a signature is not a secret.
 pub fn is_secret_header(name: &str) -> bool {
     let n = name.to_ascii_lowercase();
-    if n == crate::SIGNATURE_HEADER || n == crate::TIMESTAMP_HEADER {
+    if n == SIGNATURE_HEADER || n == TIMESTAMP_HEADER {
         return false;
     }
     matches!(

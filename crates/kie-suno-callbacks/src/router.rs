@@ -15,8 +15,10 @@ use futures::StreamExt;
 use http::{header, HeaderMap, HeaderValue, StatusCode};
 use kie_suno_types::{callback_key, ApiCode, Callback, CallbackFamily, CallbackKey, KeyError};
 
+use crate::clock::system_ms;
 use crate::confirm::{ConfirmRequest, Confirmer, Verdict};
 use crate::outcomes::{CallbackEvent, Outcomes};
+use crate::parse::parse;
 use crate::record::{parsed_json, storable_headers};
 use crate::store::Store;
 use crate::verify::{verify, Keys, VerifyError};
@@ -45,7 +47,7 @@ pub(crate) struct StateInner {
 }
 
 /// The router's state: store, keys, limits, confirmer and outcome stream.
-/// Build it with [`crate::Receiver::new`]; cheap to clone.
+/// Build it with `Receiver::new`; cheap to clone.
 #[derive(Clone)]
 pub struct ReceiverState {
     pub(crate) inner: Arc<StateInner>,
@@ -219,7 +221,7 @@ async fn handle(
         }
     };
 
-    let callback = crate::parse(family, &body).inspect_err(|r| {
+    let callback = parse(family, &body).inspect_err(|r| {
         tracing::debug!(%family, task_id = %key.task_id, rejection = %r, "callback body rejected");
     })?;
     if callback.task_id() != &key.task_id {
@@ -263,7 +265,7 @@ async fn handle(
         confirmation,
         signed: signed_at.is_some(),
         signature_timestamp: signed_at,
-        received_at_ms: crate::system_ms(now),
+        received_at_ms: system_ms(now),
         headers: storable_headers(headers),
         parsed: if state.store_parsed_json {
             parsed_json(&callback)

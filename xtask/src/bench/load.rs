@@ -3,11 +3,12 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use bytes::Bytes;
-use kie_suno_types::signature::sign;
+use kie_suno_testkit::signed::{Signer, SIGNATURE_HEADER, TIMESTAMP_HEADER};
+use kie_suno_testkit::{now_secs, CallbackTemplate, SignedCallback};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
@@ -42,30 +43,11 @@ pub(crate) fn task_id(seed: u64, i: u64) -> String {
     format!("{:016x}{:016x}", seed, i)
 }
 
-/// The documented lyrics success callback with `data.task_id` replaced.
-pub(crate) fn lyrics_body(template: &serde_json::Value, task_id: &str) -> Result<Bytes> {
-    let mut v = template.clone();
-    let data = v
-        .get_mut("data")
-        .and_then(|d| d.as_object_mut())
-        .context("template has no data object")?;
-    data.insert("task_id".to_owned(), serde_json::Value::from(task_id));
-    Ok(Bytes::from(serde_json::to_vec(&v)?))
-}
-
-/// The documented lyrics success callback (`lyrics-callback.success.json`).
-pub(crate) fn lyrics_template() -> Result<serde_json::Value> {
-    let path = super::workspace_root()
-        .join("crates/kie-suno-types/fixtures/documented/lyrics-callback.success.json");
-    let raw = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
-    Ok(serde_json::from_slice(&raw)?)
-}
-
 impl Plan {
     /// Builds `n` deliveries; each is, with probability `repeat_pct`/100, a repeat of a
     /// uniformly chosen earlier delivery, else a new task id.
-    pub(crate) fn new(n: usize, repeat_pct: u32, seed: u64) -> Result<Self> {
-        let template = lyrics_template()?;
+    pub(crate) fn new(n: usize, repeat_pct: u32, seed: u64) -> Self {
+        let template = CallbackTemplate::lyrics();
         let mut rng = StdRng::seed_from_u64(seed);
         let mut deliveries: Vec<Delivery> = Vec::with_capacity(n);
         let mut unique = 0usize;
@@ -79,7 +61,7 @@ impl Plan {
             } else {
                 let id = task_id(seed, unique as u64);
                 unique += 1;
-                let body = lyrics_body(&template, &id)?;
+                let body = template.body(&id);
                 deliveries.push(Delivery {
                     task_id: id,
                     repeat: false,
@@ -88,41 +70,21 @@ impl Plan {
             }
         }
         let repeats = deliveries.len() - unique;
-        Ok(Self {
+        Self {
             deliveries,
             unique,
             repeats,
-        })
+        }
     }
 }
 
-/// Seconds since the Unix epoch.
-pub(crate) fn now_secs() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
-}
-
-/// A request ready to send: body and signature headers.
-#[derive(Debug, Clone)]
-pub(crate) struct Signed {
-    pub(crate) body: Bytes,
-    pub(crate) timestamp: String,
-    pub(crate) signature: String,
-}
-
 /// Signs every delivery of `plan` with the current time.
-pub(crate) fn sign_plan(plan: &Plan, key: &str) -> Result<Vec<Signed>> {
+pub(crate) fn sign_plan(plan: &Plan, key: &str) -> Vec<SignedCallback> {
     let ts = now_secs();
+    let signer = Signer::new(key.as_bytes());
     plan.deliveries
         .iter()
-        .map(|d| {
-            Ok(Signed {
-                body: d.body.clone(),
-                timestamp: ts.to_string(),
-                signature: sign(key.as_bytes(), &d.task_id, ts),
-            })
-        })
+        .map(|d| SignedCallback::new(&signer, &d.task_id, ts, d.body.clone()))
         .collect()
 }
 
@@ -138,12 +100,12 @@ pub(crate) fn http_client(concurrency: usize) -> Result<reqwest::Client> {
 }
 
 /// Sends one signed callback; the HTTP status, or 0 on a transport error.
-pub(crate) async fn post(client: &reqwest::Client, url: &str, req: &Signed) -> u16 {
+pub(crate) async fn post(client: &reqwest::Client, url: &str, req: &SignedCallback) -> u16 {
     let sent = client
         .post(url)
         .header("content-type", "application/json")
-        .header("X-Webhook-Timestamp", &req.timestamp)
-        .header("X-Webhook-Signature", &req.signature)
+        .header(TIMESTAMP_HEADER, &req.timestamp)
+        .header(SIGNATURE_HEADER, &req.signature)
         .body(req.body.clone())
         .send()
         .await;
@@ -173,7 +135,11 @@ pub(crate) struct Observed {
 
 /// Sends every request of `reqs` to `url`, `concurrency` at a time, in plan order (workers
 /// take the next index from a shared counter).
-pub(crate) async fn run(url: &str, reqs: Arc<Vec<Signed>>, concurrency: usize) -> Result<Observed> {
+pub(crate) async fn run(
+    url: &str,
+    reqs: Arc<Vec<SignedCallback>>,
+    concurrency: usize,
+) -> Result<Observed> {
     let client = http_client(concurrency)?;
     let next = Arc::new(AtomicUsize::new(0));
     let url: Arc<str> = Arc::from(url);
@@ -212,6 +178,8 @@ pub(crate) async fn run(url: &str, reqs: Arc<Vec<Signed>>, concurrency: usize) -
 #[cfg(test)]
 #[allow(clippy::unwrap_used)] // tests may unwrap
 mod tests {
+    use kie_suno_testkit::signed::sign;
+
     use super::*;
 
     #[test]
@@ -228,8 +196,8 @@ mod tests {
 
     #[test]
     fn plan_repeats_only_earlier_ids_and_is_seeded() {
-        let a = Plan::new(2000, 10, 7).unwrap();
-        let b = Plan::new(2000, 10, 7).unwrap();
+        let a = Plan::new(2000, 10, 7);
+        let b = Plan::new(2000, 10, 7);
         assert_eq!(a.unique + a.repeats, 2000);
         assert!(a.repeats > 100 && a.repeats < 300, "{}", a.repeats);
         let ids_a: Vec<&str> = a.deliveries.iter().map(|d| d.task_id.as_str()).collect();

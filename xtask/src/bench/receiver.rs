@@ -53,8 +53,8 @@ pub(crate) fn run(args: &Args) -> Result<()> {
     }
     let load = Load {
         // Distinct task ids (another seed): the warm-up rows are stored too, and checked.
-        warmup: Plan::new(warmup, repeat_pct, seed.wrapping_add(0x5eed))?,
-        plan: Plan::new(n, repeat_pct, seed)?,
+        warmup: Plan::new(warmup, repeat_pct, seed.wrapping_add(0x5eed)),
+        plan: Plan::new(n, repeat_pct, seed),
         concurrency,
     };
     println!(
@@ -92,10 +92,10 @@ pub(crate) fn run(args: &Args) -> Result<()> {
     let pg_note = if args.flag("no-postgres") {
         "(c) skipped: --no-postgres".to_owned()
     } else {
-        match pg::Cluster::start()? {
+        match pg::start()? {
             Err(reason) => format!("(c) skipped: {reason}"),
             Ok(cluster) => {
-                let url = cluster.url();
+                let url = cluster.url("postgres");
                 let m = measure(
                     &rt,
                     "(c) receiver + PostgreSQL",
@@ -205,11 +205,11 @@ fn measure(
 ) -> Result<Measured> {
     let server = ChildServer::start(kind, log)?;
     let url = format!("http://{}{}", server.addr, LYRICS_PATH);
-    let warm = Arc::new(load::sign_plan(&spec.warmup, BENCH_HMAC_KEY)?);
+    let warm = Arc::new(load::sign_plan(&spec.warmup, BENCH_HMAC_KEY));
     let warm = rt
         .block_on(load::run(&url, warm, spec.concurrency))
         .with_context(|| format!("warm-up against {label}"))?;
-    let reqs = Arc::new(load::sign_plan(&spec.plan, BENCH_HMAC_KEY)?);
+    let reqs = Arc::new(load::sign_plan(&spec.plan, BENCH_HMAC_KEY));
     let (server0, self0) = (server.cpu_seconds()?, server::cpu_seconds("self")?);
     let observed = rt
         .block_on(load::run(&url, reqs, spec.concurrency))

@@ -8,11 +8,13 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
+use kie_suno_testkit::signed::Signer;
+use kie_suno_testkit::{now_secs, CallbackTemplate};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 use crate::bench::args::Args;
-use crate::bench::load::{self, Signed, BENCH_HMAC_KEY, LYRICS_PATH};
+use crate::bench::load::{self, BENCH_HMAC_KEY, LYRICS_PATH};
 use crate::bench::server::{ChildServer, Kind};
 use crate::bench::store;
 
@@ -31,7 +33,9 @@ struct Shared {
     /// Deliveries sent, and those that failed (transport error or non-200).
     sent: AtomicU64,
     failed: AtomicU64,
-    template: serde_json::Value,
+    /// The documented lyrics success callback, with each delivery's task id.
+    template: CallbackTemplate,
+    signer: Signer,
     seed: u64,
 }
 
@@ -59,12 +63,7 @@ async fn sender(shared: Arc<Shared>, worker_seed: u64) -> Result<()> {
     let mut rng = StdRng::seed_from_u64(worker_seed);
     while !shared.stop.load(Ordering::Relaxed) {
         let id = shared.next(&mut rng);
-        let ts = load::now_secs();
-        let req = Signed {
-            body: load::lyrics_body(&shared.template, &id)?,
-            timestamp: ts.to_string(),
-            signature: kie_suno_types::signature::sign(BENCH_HMAC_KEY.as_bytes(), &id, ts),
-        };
+        let req = shared.template.signed(&shared.signer, &id, now_secs());
         let url = match shared.url.read() {
             Ok(base) => format!("{base}{LYRICS_PATH}"),
             Err(_) => bail!("url lock poisoned"),
@@ -112,7 +111,8 @@ pub(crate) fn run(args: &Args) -> Result<()> {
         acked: Mutex::new(HashMap::new()),
         sent: AtomicU64::new(0),
         failed: AtomicU64::new(0),
-        template: load::lyrics_template()?,
+        template: CallbackTemplate::lyrics(),
+        signer: Signer::new(BENCH_HMAC_KEY.as_bytes()),
         seed,
     });
     let rt = tokio::runtime::Builder::new_multi_thread()

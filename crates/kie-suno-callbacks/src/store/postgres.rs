@@ -10,6 +10,7 @@ use futures::future::BoxFuture;
 use kie_suno_types::{CallbackFamily, TaskId};
 use tokio_postgres::NoTls;
 
+use crate::clock::now_ms;
 use crate::store::Store;
 use crate::{Confirmation, Error, NewCallback, Recorded, StoreStats, StoredCallback};
 
@@ -301,7 +302,7 @@ impl Store for PostgresStore {
                 .execute(
                     "INSERT INTO kie_suno_submitted_tasks (task_id, family, submitted_ms)
                      VALUES ($1, $2, $3) ON CONFLICT (task_id) DO NOTHING",
-                    &[&task_id.as_str(), &family.as_str(), &crate::now_ms()],
+                    &[&task_id.as_str(), &family.as_str(), &now_ms()],
                 )
                 .await?;
             Ok(())

@@ -1,25 +1,20 @@
 //! Shared helpers: documented bodies, signed requests, receivers over a temp SQLite file.
 
 use std::sync::Arc;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use axum::body::Body;
 use axum::Router;
+use bytes::Bytes;
 use http::{Request, StatusCode};
 use kie_suno_callbacks::{
-    sign, Keys, Receiver, ReceiverConfig, SqliteOptions, SqliteStore, Store, StoreStats,
+    Confirmation, Keys, NewCallback, Receiver, ReceiverConfig, SqliteOptions, SqliteStore, Store,
+    StoreStats,
 };
-use kie_suno_types::TaskId;
+pub use kie_suno_testkit::{lyrics_body, now_secs, DOC_TASK, LYRICS_FAILURE, LYRICS_SUCCESS};
+use kie_suno_testkit::{signed::Signer, SignedCallback};
+use kie_suno_types::{CallbackFamily, TaskId};
 use secrecy::{ExposeSecret as _, SecretString};
 use tower::ServiceExt;
-
-/// The documented lyrics success callback (task `3b66882fde0a5d398bd269cab6d9542b`).
-pub const LYRICS_SUCCESS: &str =
-    include_str!("../../../kie-suno-types/fixtures/documented/lyrics-callback.success.json");
-/// The documented lyrics failure callback.
-pub const LYRICS_FAILURE: &str =
-    include_str!("../../../kie-suno-types/fixtures/documented/lyrics-callback.failure.json");
-pub const DOC_TASK: &str = "3b66882fde0a5d398bd269cab6d9542b";
 
 pub const KEY: &str = "kie-hmac-key-01";
 
@@ -31,16 +26,17 @@ pub fn keys() -> Keys {
     Keys::new([key()]).unwrap()
 }
 
-/// The documented success body with another task id.
-pub fn lyrics_body(task: &str) -> String {
-    LYRICS_SUCCESS.replace(DOC_TASK, task)
-}
-
-pub fn now_secs() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
+/// A terminal, successful lyrics record for the store tests: the documented body
+/// with this task id, stored as sent with a JSON content type.
+pub fn record(task: &str, stage: &str) -> NewCallback {
+    let mut cb = NewCallback::new(CallbackFamily::Lyrics, TaskId::new(task), stage);
+    cb.body = Bytes::from(lyrics_body(task));
+    cb.code = Some(200);
+    cb.success = true;
+    cb.terminal = true;
+    cb.confirmation = Confirmation::NotRequested;
+    cb.headers = vec![("content-type".to_owned(), "application/json".to_owned())];
+    cb
 }
 
 /// A SQLite-backed receiver in a temp dir.
@@ -81,17 +77,16 @@ impl Rig {
 
 /// A JSON POST signed with `key` for `task` at `ts`.
 pub fn signed(path: &str, body: &str, task: &str, ts: u64, key: &SecretString) -> Request<Body> {
-    Request::builder()
+    let signer = Signer::new(key.expose_secret().as_bytes());
+    let callback = SignedCallback::new(&signer, task, ts, body.to_owned());
+    let mut request = Request::builder()
         .method("POST")
         .uri(path)
-        .header("content-type", "application/json")
-        .header("X-Webhook-Timestamp", ts.to_string())
-        .header(
-            "X-Webhook-Signature",
-            sign(key.expose_secret().as_bytes(), task, ts),
-        )
-        .body(Body::from(body.to_owned()))
-        .unwrap()
+        .header("content-type", "application/json");
+    for (name, value) in callback.headers() {
+        request = request.header(name, value);
+    }
+    request.body(Body::from(callback.body)).unwrap()
 }
 
 /// An unsigned JSON POST.

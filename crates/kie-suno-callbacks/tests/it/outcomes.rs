@@ -7,6 +7,7 @@ use http::StatusCode;
 use kie_suno_callbacks::{ConfirmRequest, Receiver, ReceiverConfig, Store, Verdict};
 use kie_suno_types::{Callback, TaskId};
 use tokio::sync::broadcast::error::TryRecvError;
+use tokio::sync::oneshot;
 
 use crate::common::*;
 
@@ -82,7 +83,10 @@ async fn a_refuted_callback_does_not_settle_a_waiter() {
         .is_none());
 }
 
-#[tokio::test]
+// On tokio's paused clock, so that the guard below is no wall-clock bound: the
+// waiter is settled before the genuine delivery is answered, and nothing waits on
+// the clock while the SQLite writer thread works.
+#[tokio::test(start_paused = true)]
 async fn a_confirmed_delivery_replaces_a_refuted_one_stored_first() {
     // The confirmer refutes the first delivery (say, a forged body replayed with
     // captured signed headers) and confirms the next one.
@@ -176,9 +180,14 @@ async fn waiters_are_released_when_the_receiver_stops() {
     ));
 }
 
-/// A store whose writes take a while, as under load or on a slow disk.
+/// A store whose writes take a while, as under load or on a slow disk: each
+/// waits 200 ms (on tokio's clock) before it begins. The first write says when it
+/// is committed; if it is dropped before, its sender goes with it.
 #[derive(Debug)]
-struct SlowStore(Arc<dyn Store>);
+struct SlowStore(
+    Arc<dyn Store>,
+    std::sync::Mutex<Option<oneshot::Sender<()>>>,
+);
 
 impl Store for SlowStore {
     fn record(
@@ -188,9 +197,14 @@ impl Store for SlowStore {
         '_,
         Result<kie_suno_callbacks::Recorded, kie_suno_callbacks::Error>,
     > {
+        let committed = self.1.lock().unwrap().take();
         Box::pin(async move {
             tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-            self.0.record(callback).await
+            let recorded = self.0.record(callback).await;
+            if let Some(committed) = committed {
+                let _ = committed.send(());
+            }
+            recorded
         })
     }
     fn replace_unconfirmed(
@@ -234,12 +248,20 @@ impl Store for SlowStore {
     }
 }
 
-#[tokio::test]
+// On tokio's paused clock: the sender's 50 ms run out before the store's 200 ms
+// whatever the load of the machine, and the guards below fail at once instead of
+// after real seconds. Nothing waits on the clock while the SQLite writer thread
+// works, so the clock cannot skip ahead of it.
+#[tokio::test(start_paused = true)]
 async fn a_sender_hanging_up_mid_commit_still_gets_its_callback_stored_and_published() {
     let rig = Rig::new(ReceiverConfig::new()).await;
+    let (committed_tx, committed) = oneshot::channel();
     let slow = Receiver::new(
         ReceiverConfig::new(),
-        Arc::new(SlowStore(rig.store.clone() as Arc<dyn Store>)) as Arc<dyn Store>,
+        Arc::new(SlowStore(
+            rig.store.clone() as Arc<dyn Store>,
+            std::sync::Mutex::new(Some(committed_tx)),
+        )) as Arc<dyn Store>,
     );
     let mut sub = slow.outcomes().subscribe();
     // The sender gives up (KIE's timeout) while the write is still under way: the
@@ -256,12 +278,17 @@ async fn a_sender_hanging_up_mid_commit_still_gets_its_callback_stored_and_publi
         gave_up.is_err(),
         "the request must still be running at 50 ms"
     );
-    // The pipeline goes on by itself: stored once and published once.
+    // The pipeline goes on by itself: the write is committed ...
+    committed
+        .await
+        .expect("the write went on after the hang-up, not dropped with the handler");
+    // ... and then published, once.
     let ev = tokio::time::timeout(std::time::Duration::from_secs(5), sub.recv())
         .await
         .expect("published despite the hang-up")
         .unwrap();
     assert_eq!(ev.task_id.as_str(), DOC_TASK);
+    assert_eq!(sub.try_recv().unwrap_err(), TryRecvError::Empty);
     let stored = rig.count(DOC_TASK).await;
     assert_eq!(stored.len(), 1);
     assert_eq!(stored[0].id, ev.record_id);

@@ -1,268 +1,144 @@
-//! The PostgreSQL store against a real, throwaway server: Debian's binaries in
-//! /usr/lib/postgresql/*/bin, initdb on a temp dir, pg_ctl on a free port,
-//! connecting over 127.0.0.1. As root, the server runs as the `postgres` user via
-//! `runuser`. Skips with a printed reason when absent, unless
-//! `KIE_SUNO_REQUIRE_POSTGRES=1` (CI), which turns the skip into a failure.
+//! The PostgreSQL store against a real, throwaway server, one behaviour per test.
+//!
+//! Every test of this binary shares one cluster ([`pg::shared`]: Debian's binaries
+//! in /usr/lib/postgresql/*/bin, initdb on a temp dir, a free port on 127.0.0.1,
+//! the `postgres` user via `runuser` when root), started by the first test that
+//! asks; each test creates a database of its own, so the tests are independent
+//! and run in parallel. The cluster is never dropped (it lives in a static): a
+//! watchdog process stops it and removes its directory when this test binary
+//! exits (see `kie_suno_testkit::pg`). Without the binaries the tests print why
+//! and skip, unless `KIE_SUNO_REQUIRE_POSTGRES=1` (CI), which turns the skip into
+//! a failure.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::Arc;
 
 use http::StatusCode;
 use kie_suno_callbacks::{
-    NewCallback, PostgresOptions, PostgresStore, Receiver, ReceiverConfig, Store,
+    Confirmation, PostgresOptions, PostgresStore, Receiver, ReceiverConfig, Store,
 };
+use kie_suno_testkit::pg;
 use kie_suno_types::{CallbackFamily, TaskId};
 use tokio::sync::Barrier;
 
 use crate::common::*;
 
-struct Cluster {
-    _dir: tempfile::TempDir,
-    data: PathBuf,
-    bin: PathBuf,
-    run_as: Option<String>,
-    port: u16,
+/// A new database `name` on the shared cluster, as a connection URL; `None`
+/// when the tests skip.
+async fn database(name: &str) -> Option<String> {
+    let cluster = pg::shared()?;
+    Some(cluster.create_db(name).await.unwrap())
 }
 
-fn find_bin() -> Option<PathBuf> {
-    let mut found: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
-        .ok()?
-        .filter_map(|e| e.ok())
-        .filter_map(|e| {
-            let version = e.file_name().to_str()?.parse::<u32>().ok()?;
-            let bin = e.path().join("bin");
-            (bin.join("initdb").exists() && bin.join("pg_ctl").exists()).then_some((version, bin))
-        })
-        .collect();
-    found.sort();
-    found.pop().map(|(_, b)| b)
-}
-
-fn is_root() -> bool {
-    Command::new("id")
-        .arg("-u")
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
-        .unwrap_or(false)
-}
-
-fn run(run_as: &Option<String>, program: &Path, args: &[&str]) -> Result<(), String> {
-    let mut cmd = match run_as {
-        Some(user) => {
-            let mut c = Command::new("runuser");
-            c.args(["-u", user, "--"]).arg(program);
-            c
-        }
-        None => Command::new(program),
-    };
-    let out = cmd
-        .args(args)
-        .output()
-        .map_err(|e| format!("{}: {e}", program.display()))?;
-    if out.status.success() {
-        Ok(())
-    } else {
-        Err(format!(
-            "{} {:?} failed: {}{}",
-            program.display(),
-            args,
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        ))
-    }
-}
-
-impl Cluster {
-    fn start() -> Result<Cluster, String> {
-        let bin = find_bin().ok_or("no initdb/pg_ctl under /usr/lib/postgresql/*/bin")?;
-        let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
-        let run_as = if is_root() {
-            // initdb refuses to run as root: hand the dir to the postgres user.
-            let ok = Command::new("chown")
-                .args(["-R", "postgres:postgres"])
-                .arg(dir.path())
-                .status()
-                .map_err(|e| e.to_string())?;
-            if !ok.success() {
-                return Err("running as root and cannot chown to a postgres user".into());
-            }
-            Some("postgres".to_owned())
-        } else {
-            None
-        };
-        let data = dir.path().join("data");
-        let data_s = data.to_str().ok_or("temp path is not utf-8")?.to_owned();
-        let sock = dir
-            .path()
-            .to_str()
-            .ok_or("temp path is not utf-8")?
-            .to_owned();
-        run(
-            &run_as,
-            &bin.join("initdb"),
-            &[
-                "-D",
-                &data_s,
-                "-U",
-                "postgres",
-                "-A",
-                "trust",
-                "-E",
-                "UTF8",
-                "--no-sync",
-            ],
-        )?;
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .map_err(|e| e.to_string())?
-            .port();
-        let opts = format!(
-            "-p {port} -k {sock} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=60"
-        );
-        let log = format!("{sock}/server.log");
-        run(
-            &run_as,
-            &bin.join("pg_ctl"),
-            &[
-                "-D", &data_s, "-l", &log, "-o", &opts, "-w", "-t", "60", "start",
-            ],
-        )?;
-        Ok(Cluster {
-            _dir: dir,
-            data,
-            bin,
-            run_as,
-            port,
-        })
-    }
-
-    fn url(&self, db: &str) -> String {
-        format!(
-            "host=127.0.0.1 port={} user=postgres dbname={db}",
-            self.port
-        )
-    }
-
-    async fn create_db(&self, db: &str) {
-        let (client, conn) = tokio_postgres::connect(&self.url("postgres"), tokio_postgres::NoTls)
-            .await
-            .unwrap();
-        let task = tokio::spawn(conn);
-        client
-            .batch_execute(&format!("CREATE DATABASE {db}"))
-            .await
-            .unwrap();
-        drop(client);
-        let _ = task.await;
-    }
-}
-
-impl Drop for Cluster {
-    fn drop(&mut self) {
-        if let Some(data) = self.data.to_str() {
-            let _ = run(
-                &self.run_as,
-                &self.bin.join("pg_ctl"),
-                &["-D", data, "-m", "immediate", "-w", "stop"],
-            );
-        }
-    }
-}
-
-/// The cluster, or `None` after printing why the test is skipped.
-fn cluster_or_skip() -> Option<Cluster> {
-    match Cluster::start() {
-        Ok(c) => Some(c),
-        Err(reason) => {
-            if std::env::var("KIE_SUNO_REQUIRE_POSTGRES").as_deref() == Ok("1") {
-                panic!(
-                    "KIE_SUNO_REQUIRE_POSTGRES=1 but no postgres server could be started: {reason}"
-                );
-            }
-            eprintln!("skipping postgres tests: {reason}");
-            None
-        }
-    }
-}
-
-fn record(task: &str) -> NewCallback {
-    let mut cb = NewCallback::new(CallbackFamily::Lyrics, TaskId::new(task), "complete");
-    cb.body = bytes::Bytes::from(lyrics_body(task));
-    cb.code = Some(200);
-    cb.success = true;
-    cb.terminal = true;
-    cb
-}
-
-async fn store(cluster: &Cluster, db: &str) -> Arc<PostgresStore> {
+async fn store(url: &str) -> Arc<PostgresStore> {
     Arc::new(
-        PostgresStore::connect(
-            &cluster.url(db),
-            PostgresOptions::default().max_connections(8),
-        )
-        .await
-        .unwrap(),
+        PostgresStore::connect(url, PostgresOptions::default().max_connections(8))
+            .await
+            .unwrap(),
     )
 }
 
+/// A receiver instance verifying signatures with [`keys`], on `store`.
+fn instance(config: ReceiverConfig, store: &Arc<PostgresStore>) -> Receiver {
+    Receiver::new(config.keys(keys()), store.clone() as Arc<dyn Store>)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn postgres_store_against_a_real_server() {
-    let Some(cluster) = cluster_or_skip() else {
+async fn repeats_of_one_key_are_one_record_counting_every_delivery() {
+    let Some(url) = database("repeats").await else {
         return;
     };
-
-    // Store level: idempotency, restart, submitted tasks, migrations twice.
-    cluster.create_db("store_level").await;
-    let a = store(&cluster, "store_level").await;
+    let s = store(&url).await;
     for i in 1..=3u64 {
-        let r = a.record(record("pg-1")).await.unwrap();
+        let r = s.record(record("pg-1", "complete")).await.unwrap();
         assert_eq!((r.deliveries, r.is_new()), (i, i == 1));
     }
-    a.record_submitted(&TaskId::new("pg-1"), CallbackFamily::Lyrics)
-        .await
-        .unwrap();
-    a.close().await.unwrap();
-    let reopened = store(&cluster, "store_level").await;
+    let rows = s.callbacks_for(&TaskId::new("pg-1")).await.unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].deliveries, 3);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn callbacks_survive_a_reopen_and_the_migrations_run_again() {
+    let Some(url) = database("reopen").await else {
+        return;
+    };
+    let first = store(&url).await;
+    for _ in 0..3 {
+        first.record(record("pg-1", "complete")).await.unwrap();
+    }
+    first.close().await.unwrap();
+    // Connecting again runs the migrations again, on a database that has them.
+    let reopened = store(&url).await;
     let rows = reopened.callbacks_for(&TaskId::new("pg-1")).await.unwrap();
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].deliveries, 3);
     assert_eq!(rows[0].body, lyrics_body("pg-1").as_bytes());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn submitted_tasks_are_recorded_and_survive_a_reopen() {
+    let Some(url) = database("submitted").await else {
+        return;
+    };
+    let first = store(&url).await;
+    first
+        .record_submitted(&TaskId::new("pg-1"), CallbackFamily::Lyrics)
+        .await
+        .unwrap();
+    first.close().await.unwrap();
+    let reopened = store(&url).await;
     assert!(reopened.is_submitted(&TaskId::new("pg-1")).await.unwrap());
     assert!(!reopened.is_submitted(&TaskId::new("pg-2")).await.unwrap());
-    assert!(!format!("{reopened:?}").contains("postgres user"));
+}
 
-    // A refuted first delivery is replaced by a confirmed one; a final one is not.
-    let mut refuted = record("pg-confirm");
-    refuted.confirmation = kie_suno_callbacks::Confirmation::Refuted;
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn debug_output_does_not_show_the_connection_settings() {
+    let Some(url) = database("debugged").await else {
+        return;
+    };
+    let s = store(&url).await;
+    let shown = format!("{s:?}");
+    assert!(!shown.contains("postgres user"), "{shown}");
+    assert!(
+        !shown.contains("127.0.0.1") && !shown.contains("debugged"),
+        "{shown}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refuted_first_delivery_is_replaced_by_a_confirmed_one_and_a_final_one_is_not() {
+    let Some(url) = database("confirm").await else {
+        return;
+    };
+    let s = store(&url).await;
+    let mut refuted = record("pg-confirm", "complete");
+    refuted.confirmation = Confirmation::Refuted;
     refuted.body = bytes::Bytes::from_static(b"{\"forged\":true}");
-    assert!(reopened.record(refuted).await.unwrap().is_new());
-    let mut confirmed = record("pg-confirm");
-    confirmed.confirmation = kie_suno_callbacks::Confirmation::Confirmed;
-    assert!(!reopened.record(confirmed.clone()).await.unwrap().is_new());
-    let replaced = reopened
-        .replace_unconfirmed(confirmed.clone())
-        .await
-        .unwrap();
+    assert!(s.record(refuted).await.unwrap().is_new());
+    let mut confirmed = record("pg-confirm", "complete");
+    confirmed.confirmation = Confirmation::Confirmed;
+    assert!(!s.record(confirmed.clone()).await.unwrap().is_new());
+    let replaced = s.replace_unconfirmed(confirmed.clone()).await.unwrap();
     assert!(replaced.is_some());
-    let rows = reopened
-        .callbacks_for(&TaskId::new("pg-confirm"))
-        .await
-        .unwrap();
+    let rows = s.callbacks_for(&TaskId::new("pg-confirm")).await.unwrap();
     assert_eq!(rows.len(), 1);
     assert_eq!(Some(rows[0].id), replaced);
     assert!(rows[0].is_final());
     assert_eq!(rows[0].body, lyrics_body("pg-confirm").as_bytes());
-    assert_eq!(reopened.replace_unconfirmed(confirmed).await.unwrap(), None);
+    assert_eq!(s.replace_unconfirmed(confirmed).await.unwrap(), None);
+}
 
-    // Two stores (instances) racing on the same key: one row, every delivery counted.
-    cluster.create_db("race").await;
-    let (x, y) = tokio::join!(store(&cluster, "race"), store(&cluster, "race"));
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_stores_racing_on_one_key_keep_one_row_and_count_every_delivery() {
+    let Some(url) = database("race").await else {
+        return;
+    };
+    let (x, y) = tokio::join!(store(&url), store(&url));
     let mut handles = Vec::new();
     for i in 0..32 {
         let s = if i % 2 == 0 { x.clone() } else { y.clone() };
         handles.push(tokio::spawn(async move {
-            s.record(record("race")).await.unwrap()
+            s.record(record("race", "complete")).await.unwrap()
         }));
     }
     let mut new = 0;
@@ -272,19 +148,18 @@ async fn postgres_store_against_a_real_server() {
     assert_eq!(new, 1);
     let stats = x.stats().await.unwrap();
     assert_eq!((stats.callbacks, stats.deliveries), (1, 32));
+}
 
-    // Two receiver instances on one database, the same signed callback at the same moment.
-    cluster.create_db("receivers").await;
-    let (s1, s2) = tokio::join!(store(&cluster, "receivers"), store(&cluster, "receivers"));
-    let r1 = Receiver::new(
-        ReceiverConfig::new().keys(keys()),
-        s1.clone() as Arc<dyn Store>,
-    );
-    let r2 = Receiver::new(
-        ReceiverConfig::new()
-            .keys(keys())
-            .outcome_recheck(Some(std::time::Duration::from_millis(50))),
-        s2.clone() as Arc<dyn Store>,
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_receivers_on_one_database_store_a_simultaneous_callback_once() {
+    let Some(url) = database("receivers").await else {
+        return;
+    };
+    let (s1, s2) = tokio::join!(store(&url), store(&url));
+    let r1 = instance(ReceiverConfig::new(), &s1);
+    let r2 = instance(
+        ReceiverConfig::new().outcome_recheck(Some(std::time::Duration::from_millis(50))),
+        &s2,
     );
     // Instance 2 waits for an outcome that instance 1 (or 2) will commit.
     let waiting = r2.outcomes();
@@ -316,11 +191,29 @@ async fn postgres_store_against_a_real_server() {
     assert!(rows[0].signed);
     let ev = waiter.await.unwrap().unwrap();
     assert!(ev.is_final && ev.success);
+}
 
-    // A bad request leaves the shared store unchanged.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rejected_request_leaves_the_shared_store_unchanged() {
+    let Some(url) = database("rejected").await else {
+        return;
+    };
+    let (s1, s2) = tokio::join!(store(&url), store(&url));
+    let r1 = instance(ReceiverConfig::new(), &s1);
+    // One good callback first, so "unchanged" is checked against a non-empty store.
+    let good = signed(
+        "/callbacks/lyrics",
+        LYRICS_SUCCESS,
+        DOC_TASK,
+        now_secs(),
+        &key(),
+    );
+    assert_eq!(send(&r1.router(), good).await.0, StatusCode::OK);
     let before = s1.stats().await.unwrap();
+    assert_eq!((before.callbacks, before.deliveries), (1, 1));
     let (status, _) = send(&r1.router(), unsigned("/callbacks/lyrics", LYRICS_SUCCESS)).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
+    // Seen through the other instance's store too.
     assert_eq!(s2.stats().await.unwrap(), before);
 }
 

@@ -10,6 +10,8 @@ use kie_suno_callbacks::{
     callback_path, sign, ConfirmRequest, Receiver, ReceiverConfig, Rejection, SqliteOptions,
     SqliteStore, Store, Verdict, DEFAULT_BODY_LIMIT,
 };
+use kie_suno_testkit::signature_headers;
+use kie_suno_testkit::signed::Signer;
 use kie_suno_types::{CallbackFamily, TaskId};
 use secrecy::{ExposeSecret as _, SecretString};
 use serde_json::json;
@@ -290,14 +292,10 @@ fn with_headers(
 }
 
 fn sig_headers(task: &str, ts: u64, key: &SecretString) -> Vec<(&'static str, String)> {
-    vec![
-        ("content-type", "application/json".to_owned()),
-        ("x-webhook-timestamp", ts.to_string()),
-        (
-            "x-webhook-signature",
-            sign(key.expose_secret().as_bytes(), task, ts),
-        ),
-    ]
+    let signer = Signer::new(key.expose_secret().as_bytes());
+    let mut headers = vec![("content-type", "application/json".to_owned())];
+    headers.extend(signature_headers(&signer, task, ts));
+    headers
 }
 
 fn corpus() -> Vec<Case> {

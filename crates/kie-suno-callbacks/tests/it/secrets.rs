@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use http::{HeaderMap, HeaderValue, Request};
 use kie_suno_callbacks::{is_secret_header, storable_headers, Keys, ReceiverConfig};
+use kie_suno_testkit::LogBuffer;
 use secrecy::SecretString;
 
 use crate::common::*;
@@ -85,30 +86,15 @@ async fn a_stored_record_holds_no_secret_header() {
     assert!(all.contains("kie-callback/1.0"));
 }
 
-/// A tracing writer into a shared buffer.
-#[derive(Clone, Default)]
-struct Captured(Arc<std::sync::Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 fn logs_of(f: impl FnOnce()) -> String {
-    let captured = Captured::default();
+    let captured = LogBuffer::default();
     let writer = captured.clone();
     let subscriber = tracing_subscriber::fmt()
         .with_writer(move || writer.clone())
         .with_ansi(false)
         .finish();
     tracing::subscriber::with_default(subscriber, f);
-    let bytes = captured.0.lock().unwrap().clone();
-    String::from_utf8(bytes).unwrap()
+    captured.text().unwrap()
 }
 
 #[tokio::test]

@@ -3,24 +3,10 @@
 
 use std::sync::Arc;
 
-use bytes::Bytes;
-use kie_suno_callbacks::{
-    Confirmation, NewCallback, SqliteOptions, SqliteStore, Store, Synchronous,
-};
+use kie_suno_callbacks::{SqliteOptions, SqliteStore, Store, Synchronous};
 use kie_suno_types::{CallbackFamily, TaskId};
 
 use crate::common::*;
-
-fn record(task: &str, stage: &str) -> NewCallback {
-    let mut cb = NewCallback::new(CallbackFamily::Lyrics, TaskId::new(task), stage);
-    cb.body = Bytes::from(lyrics_body(task));
-    cb.code = Some(200);
-    cb.success = true;
-    cb.terminal = true;
-    cb.confirmation = Confirmation::NotRequested;
-    cb.headers = vec![("content-type".to_owned(), "application/json".to_owned())];
-    cb
-}
 
 async fn open(path: &std::path::Path) -> SqliteStore {
     SqliteStore::open(path, SqliteOptions::default())

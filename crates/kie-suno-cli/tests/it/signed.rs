@@ -11,6 +11,8 @@ use kie_suno_callbacks::{
 };
 use kie_suno_client::{Client, Signal, WaitOptions};
 use kie_suno_sim::{SimConfig, Simulator};
+use kie_suno_testkit::now_secs;
+use kie_suno_testkit::signed::{Signer, SIGNATURE_HEADER, TIMESTAMP_HEADER};
 use kie_suno_types::{CallbackFamily, GenerateLyricsRequest};
 use secrecy::SecretString;
 
@@ -93,8 +95,8 @@ async fn signed_callbacks_accepted_forged_rejected() {
                  "data": [{"text": "[Verse]\nforged", "title": "Forged", "status": "complete", "error_message": ""}]}
     })
     .to_string();
-    let ts = chrono_now();
-    let forged_sig = kie_suno_callbacks::sign(b"not-the-key", task_id.as_str(), ts);
+    let ts = now_secs();
+    let forged_sig = Signer::new(b"not-the-key").sign(task_id.as_str(), ts);
     for (sig, what) in [
         (forged_sig.as_str(), "signed with another key"),
         (
@@ -105,8 +107,8 @@ async fn signed_callbacks_accepted_forged_rejected() {
         let resp = http
             .post(&url)
             .header("content-type", "application/json")
-            .header("X-Webhook-Timestamp", ts.to_string())
-            .header("X-Webhook-Signature", sig)
+            .header(TIMESTAMP_HEADER, ts.to_string())
+            .header(SIGNATURE_HEADER, sig)
             .body(body.clone())
             .send()
             .await
@@ -133,11 +135,4 @@ async fn signed_callbacks_accepted_forged_rejected() {
 
     let _ = stop.send(());
     serving.wait().await.unwrap();
-}
-
-fn chrono_now() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
 }

@@ -1,10 +1,8 @@
 //! The API key never appears in Debug output, errors or logs.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
 use kie_suno_client::types::GenerateLyricsRequest;
 use kie_suno_client::{Client, ClientError};
+use kie_suno_testkit::LogBuffer;
 use serde_json::json;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, ResponseTemplate};
@@ -40,22 +38,9 @@ fn configuration_errors_do_not_echo_the_key() {
     assert!(!format!("{err} {err:?}").contains("SECRET"));
 }
 
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[tokio::test(flavor = "current_thread")]
 async fn errors_and_trace_logs_never_contain_the_key() {
-    let capture = Capture::default();
+    let capture = LogBuffer::default();
     let sink = capture.clone();
     let subscriber = tracing_subscriber::fmt()
         .with_max_level(tracing::Level::TRACE)
@@ -119,7 +104,7 @@ async fn errors_and_trace_logs_never_contain_the_key() {
     assert!(matches!(err, ClientError::Transport { .. }), "{err:?}");
     assert!(!format!("{err} {err:?}").contains(KEY));
 
-    let logs = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
+    let logs = capture.text().unwrap();
     assert!(logs.contains("kie_suno_request"), "{logs}");
     assert!(logs.contains("attempt=2"), "{logs}");
     assert!(

@@ -1,0 +1,17 @@
+//! [`parse`]: a raw callback body as the family's typed callback, with the
+//! receiver's rejection on failure.
+
+use kie_suno_types::{Callback, CallbackFamily, ParseError};
+
+use crate::rejection::Rejection;
+
+/// Parses a raw callback body as the family's typed callback
+/// ([`kie_suno_types::parse`]), mapped to the receiver's rejection: not JSON ->
+/// [`Rejection::MalformedJson`] (400), JSON of the wrong shape ->
+/// [`Rejection::InvalidCallback`] (422).
+pub fn parse(family: CallbackFamily, body: &[u8]) -> Result<Callback, Rejection> {
+    kie_suno_types::parse(family, body).map_err(|e| match e {
+        ParseError::Syntax(_) => Rejection::MalformedJson,
+        _ => Rejection::InvalidCallback,
+    })
+}

@@ -1,0 +1,198 @@
+//! The WAL's two helper threads: the sync thread (`fdatasync` of the WAL after
+//! each commit, before the batch's replies go out, for [`Synchronous::Full`])
+//! and the checkpointer (WAL checkpoints off the commit path).
+//!
+//! [`Synchronous::Full`]: super::options::Synchronous::Full
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::Connection;
+
+use super::command::Done;
+use super::options::SqliteOptions;
+use crate::Error;
+
+/// The WAL file of the database at `db`.
+fn wal_path(db: &Path) -> PathBuf {
+    let mut wal = db.as_os_str().to_owned();
+    wal.push("-wal");
+    PathBuf::from(wal)
+}
+
+/// Syncs the WAL after commits and only then replies ([`Synchronous::Full`]).
+///
+/// [`Synchronous::Full`]: super::options::Synchronous::Full
+pub(super) struct Syncer {
+    tx: std::sync::mpsc::Sender<Vec<Done>>,
+    thread: std::thread::JoinHandle<()>,
+}
+
+impl Syncer {
+    pub(super) fn start(db: &Path) -> Result<Self, Error> {
+        let wal = wal_path(db);
+        let dir = match db.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let (tx, rx) = std::sync::mpsc::channel::<Vec<Done>>();
+        let thread = std::thread::Builder::new()
+            .name("kie-suno-sqlite-sync".to_owned())
+            .spawn(move || {
+                let mut file: Option<std::fs::File> = None;
+                // After one failed sync, nothing later can be trusted to be on disk:
+                // Linux may drop the failed pages and report a later fsync as a
+                // success, and SQLite's recovery stops at the first bad WAL frame, so
+                // later commits would be lost. Every later write fails (503, so KIE
+                // retries elsewhere or later), like PostgreSQL's PANIC on fsync failure.
+                let mut broken: Option<Error> = None;
+                while let Ok(first) = rx.recv() {
+                    let mut all = vec![first];
+                    while let Ok(more) = rx.try_recv() {
+                        all.push(more);
+                    }
+                    // Every batch received here was committed before this sync began.
+                    let synced = match &broken {
+                        Some(e) => Err(e.clone()),
+                        None => sync_wal(&mut file, &wal, &dir),
+                    };
+                    if let Err(e) = &synced {
+                        if broken.is_none() {
+                            tracing::error!(error = %e, "syncing the sqlite wal failed; the store refuses every later write");
+                            broken = Some(e.clone());
+                        }
+                    }
+                    for done in all.into_iter().flatten() {
+                        done.send(&synced);
+                    }
+                }
+            })?;
+        Ok(Self { tx, thread })
+    }
+
+    pub(super) fn stop(self) {
+        drop(self.tx);
+        let _ = self.thread.join();
+    }
+}
+
+fn sync_wal(file: &mut Option<std::fs::File>, wal: &Path, dir: &Path) -> Result<(), Error> {
+    let io = |e: std::io::Error| Error::Sqlite(format!("syncing the wal: {e}"));
+    match file {
+        Some(f) => f.sync_data().map_err(io),
+        None => match std::fs::OpenOptions::new().write(true).open(wal) {
+            Ok(f) => {
+                f.sync_data().map_err(io)?;
+                // The WAL's directory entry, once: the file must survive too.
+                std::fs::File::open(dir)
+                    .and_then(|d| d.sync_all())
+                    .map_err(io)?;
+                *file = Some(f);
+                Ok(())
+            }
+            // No WAL yet: nothing was written, nothing to sync.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(io(e)),
+        },
+    }
+}
+
+/// Sends a batch's replies: directly, or after the WAL sync.
+pub(super) fn deliver(syncer: Option<&Syncer>, done: Vec<Done>) {
+    match syncer {
+        Some(s) => {
+            if let Err(std::sync::mpsc::SendError(done)) = s.tx.send(done) {
+                let err = Err(Error::StoreClosed);
+                for d in done {
+                    d.send(&err);
+                }
+            }
+        }
+        None => {
+            for d in done {
+                d.send(&Ok(()));
+            }
+        }
+    }
+}
+
+/// The background checkpointer: its own connection, woken by the writer.
+pub(super) struct Checkpointer {
+    wake: std::sync::mpsc::SyncSender<()>,
+    thread: std::thread::JoinHandle<()>,
+    every: usize,
+    since: usize,
+    wal: PathBuf,
+}
+
+/// Past this size the writer restarts the WAL itself (see [`Checkpointer::committed`]).
+const WAL_RESTART_BYTES: u64 = 64 * 1024 * 1024;
+
+impl Checkpointer {
+    pub(super) fn start(
+        writer: &Connection,
+        path: &Path,
+        options: &SqliteOptions,
+    ) -> Result<Option<Self>, Error> {
+        if options.checkpoint_every == 0 {
+            return Ok(None);
+        }
+        let conn = Connection::open(path)?;
+        conn.busy_timeout(options.busy_timeout)?;
+        conn.execute_batch(&format!(
+            "PRAGMA synchronous={};",
+            options.synchronous.as_sql()
+        ))?;
+        // The writer no longer checkpoints inside its commits.
+        writer.execute_batch("PRAGMA wal_autocheckpoint=0;")?;
+        let (wake, woken) = std::sync::mpsc::sync_channel::<()>(1);
+        let thread = std::thread::Builder::new()
+            .name("kie-suno-sqlite-checkpoint".to_owned())
+            .spawn(move || {
+                while woken.recv().is_ok() {
+                    // PASSIVE never blocks the writer; a busy result is retried on
+                    // the next wake-up.
+                    if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
+                    {
+                        tracing::warn!(error = %e, "sqlite wal checkpoint failed");
+                    }
+                }
+            })?;
+        Ok(Some(Self {
+            wake,
+            thread,
+            every: options.checkpoint_every,
+            since: 0,
+            wal: wal_path(path),
+        }))
+    }
+
+    /// The writer found its queue empty: checkpoint what a lull allows.
+    pub(super) fn idle(&mut self) {
+        if self.since >= self.every / 8 {
+            self.since = 0;
+            let _ = self.wake.try_send(());
+        }
+    }
+
+    /// Counts committed records and wakes the background checkpointer every
+    /// `every` of them. Returns true when the WAL has grown past
+    /// [`WAL_RESTART_BYTES`]: under steady load a passive checkpoint never sees the
+    /// WAL fully copied back when a write begins, so SQLite never restarts it; the
+    /// writer then runs a RESTART checkpoint itself (cheap: the background
+    /// checkpoints have already copied almost every page).
+    pub(super) fn committed(&mut self, records: usize) -> bool {
+        self.since += records;
+        if self.since >= self.every {
+            self.since = 0;
+            // Coalesced: a wake-up already pending is enough.
+            let _ = self.wake.try_send(());
+            return std::fs::metadata(&self.wal).is_ok_and(|m| m.len() > WAL_RESTART_BYTES);
+        }
+        false
+    }
+
+    pub(super) fn stop(self) {
+        drop(self.wake);
+        let _ = self.thread.join();
+    }
+}

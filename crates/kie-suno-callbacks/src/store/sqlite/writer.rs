@@ -1,0 +1,192 @@
+//! The writer thread: it owns the connection, drains whatever requests are
+//! queued, runs them in one transaction (group commit), and hands their replies
+//! to the WAL sync thread, which sends them once the commit is durable.
+
+use std::path::PathBuf;
+
+use rusqlite::Connection;
+use tokio::sync::{mpsc, oneshot};
+
+use super::command::{Cmd, Done};
+use super::options::{SqliteOptions, Synchronous};
+use super::schema;
+use super::wal::{deliver, Checkpointer, Syncer};
+use crate::Error;
+
+/// Starts the writer thread on the database at `path` (opened, switched to WAL
+/// and migrated on that thread) and returns the queue of its requests once the
+/// database is ready.
+pub(super) async fn start(
+    path: PathBuf,
+    options: SqliteOptions,
+) -> Result<mpsc::Sender<Cmd>, Error> {
+    let (tx, rx) = mpsc::channel(options.queue_capacity.max(1));
+    let (ready_tx, ready_rx) = oneshot::channel();
+    std::thread::Builder::new()
+        .name("kie-suno-sqlite-writer".to_owned())
+        .spawn(move || {
+            let opened = schema::open_connection(&path, &options).and_then(|conn| {
+                let ckpt = Checkpointer::start(&conn, &path, &options)?;
+                Ok((conn, ckpt))
+            });
+            let opened = opened.and_then(|(conn, ckpt)| {
+                let syncer = if options.synchronous == Synchronous::Full {
+                    Some(Syncer::start(&path)?)
+                } else {
+                    None
+                };
+                Ok((conn, ckpt, syncer))
+            });
+            match opened {
+                Ok((conn, ckpt, syncer)) => {
+                    let _ = ready_tx.send(Ok(()));
+                    writer(conn, rx, &options, ckpt, syncer);
+                }
+                Err(e) => {
+                    let _ = ready_tx.send(Err(e));
+                }
+            }
+        })?;
+    ready_rx.await.map_err(|_| Error::StoreClosed)??;
+    Ok(tx)
+}
+
+fn drain(rx: &mut mpsc::Receiver<Cmd>, batch: &mut Vec<Cmd>, max_batch: usize) {
+    while batch.len() < max_batch {
+        match rx.try_recv() {
+            Ok(cmd) => batch.push(cmd),
+            Err(_) => break,
+        }
+    }
+}
+
+fn writer(
+    mut conn: Connection,
+    mut rx: mpsc::Receiver<Cmd>,
+    options: &SqliteOptions,
+    mut ckpt: Option<Checkpointer>,
+    mut syncer: Option<Syncer>,
+) {
+    let max_batch = options.max_batch.max(1);
+    let mut batch = Vec::with_capacity(max_batch);
+    let mut last_batch = 0usize;
+    loop {
+        // Idle: let the checkpointer copy the WAL back while nothing is written, so
+        // the next write can restart the WAL from its beginning (under steady load a
+        // passive checkpoint rarely finishes, and the WAL would keep growing).
+        if rx.is_empty() {
+            if let Some(c) = ckpt.as_mut() {
+                c.idle();
+            }
+        }
+        let Some(first) = rx.blocking_recv() else {
+            break;
+        };
+        batch.push(first);
+        drain(&mut rx, &mut batch, max_batch);
+        if last_batch > 1 && batch.len() < last_batch && !options.commit_delay.is_zero() {
+            std::thread::sleep(options.commit_delay);
+            drain(&mut rx, &mut batch, max_batch);
+        }
+        last_batch = batch.len();
+        let records = batch
+            .iter()
+            .filter(|c| matches!(c, Cmd::Record(..)))
+            .count();
+        let (closer, done) = run_batch(&mut conn, &mut batch);
+        deliver(syncer.as_ref(), done);
+        if ckpt.as_mut().is_some_and(|c| c.committed(records)) {
+            if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(RESTART)", [], |_| Ok(())) {
+                tracing::warn!(error = %e, "sqlite wal restart checkpoint failed");
+            }
+        }
+        if let Some(closer) = closer {
+            // Refuse new work, commit what is already queued, then stop.
+            rx.close();
+            let mut closers = vec![closer];
+            while let Some(cmd) = rx.blocking_recv() {
+                batch.push(cmd);
+                if batch.len() >= max_batch {
+                    let (c, done) = run_batch(&mut conn, &mut batch);
+                    deliver(syncer.as_ref(), done);
+                    closers.extend(c);
+                }
+            }
+            let (c, done) = run_batch(&mut conn, &mut batch);
+            deliver(syncer.as_ref(), done);
+            closers.extend(c);
+            if let Some(s) = syncer.take() {
+                s.stop();
+            }
+            if let Some(c) = ckpt.take() {
+                c.stop();
+            }
+            let _ = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
+            drop(conn);
+            for c in closers {
+                let _ = c.send(());
+            }
+            return;
+        }
+    }
+    if let Some(s) = syncer.take() {
+        s.stop();
+    }
+    if let Some(c) = ckpt.take() {
+        c.stop();
+    }
+}
+
+/// Runs one batch in one transaction. Returns the close request if the batch
+/// held one, and the replies to send once the commit is durable.
+fn run_batch(
+    conn: &mut Connection,
+    batch: &mut Vec<Cmd>,
+) -> (Option<oneshot::Sender<()>>, Vec<Done>) {
+    let mut closer = None;
+    let mut done = Vec::with_capacity(batch.len());
+    if batch.is_empty() {
+        return (closer, done);
+    }
+    // IMMEDIATE: take the write lock at BEGIN (waiting up to busy_timeout), so a
+    // batch that reads before it writes cannot fail with SQLITE_BUSY_SNAPSHOT when
+    // another process writes the same file.
+    let tx = match conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate) {
+        Ok(tx) => tx,
+        Err(e) => {
+            let err = Error::from(e);
+            for cmd in batch.drain(..) {
+                cmd.fail(&err, &mut closer);
+            }
+            return (closer, done);
+        }
+    };
+    for cmd in batch.drain(..) {
+        match cmd {
+            Cmd::Record(cb, reply) => {
+                done.push(Done::Record(reply, schema::insert(&tx, &cb.0, &cb.1)))
+            }
+            Cmd::Replace(cb, reply) => done.push(Done::Replace(
+                reply,
+                schema::replace_unconfirmed(&tx, &cb.0, &cb.1),
+            )),
+            Cmd::ForTask(task, reply) => {
+                done.push(Done::ForTask(reply, schema::for_task(&tx, &task)))
+            }
+            Cmd::Submit(task, family, at, reply) => {
+                done.push(Done::Submit(reply, schema::submit(&tx, &task, family, at)))
+            }
+            Cmd::IsSubmitted(task, reply) => {
+                done.push(Done::IsSubmitted(reply, schema::is_submitted(&tx, &task)))
+            }
+            Cmd::Stats(reply) => done.push(Done::Stats(reply, schema::stats(&tx))),
+            Cmd::Close(c) => closer = Some(c),
+        }
+    }
+    if let Err(e) = tx.commit().map_err(Error::from) {
+        // Nothing of the batch is stored: every write fails.
+        let done = done.into_iter().map(|d| d.commit_failed(&e)).collect();
+        return (closer, done);
+    }
+    (closer, done)
+}
