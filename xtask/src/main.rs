@@ -5,6 +5,7 @@
 
 mod bench;
 mod drill;
+mod package;
 
 use std::process::ExitCode;
 
@@ -19,6 +20,8 @@ usage: cargo xtask <verb> [options]
   tidy              folder = package names, workspace lints, layering, `//!` module docs
   bench ...         benchmarks (cargo xtask bench --help)
   drill ...         fault drills (cargo xtask drill --help)
+  package           cargo package --workspace, then the published crates' tests from the
+                    unpacked .crate files (cargo xtask package --help)
 ";
 
 fn problems(what: &str, list: Vec<String>) -> anyhow::Error {
@@ -56,6 +59,7 @@ fn dispatch(args: Vec<String>) -> Result<()> {
         }
         "bench" => bench::run(rest.iter().cloned())?,
         "drill" => drill::run(rest.iter().cloned())?,
+        "package" => package::main(rest.iter().cloned())?,
         "help" | "--help" | "-h" => print!("{USAGE}"),
         other => {
             print!("{USAGE}");

@@ -1,0 +1,142 @@
+//! `cargo xtask package`: the published crates stand alone. Runs `cargo package
+//! --workspace` (with its verification build), unpacks every `.crate` of a crate that is
+//! published (`publish` not `false`) into `target/package-test/`, joins them in a
+//! throwaway workspace whose `[patch.crates-io]` points each sibling at its unpacked
+//! copy (they are not on crates.io yet), and runs their own tests there: what a
+//! user gets from crates.io must build and pass on its own, without `../` paths into the
+//! repository or the unpublished test kit.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{bail, Context, Result};
+
+const USAGE: &str = "\
+usage: cargo xtask package [--allow-dirty] [--no-default-features]
+
+  cargo package --workspace (verified), then the published crates' own tests from
+  their unpacked .crate files, joined in target/package-test/
+  --allow-dirty          package uncommitted changes too (local runs)
+  --no-default-features  also run the unpacked tests without default features
+";
+
+fn cargo() -> Command {
+    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
+}
+
+fn run(cmd: &mut Command, what: &str) -> Result<()> {
+    eprintln!("$ {what}");
+    let status = cmd.status().with_context(|| format!("running {what}"))?;
+    if !status.success() {
+        bail!("{what} failed ({status})");
+    }
+    Ok(())
+}
+
+/// `(name, version)` of every workspace member that is published.
+fn published(root: &Path) -> Result<Vec<(String, String)>> {
+    let out = cargo()
+        .current_dir(root)
+        .args(["metadata", "--format-version", "1", "--no-deps"])
+        .output()
+        .context("cargo metadata")?;
+    if !out.status.success() {
+        bail!("cargo metadata failed");
+    }
+    let meta: serde_json::Value = serde_json::from_slice(&out.stdout)?;
+    let mut crates = Vec::new();
+    for p in meta["packages"].as_array().into_iter().flatten() {
+        // `publish = false` is `[]`; unrestricted is `null`.
+        let unpublished = p["publish"].as_array().is_some_and(Vec::is_empty);
+        if !unpublished {
+            crates.push((
+                p["name"].as_str().unwrap_or_default().to_owned(),
+                p["version"].as_str().unwrap_or_default().to_owned(),
+            ));
+        }
+    }
+    crates.sort();
+    Ok(crates)
+}
+
+pub(crate) fn main(args: impl Iterator<Item = String>) -> Result<()> {
+    let mut allow_dirty = false;
+    let mut no_default = false;
+    for a in args {
+        match a.as_str() {
+            "--allow-dirty" => allow_dirty = true,
+            "--no-default-features" => no_default = true,
+            "-h" | "--help" => {
+                print!("{USAGE}");
+                return Ok(());
+            }
+            other => bail!("unknown option {other:?}\n{USAGE}"),
+        }
+    }
+    let root = crate::bench::workspace_root();
+    let mut package = cargo();
+    package.current_dir(&root).args(["package", "--workspace"]);
+    if allow_dirty {
+        package.arg("--allow-dirty");
+    }
+    run(&mut package, "cargo package --workspace")?;
+
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"));
+    let dir = target.join("package-test");
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir).with_context(|| format!("removing {}", dir.display()))?;
+    }
+    std::fs::create_dir_all(&dir)?;
+    let crates = published(&root)?;
+    let mut members = Vec::new();
+    let mut patch = String::new();
+    for (name, version) in &crates {
+        let file = target
+            .join("package")
+            .join(format!("{name}-{version}.crate"));
+        run(
+            Command::new("tar")
+                .arg("xzf")
+                .arg(&file)
+                .arg("-C")
+                .arg(&dir),
+            &format!("tar xzf {}", file.display()),
+        )?;
+        let unpacked = format!("{name}-{version}");
+        patch.push_str(&format!("{name} = {{ path = \"{unpacked}\" }}\n"));
+        members.push(format!("\"{unpacked}\""));
+    }
+    let manifest = format!(
+        "# Written by `cargo xtask package`: the unpacked published crates, tested alone.\n\
+         [workspace]\nresolver = \"2\"\nmembers = [{}]\n\n[patch.crates-io]\n{patch}",
+        members.join(", ")
+    );
+    std::fs::write(dir.join("Cargo.toml"), manifest)?;
+    // Same dependency versions as the repository, so the run tests what was locked.
+    std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock"))?;
+
+    let mut test = cargo();
+    test.current_dir(&dir)
+        .env("CARGO_TARGET_DIR", target.join("package-test-target"))
+        .args(["test", "--workspace"]);
+    run(&mut test, "cargo test --workspace (unpacked crates)")?;
+    if no_default {
+        for (name, _) in &crates {
+            let mut t = cargo();
+            t.current_dir(&dir)
+                .env("CARGO_TARGET_DIR", target.join("package-test-target"))
+                .args(["test", "-p", name, "--no-default-features"]);
+            run(
+                &mut t,
+                &format!("cargo test -p {name} --no-default-features (unpacked)"),
+            )?;
+        }
+    }
+    println!(
+        "package: {} crates packaged and verified; their own tests pass from the unpacked .crate files",
+        crates.len()
+    );
+    Ok(())
+}
