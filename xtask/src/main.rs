@@ -5,6 +5,7 @@
 
 mod bench;
 mod drill;
+mod features;
 mod package;
 
 use std::process::ExitCode;
@@ -20,6 +21,7 @@ usage: cargo xtask <verb> [options]
   tidy              folder = package names, workspace lints, layering, `//!` module docs
   bench ...         benchmarks (cargo xtask bench --help)
   drill ...         fault drills (cargo xtask drill --help)
+  features [--test] clippy (and tests) of every published crate with each feature set alone
   package           cargo package --workspace, then the published crates' tests from the
                     unpacked .crate files (cargo xtask package --help)
 ";
@@ -60,6 +62,7 @@ fn dispatch(args: Vec<String>) -> Result<()> {
         "bench" => bench::run(rest.iter().cloned())?,
         "drill" => drill::run(rest.iter().cloned())?,
         "package" => package::main(rest.iter().cloned())?,
+        "features" => features::main(rest.iter().cloned())?,
         "help" | "--help" | "-h" => print!("{USAGE}"),
         other => {
             print!("{USAGE}");

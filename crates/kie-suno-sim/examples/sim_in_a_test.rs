@@ -53,7 +53,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     sim.settle().await; // callbacks in flight are delivered
-    assert_eq!(sim.count_generate("a song about rain"), 1, "submitted exactly once");
+    assert_eq!(
+        sim.count_generate("a song about rain"),
+        1,
+        "submitted exactly once"
+    );
     println!(
         "ok: {task} went through {seen:?}; {} callbacks delivered",
         sim.stats().callbacks_delivered

@@ -2,8 +2,6 @@
 
 use kie_suno_client::{Client, ClientError};
 
-use crate::support::KEY;
-
 // Builds a client on the default https URL, which a build without TLS refuses
 // (tested in `config::without_tls`).
 #[cfg(any(
@@ -13,14 +11,14 @@ use crate::support::KEY;
 ))]
 #[test]
 fn debug_output_hides_the_key() {
-    let builder = Client::builder().api_key(KEY);
-    assert!(!format!("{builder:?}").contains(KEY));
+    let builder = Client::builder().api_key(crate::support::KEY);
+    assert!(!format!("{builder:?}").contains(crate::support::KEY));
     assert!(format!("{builder:?}").contains("[redacted]"));
     let client = builder.build().unwrap();
     let dbg = format!("{client:?}");
-    assert!(!dbg.contains(KEY), "{dbg}");
+    assert!(!dbg.contains(crate::support::KEY), "{dbg}");
     assert!(dbg.contains("[redacted]"));
-    assert!(!format!("{:?}", client.clone()).contains(KEY));
+    assert!(!format!("{:?}", client.clone()).contains(crate::support::KEY));
 }
 
 #[test]
@@ -46,7 +44,7 @@ fn from_env_reads_the_key_and_the_base_urls() {
     std::env::remove_var("KIE_API_KEY");
     let err = Client::from_env().unwrap_err();
     assert!(matches!(err, ClientError::Config(_)), "{err:?}");
-    std::env::set_var("KIE_API_KEY", KEY);
+    std::env::set_var("KIE_API_KEY", crate::support::KEY);
     std::env::set_var("KIE_BASE_URL", "http://127.0.0.1:9/");
     std::env::set_var("KIE_UPLOAD_BASE_URL", "http://127.0.0.1:10");
     let client = Client::from_env().unwrap();
@@ -55,12 +53,15 @@ fn from_env_reads_the_key_and_the_base_urls() {
     std::env::remove_var("KIE_UPLOAD_BASE_URL");
     assert_eq!(client.base_url(), "http://127.0.0.1:9");
     assert_eq!(client.upload_base_url(), "http://127.0.0.1:10");
-    assert!(!format!("{client:?}").contains(KEY));
-    let defaults = Client::new(KEY).unwrap();
+    assert!(!format!("{client:?}").contains(crate::support::KEY));
+    let defaults = Client::new(crate::support::KEY).unwrap();
     assert_eq!(defaults.base_url(), "https://api.kie.ai");
     assert_eq!(defaults.upload_base_url(), "https://kieai.redpandaai.co");
     assert!(matches!(
-        Client::builder().api_key(KEY).base_url("not a url").build(),
+        Client::builder()
+            .api_key(crate::support::KEY)
+            .base_url("not a url")
+            .build(),
         Err(ClientError::Config(_))
     ));
 }
@@ -77,7 +78,7 @@ fn the_client_and_its_futures_are_send_and_sync() {
     fn send_sync_clone<T: Send + Sync + Clone + 'static>() {}
     fn send<T: Send>(_: &T) {}
     send_sync_clone::<Client>();
-    let client = Client::new(KEY).unwrap();
+    let client = Client::new(crate::support::KEY).unwrap();
     let id = kie_suno_client::types::TaskId::new("t");
     send(&client.credits());
     send(&client.lyrics().details(&id));
