@@ -117,17 +117,22 @@ pub(crate) fn main(args: impl Iterator<Item = String>) -> Result<()> {
     // Same dependency versions as the repository, so the run tests what was locked.
     std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock"))?;
 
+    // The repository's target dir: the locked dependencies built for the workspace are
+    // reused, only the unpacked crates themselves compile anew.
     let mut test = cargo();
     test.current_dir(&dir)
-        .env("CARGO_TARGET_DIR", target.join("package-test-target"))
+        .env("CARGO_TARGET_DIR", &target)
         .args(["test", "--workspace"]);
     run(&mut test, "cargo test --workspace (unpacked crates)")?;
     if no_default {
         for (name, _) in &crates {
             let mut t = cargo();
-            t.current_dir(&dir)
-                .env("CARGO_TARGET_DIR", target.join("package-test-target"))
-                .args(["test", "-p", name, "--no-default-features"]);
+            t.current_dir(&dir).env("CARGO_TARGET_DIR", &target).args([
+                "test",
+                "-p",
+                name,
+                "--no-default-features",
+            ]);
             run(
                 &mut t,
                 &format!("cargo test -p {name} --no-default-features (unpacked)"),
