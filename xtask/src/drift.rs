@@ -137,13 +137,13 @@ impl fmt::Display for Report {
         }
         for e in self.unused() {
             let note = if e.pending {
-                " (pending: remove it once the types land)"
+                " (a pending entry: it may match nothing)"
             } else {
                 ""
             };
             writeln!(
                 f,
-                "unused: docs/contradictions.md:{} (entry {}){note}",
+                "unused: docs/contradictions.md:{} (entry {}): `{e}`{note}",
                 e.line, e.entry
             )?;
         }

@@ -21,7 +21,8 @@ usage: cargo xtask <verb> [options]
   drift [PATH]      compare the OpenAPI export of the docs under PATH (default
                     docs/openapi-export) with docs/schemas: every property, listed value,
                     required flag and type that differs, by endpoint; fails on one that no
-                    `drift:` line of docs/contradictions.md explains
+                    `drift:` line of docs/contradictions.md explains (lines that explain
+                    nothing are listed as unused)
   tidy              folder = package names, workspace lints, layering, `//!` module docs
   bench ...         benchmarks (cargo xtask bench --help)
   drill ...         fault drills (cargo xtask drill --help)

@@ -50,6 +50,28 @@ pub struct Explanation {
     pub value: Option<String>,
 }
 
+impl std::fmt::Display for Explanation {
+    /// The line as written (`drift: <target> <pointer> <kind> [<value>]`).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let target = match &self.target {
+            Target::Any => "*".to_owned(),
+            Target::Schema(s) => s.clone(),
+            Target::SchemaOn(s, op) => format!("{s}@{op}"),
+            Target::Operation(op) => format!("@{op}"),
+        };
+        let pointer = match (self.deep, self.pointer.as_str()) {
+            (false, p) => p.to_owned(),
+            (true, "/") => "/**".to_owned(),
+            (true, p) => format!("{p}/**"),
+        };
+        write!(f, "drift: {target} {pointer} {}", self.kind)?;
+        match &self.value {
+            Some(v) => write!(f, " {v}"),
+            None => Ok(()),
+        }
+    }
+}
+
 /// Where a difference is, for matching.
 #[derive(Debug, Clone, Copy)]
 pub struct Subject<'a> {

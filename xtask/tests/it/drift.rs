@@ -278,6 +278,17 @@ fn malformed_drift_lines_are_rejected() {
 }
 
 #[test]
+fn drift_lines_print_as_written() {
+    let md = "1. `drift: * /code enum-docs-only` `drift: A@op /data/** type` `drift: @op / part-docs-only response` `drift: B /%20x enum-ours-only a b`";
+    let printed: Vec<String> = parse(md)
+        .unwrap()
+        .iter()
+        .map(|e| format!("`{e}`"))
+        .collect();
+    assert_eq!(printed.join(" "), &md[3..]);
+}
+
+#[test]
 fn the_whole_check_fails_on_an_unexplained_difference() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
