@@ -2,9 +2,11 @@
 //! `xtask/tests/it` runs the very same checks under `cargo test`.
 //!
 //! `manifest` maps every documented fixture and negative sample to its wire type
-//! and registers every public wire type (decode, schema).
+//! and registers every public wire type (decode, schema). `drift` compares an
+//! OpenAPI export of the docs with the committed schemas.
 
 pub mod codegen;
+pub mod drift;
 pub mod manifest;
 pub mod msrv;
 pub mod structure;

@@ -1,5 +1,5 @@
-//! `cargo xtask <verb>`: the workspace's own tasks. `verify`, `codegen` and
-//! `tidy` live in the `xtask` library (shared with its tests); `bench` and
+//! `cargo xtask <verb>`: the workspace's own tasks. `verify`, `codegen`, `drift`
+//! and `tidy` live in the `xtask` library (shared with its tests); `bench` and
 //! `drill` are modules of this binary. A new verb is a module plus one arm in
 //! [`dispatch`].
 
@@ -18,6 +18,11 @@ usage: cargo xtask <verb> [options]
   verify            documented fixtures decode, round-trip, match their schema and snapshot;
                     negative samples are rejected
   codegen [--check] write docs/schemas/<TypeName>.json (--check: fail when one is stale)
+  drift [PATH]      compare the OpenAPI export of the docs under PATH (default
+                    docs/openapi-export) with docs/schemas: every property, listed value,
+                    required flag and type that differs, by endpoint; fails on one that no
+                    `drift:` line of docs/contradictions.md explains (lines that explain
+                    nothing are listed as unused)
   tidy              folder = package names, workspace lints, layering, `//!` module docs
   bench ...         benchmarks (cargo xtask bench --help)
   drill ...         fault drills (cargo xtask drill --help)
@@ -55,6 +60,19 @@ fn dispatch(args: Vec<String>) -> Result<()> {
             }
             other => bail!("codegen takes only --check, got {other:?}"),
         },
+        "drift" => {
+            let export = match rest {
+                [] => root.join("docs/openapi-export"),
+                [path] => std::path::PathBuf::from(path),
+                other => bail!("drift takes one PATH, got {other:?}"),
+            };
+            let report = xtask::drift::run(&root, &export).map_err(|p| problems("drift", p))?;
+            println!("{report}");
+            let (_, new, _) = report.counts();
+            if new > 0 {
+                bail!("drift: {new} difference(s) not explained in docs/contradictions.md");
+            }
+        }
         "tidy" => {
             xtask::tidy::run(&root).map_err(|p| problems("tidy", p))?;
             println!("tidy: ok");
