@@ -190,10 +190,13 @@ async fn waiters_are_released_when_the_receiver_stops() {
     registered_rx.await.unwrap();
     stop.send(()).unwrap();
     serving.wait().await.unwrap();
+    let released = waiter.await.unwrap();
     assert!(matches!(
-        waiter.await.unwrap(),
+        &released,
         Err(kie_suno_callbacks::Error::OutcomeClosed(t)) if t.as_str() == "never"
     ));
+    let err = released.unwrap_err();
+    assert!(err.is_closed() && !err.is_transient(), "{err:?}");
 }
 
 /// A store whose writes take a while, as under load or on a slow disk: each
