@@ -8,8 +8,9 @@
 
 use std::future::Future;
 
-use futures::future::BoxFuture;
 use kie_suno_types::{Callback, CallbackFamily, TaskId};
+
+use crate::store::BoxFuture;
 
 /// What the confirmer is asked about.
 #[derive(Debug, Clone)]
@@ -25,6 +26,26 @@ pub struct ConfirmRequest {
     pub success: bool,
     /// The typed callback (compare its content with the details if you wish).
     pub callback: Callback,
+}
+
+impl ConfirmRequest {
+    /// A request about `callback` (for testing a confirmer of your own; the
+    /// receiver builds these).
+    pub fn new(
+        family: CallbackFamily,
+        task_id: TaskId,
+        stage: impl Into<String>,
+        success: bool,
+        callback: Callback,
+    ) -> Self {
+        Self {
+            family,
+            task_id,
+            stage: stage.into(),
+            success,
+            callback,
+        }
+    }
 }
 
 /// The confirmer's answer.

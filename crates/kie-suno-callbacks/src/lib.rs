@@ -2,31 +2,41 @@
 #![doc = include_str!("../README.md")]
 
 mod clock;
+#[cfg(feature = "router")]
 mod confirm;
 mod error;
+#[cfg(feature = "router")]
 mod outcomes;
 mod parse;
+#[cfg(feature = "router")]
 mod receiver;
 mod record;
 mod rejection;
+#[cfg(feature = "router")]
 mod router;
 pub mod store;
 mod verify;
 
+#[cfg(feature = "router")]
 pub use confirm::{ConfirmError, ConfirmRequest, Confirmer, Verdict};
 pub use error::Error;
+#[cfg(feature = "router")]
 pub use outcomes::{CallbackEvent, Outcomes};
 pub use parse::parse;
+#[cfg(feature = "router")]
 pub use receiver::{Receiver, ReceiverConfig, Serving, DEFAULT_BIND, DEFAULT_BODY_LIMIT};
 pub use record::{
     is_secret_header, storable_headers, Confirmation, NewCallback, Recorded, StoreStats,
     StoredCallback,
 };
 pub use rejection::Rejection;
+#[cfg(feature = "router")]
 pub use router::{callback_path, router, ReceiverState, ROUTE};
+#[cfg(feature = "postgres")]
 pub use store::postgres::{PostgresOptions, PostgresStore};
+#[cfg(feature = "sqlite")]
 pub use store::sqlite::{SqliteOptions, SqliteStore, Synchronous};
-pub use store::Store;
+pub use store::{BoxFuture, Store};
 pub use verify::{
     sign, signed_headers, verify, Keys, Verified, VerifyError, DEFAULT_WINDOW, SIGNATURE_HEADER,
     TIMESTAMP_HEADER,

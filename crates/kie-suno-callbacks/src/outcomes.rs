@@ -154,7 +154,7 @@ impl Outcomes {
         if let Some(ev) = self.final_from_store(task_id).await? {
             return Ok(ev);
         }
-        let closed = || Error::OutcomeClosed(task_id.to_string());
+        let closed = || Error::OutcomeClosed(task_id.clone());
         match self.inner.recheck {
             None => rx.await.map_err(|_| closed()),
             Some(every) => loop {

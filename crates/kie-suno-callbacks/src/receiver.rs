@@ -213,7 +213,9 @@ impl Receiver {
     where
         F: Future<Output = ()> + Send + 'static,
     {
-        let listener = TcpListener::bind(bind).await?;
+        let listener = TcpListener::bind(bind)
+            .await
+            .map_err(|e| Error::io("binding the receiver's socket", e))?;
         self.serve_listener(listener, shutdown).await
     }
 
@@ -230,7 +232,9 @@ impl Receiver {
     where
         F: Future<Output = ()> + Send + 'static,
     {
-        let addr = listener.local_addr()?;
+        let addr = listener
+            .local_addr()
+            .map_err(|e| Error::io("reading the receiver's socket address", e))?;
         if !addr.ip().is_loopback() {
             tracing::warn!(%addr, "callback receiver listening beyond loopback");
         }
@@ -243,7 +247,7 @@ impl Receiver {
             let served = axum::serve(listener, app)
                 .with_graceful_shutdown(shutdown)
                 .await
-                .map_err(Error::from);
+                .map_err(|e| Error::io("serving callbacks", e));
             waiters.close_waiters();
             let closed = store.close().await;
             tracing::info!("callback receiver stopped");
@@ -278,8 +282,6 @@ impl Serving {
 
     /// Waits until the server has shut down and the store is closed.
     pub async fn wait(self) -> Result<(), Error> {
-        self.task
-            .await
-            .map_err(|e| Error::Io(format!("receiver task failed: {e}")))?
+        self.task.await.map_err(Error::ReceiverTask)?
     }
 }

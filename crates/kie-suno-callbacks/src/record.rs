@@ -109,6 +109,7 @@ impl NewCallback {
     }
 
     /// The headers as the JSON text the stores keep.
+    #[cfg(any(feature = "sqlite", feature = "postgres"))]
     pub(crate) fn headers_json(&self) -> String {
         serde_json::to_string(&self.headers).unwrap_or_else(|_| "[]".to_owned())
     }
@@ -125,6 +126,12 @@ pub struct Recorded {
 }
 
 impl Recorded {
+    /// The result of a store of your own: row `id`, delivered `deliveries` times
+    /// (1 for a new record).
+    pub fn new(id: i64, deliveries: u64) -> Self {
+        Self { id, deliveries }
+    }
+
     /// Whether this delivery created the record (not a repeat).
     pub fn is_new(&self) -> bool {
         self.deliveries == 1
@@ -172,6 +179,30 @@ pub struct StoredCallback {
 }
 
 impl StoredCallback {
+    /// The record a store keeps for a first delivery: `callback` under row `id`,
+    /// delivered once, first and last received at its receipt time. For stores
+    /// of your own; set the public fields for later deliveries.
+    pub fn new(id: i64, callback: NewCallback) -> Self {
+        Self {
+            id,
+            family: callback.family.as_str().to_owned(),
+            task_id: callback.task_id,
+            stage: callback.stage,
+            code: callback.code,
+            success: callback.success,
+            terminal: callback.terminal,
+            confirmation: callback.confirmation,
+            signed: callback.signed,
+            signature_timestamp: callback.signature_timestamp,
+            first_received_ms: callback.received_at_ms,
+            last_received_ms: callback.received_at_ms,
+            deliveries: 1,
+            headers: callback.headers,
+            body: callback.body.to_vec(),
+            parsed: callback.parsed,
+        }
+    }
+
     /// The family, when the slug is one this version knows.
     pub fn family(&self) -> Option<CallbackFamily> {
         CallbackFamily::from_slug(&self.family)
@@ -187,6 +218,7 @@ impl StoredCallback {
         kie_suno_types::parse(self.family()?, &self.body).ok()
     }
 
+    #[cfg(any(feature = "sqlite", feature = "postgres"))]
     pub(crate) fn parse_headers(json: &str) -> Vec<(String, String)> {
         serde_json::from_str(json).unwrap_or_default()
     }
@@ -202,6 +234,17 @@ pub struct StoreStats {
     pub deliveries: u64,
     /// Recorded submitted tasks.
     pub submitted: u64,
+}
+
+impl StoreStats {
+    /// Counters of a store of your own.
+    pub fn new(callbacks: u64, deliveries: u64, submitted: u64) -> Self {
+        Self {
+            callbacks,
+            deliveries,
+            submitted,
+        }
+    }
 }
 
 /// Whether a header name may hold a secret and so must not be stored.
@@ -237,9 +280,4 @@ pub fn storable_headers(headers: &HeaderMap) -> Vec<(String, String)> {
             )
         })
         .collect()
-}
-
-/// The typed callback as JSON (the family's own body shape, normalised).
-pub(crate) fn parsed_json(callback: &Callback) -> Option<String> {
-    serde_json::to_string(callback).ok()
 }

@@ -1,8 +1,11 @@
 //! The typed rejection: one fixed HTTP status and one fixed JSON body per variant,
 //! never echoing internals (STYLE.md 14).
 
+#[cfg(feature = "router")]
 use axum::response::{IntoResponse, Response};
-use http::{header, HeaderValue, StatusCode};
+use http::StatusCode;
+#[cfg(feature = "router")]
+use http::{header, HeaderValue};
 
 /// Why a callback request was refused. Each variant has a fixed status and a fixed
 /// JSON body `{"status":"rejected","error":"<code>","message":"<text>"}`.
@@ -110,6 +113,7 @@ impl std::fmt::Display for Rejection {
     }
 }
 
+#[cfg(feature = "router")]
 impl IntoResponse for Rejection {
     fn into_response(self) -> Response {
         let mut res = (self.status(), self.body()).into_response();

@@ -13,15 +13,15 @@ use axum::Router;
 use bytes::Bytes;
 use futures::StreamExt;
 use http::{header, HeaderMap, HeaderValue, StatusCode};
-use kie_suno_types::{callback_key, ApiCode, Callback, CallbackFamily, CallbackKey, KeyError};
+use kie_suno_types::{ApiCode, Callback, CallbackFamily, CallbackKey};
 
 use crate::clock::system_ms;
 use crate::confirm::{ConfirmRequest, Confirmer, Verdict};
 use crate::outcomes::{CallbackEvent, Outcomes};
 use crate::parse::parse;
-use crate::record::{parsed_json, storable_headers};
+use crate::record::storable_headers;
 use crate::store::Store;
-use crate::verify::{verify, Keys, VerifyError};
+use crate::verify::{read_key, verify, Keys};
 use crate::{Confirmation, NewCallback, Rejection};
 
 /// The route pattern: `POST /callbacks/{family}`, where `{family}` is a
@@ -166,17 +166,6 @@ async fn read_body(body: Body, limit: usize) -> Result<Bytes, Rejection> {
     }
 }
 
-/// A body without a readable key: not JSON -> 400; JSON of another shape
-/// (`null`, an array, a number where the task id belongs) or without a task id
-/// -> 422. The second look only runs on this error path.
-fn key_rejection(body: &[u8]) -> Rejection {
-    if serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok() {
-        Rejection::InvalidCallback
-    } else {
-        Rejection::MalformedJson
-    }
-}
-
 /// Runs the pipeline; `Ok(duplicate)` once the callback is durably stored.
 async fn handle(
     state: &StateInner,
@@ -203,20 +192,20 @@ async fn handle(
     }
 
     let now = SystemTime::now();
+    // A body without a readable key: not JSON -> 400; JSON of another shape or
+    // without a task id -> 422 (`VerifyError::rejection`).
     let (key, signed_at): (CallbackKey, Option<i64>) = if state.keys.is_empty() {
-        let key = callback_key(&body).map_err(|e| match e {
-            KeyError::MissingTaskId => Rejection::InvalidCallback,
-            _ => key_rejection(&body),
-        })?;
+        let key = read_key(&body).map_err(|e| e.rejection())?;
         (key, None)
     } else {
         match verify(&body, headers, &state.keys, now) {
             Ok(v) => (v.key, i64::try_from(v.timestamp).ok()),
-            Err(VerifyError::BodySyntax(_)) => return Err(key_rejection(&body)),
-            Err(VerifyError::MissingTaskId) => return Err(Rejection::InvalidCallback),
             Err(e) => {
-                tracing::debug!(%family, reason = %e, "callback signature rejected");
-                return Err(Rejection::Unauthorized);
+                let rejection = e.rejection();
+                if rejection == Rejection::Unauthorized {
+                    tracing::debug!(%family, reason = %e, "callback signature rejected");
+                }
+                return Err(rejection);
             }
         }
     };
@@ -237,7 +226,10 @@ async fn handle(
                 return Err(Rejection::UnknownTask);
             }
             Err(e) => {
-                tracing::error!(error = %e, "store unavailable while checking submitted tasks");
+                tracing::error!(
+                    error = &e as &dyn std::error::Error,
+                    "store unavailable while checking submitted tasks"
+                );
                 return Err(Rejection::StoreUnavailable);
             }
         }
@@ -267,8 +259,9 @@ async fn handle(
         signature_timestamp: signed_at,
         received_at_ms: system_ms(now),
         headers: storable_headers(headers),
+        // The typed callback as JSON (the family's own body shape, normalised).
         parsed: if state.store_parsed_json {
-            parsed_json(&callback)
+            serde_json::to_string(&callback).ok()
         } else {
             None
         },
@@ -280,7 +273,7 @@ async fn handle(
     // first under the same key (only with a confirmer; off the plain hot path).
     let replacement = (confirmation == Confirmation::Confirmed).then(|| record.clone());
     let store_failed = |e: crate::Error| {
-        tracing::error!(%family, task_id = %key.task_id, error = %e, "callback not stored; answering 503 so it is retried");
+        tracing::error!(%family, task_id = %key.task_id, error = &e as &dyn std::error::Error, "callback not stored; answering 503 so it is retried");
         Rejection::StoreUnavailable
     };
     let mut recorded = state.store.record(record).await.map_err(store_failed)?;
@@ -340,7 +333,7 @@ async fn confirm(
             Confirmation::Refuted
         }
         Ok(Err(e)) => {
-            tracing::warn!(%family, task_id = %key.task_id, error = %e, "confirmation failed; stored but not marked final");
+            tracing::warn!(%family, task_id = %key.task_id, error = e.as_ref() as &dyn std::error::Error, "confirmation failed; stored but not marked final");
             Confirmation::Failed
         }
         Err(_) => {

@@ -17,7 +17,8 @@ use kie_suno_types::{callback_key, CallbackKey, KeyError, TaskId};
 use secrecy::{ExposeSecret, SecretString};
 use subtle::{Choice, ConstantTimeEq};
 
-use crate::Error;
+use crate::error::Error;
+use crate::rejection::Rejection;
 
 /// The default replay window, both into the past and into the future: 300 s.
 /// KIE documents none; this is our choice.
@@ -138,7 +139,8 @@ pub struct Verified {
 }
 
 /// Why a request failed verification. Kept for logs; callers only ever see a
-/// generic 401 (or 400 / 422 for a body that has no readable task id).
+/// generic 401 (or 400 / 422 for a body that has no readable task id):
+/// [`VerifyError::rejection`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum VerifyError {
@@ -174,8 +176,12 @@ pub enum VerifyError {
         max_secs: u64,
     },
     /// The body is not JSON, so no task id can be read from it.
-    #[error("body is not json: {0}")]
-    BodySyntax(String),
+    #[error("body is not json")]
+    BodySyntax(#[source] KeyError),
+    /// The body is JSON, but not of the callback envelope's shape (`null`, an
+    /// array, a number where the task id belongs, ...).
+    #[error("body is not a json callback envelope")]
+    BodyShape(#[source] KeyError),
     /// The body has no task id in any documented place.
     #[error("body has no task id")]
     MissingTaskId,
@@ -184,13 +190,32 @@ pub enum VerifyError {
     Mismatch,
 }
 
-impl From<KeyError> for VerifyError {
-    fn from(e: KeyError) -> Self {
-        match e {
-            KeyError::MissingTaskId => Self::MissingTaskId,
-            other => Self::BodySyntax(other.to_string()),
+impl VerifyError {
+    /// What the receiver answers for this failure: 400 for a body that is not
+    /// JSON, 422 for JSON that is no callback or has no task id, 401 for every
+    /// signature problem (the reason is for logs only).
+    pub fn rejection(&self) -> Rejection {
+        match self {
+            Self::BodySyntax(_) => Rejection::MalformedJson,
+            Self::BodyShape(_) | Self::MissingTaskId => Rejection::InvalidCallback,
+            _ => Rejection::Unauthorized,
         }
     }
+}
+
+/// Reads the callback key (task id, stage, code) from a raw body, as [`verify`]
+/// does before it checks the signature. A body without a readable key is
+/// [`VerifyError::BodySyntax`] (not JSON), [`VerifyError::BodyShape`] (JSON of
+/// another shape) or [`VerifyError::MissingTaskId`]; the second look at the body
+/// that tells the first two apart runs only on this error path.
+pub(crate) fn read_key(body: &[u8]) -> Result<CallbackKey, VerifyError> {
+    callback_key(body).map_err(|e| match e {
+        KeyError::MissingTaskId => VerifyError::MissingTaskId,
+        other if serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok() => {
+            VerifyError::BodyShape(other)
+        }
+        other => VerifyError::BodySyntax(other),
+    })
 }
 
 /// The two headers KIE sends for a signed callback, ready to attach to a request.
@@ -276,7 +301,7 @@ pub fn verify(
         }
     }
 
-    let key = callback_key(body)?;
+    let key = read_key(body)?;
 
     let given = sig_value.as_bytes();
     let mut matched = Choice::from(0u8);

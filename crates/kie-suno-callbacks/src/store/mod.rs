@@ -1,13 +1,25 @@
 //! The store trait the receiver writes through, and its two backends: SQLite
-//! (embedded default, group commit) and PostgreSQL (several receiver instances).
+//! (feature `sqlite`: embedded, group commit) and PostgreSQL (feature `postgres`:
+//! several receiver instances).
+//!
+//! The trait needs nothing but `std`, so it is in every build: a store of your own
+//! compiles against the lean build, and the backends work without the router.
 
-use futures::future::BoxFuture;
+use std::future::Future;
+use std::pin::Pin;
+
 use kie_suno_types::{CallbackFamily, TaskId};
 
 use crate::{Error, NewCallback, Recorded, StoreStats, StoredCallback};
 
+#[cfg(feature = "postgres")]
 pub mod postgres;
+#[cfg(feature = "sqlite")]
 pub mod sqlite;
+
+/// The future a [`Store`] method returns: boxed, `Send`. The same type as
+/// `futures::future::BoxFuture`, so either name works in an implementation.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// Durable, idempotent storage of callbacks.
 ///

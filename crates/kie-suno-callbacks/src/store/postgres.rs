@@ -5,13 +5,14 @@
 use std::str::FromStr;
 use std::time::Duration;
 
-use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
-use futures::future::BoxFuture;
+use deadpool_postgres::{
+    BuildError, Manager, ManagerConfig, Pool, PoolError, RecyclingMethod, Runtime,
+};
 use kie_suno_types::{CallbackFamily, TaskId};
 use tokio_postgres::NoTls;
 
 use crate::clock::now_ms;
-use crate::store::Store;
+use crate::store::{BoxFuture, Store};
 use crate::{Confirmation, Error, NewCallback, Recorded, StoreStats, StoredCallback};
 
 /// Options of the PostgreSQL store.
@@ -145,8 +146,9 @@ impl PostgresStore {
     /// (`postgres://user@127.0.0.1:5432/db`, `host=... user=...`), builds the pool
     /// and runs the migrations (safe when several instances start at once).
     pub async fn connect(config: &str, options: PostgresOptions) -> Result<Self, Error> {
+        // The parser's message can quote the string (a password in it): dropped.
         let pg = tokio_postgres::Config::from_str(config)
-            .map_err(|_| Error::Config("invalid postgres connection string".to_owned()))?;
+            .map_err(|_| Error::Config("the postgres connection string does not parse"))?;
         let mut pg = pg;
         pg.connect_timeout(options.connect_timeout);
         let manager = Manager::from_config(
@@ -162,7 +164,10 @@ impl PostgresStore {
             .create_timeout(Some(options.connect_timeout))
             .runtime(Runtime::Tokio1)
             .build()
-            .map_err(|e| Error::Postgres(e.to_string()))?;
+            .map_err(|e| match e {
+                // The runtime is set above: this never happens.
+                BuildError::NoRuntimeSpecified => Error::from(PoolError::NoRuntimeSpecified),
+            })?;
         Self::from_pool(pool).await
     }
 
@@ -174,10 +179,7 @@ impl PostgresStore {
     }
 
     async fn client(&self) -> Result<deadpool_postgres::Object, Error> {
-        self.pool
-            .get()
-            .await
-            .map_err(|e| Error::Postgres(e.to_string()))
+        self.pool.get().await.map_err(Error::from)
     }
 
     async fn migrate(&self) -> Result<(), Error> {
@@ -202,9 +204,10 @@ impl PostgresStore {
         };
         let known = MIGRATIONS.len() as i32;
         if version > known {
-            return Err(Error::Postgres(format!(
-                "database schema version {version} is newer than this build ({known})"
-            )));
+            return Err(Error::SchemaTooNew {
+                found: i64::from(version),
+                supported: i64::from(known),
+            });
         }
         for (i, sql) in MIGRATIONS.iter().enumerate().skip(version.max(0) as usize) {
             tx.batch_execute(sql).await?;

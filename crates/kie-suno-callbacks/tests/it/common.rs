@@ -1,22 +1,21 @@
-//! Shared helpers: documented bodies, signed requests, receivers over a temp SQLite file.
+//! Shared helpers: the documented bodies (through `kie_suno_types::fixtures`),
+//! requests signed with the one signer (`kie_suno_types::signature`), receivers
+//! over a temp SQLite file.
 
-use std::sync::Arc;
+// Each feature set uses another part of these helpers.
+#![allow(dead_code)]
 
-use axum::body::Body;
-use axum::Router;
+use std::time::{SystemTime, UNIX_EPOCH};
+
 use bytes::Bytes;
-use http::{Request, StatusCode};
-use kie_suno_callbacks::{
-    Confirmation, Keys, NewCallback, Receiver, ReceiverConfig, SqliteOptions, SqliteStore, Store,
-    StoreStats,
-};
-pub use kie_suno_testkit::{lyrics_body, now_secs, DOC_TASK, LYRICS_FAILURE, LYRICS_SUCCESS};
-use kie_suno_testkit::{signed::Signer, SignedCallback};
+use kie_suno_callbacks::{Confirmation, Keys, NewCallback};
 use kie_suno_types::{CallbackFamily, TaskId};
-use secrecy::{ExposeSecret as _, SecretString};
-use tower::ServiceExt;
+use secrecy::SecretString;
 
 pub const KEY: &str = "kie-hmac-key-01";
+
+/// The task id of the documented lyrics callbacks.
+pub const DOC_TASK: &str = "3b66882fde0a5d398bd269cab6d9542b";
 
 pub fn key() -> SecretString {
     SecretString::from(KEY)
@@ -24,6 +23,50 @@ pub fn key() -> SecretString {
 
 pub fn keys() -> Keys {
     Keys::new([key()]).unwrap()
+}
+
+/// The documented payload `name`, byte for byte.
+pub fn documented(name: &str) -> &'static str {
+    kie_suno_types::fixtures::documented(name)
+        .unwrap_or_else(|| panic!("no documented payload {name}"))
+}
+
+/// The documented lyrics success callback (task [`DOC_TASK`]).
+pub fn lyrics_success() -> &'static str {
+    documented("lyrics-callback.success.json")
+}
+
+/// The documented lyrics failure callback (task [`DOC_TASK`]).
+pub fn lyrics_failure() -> &'static str {
+    documented("lyrics-callback.failure.json")
+}
+
+/// The documented lyrics success callback with another task id, as compact JSON.
+pub fn lyrics_body(task: &str) -> String {
+    let mut json: serde_json::Value = serde_json::from_str(lyrics_success()).unwrap();
+    json["data"]["task_id"] = serde_json::Value::from(task);
+    json.to_string()
+}
+
+/// Seconds since the Unix epoch, as `X-Webhook-Timestamp` carries them.
+pub fn now_secs() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// The two signature headers for `task` at `ts` with `key`, as KIE sends them
+/// (the one signer: `kie_suno_types::signature`).
+pub fn signature_headers(task: &str, ts: u64, key: &SecretString) -> [(&'static str, String); 2] {
+    use kie_suno_types::signature::{sign, SIGNATURE_HEADER, TIMESTAMP_HEADER};
+    use secrecy::ExposeSecret as _;
+    [
+        (TIMESTAMP_HEADER, ts.to_string()),
+        (
+            SIGNATURE_HEADER,
+            sign(key.expose_secret().as_bytes(), task, ts),
+        ),
+    ]
 }
 
 /// A terminal, successful lyrics record for the store tests: the documented body
@@ -39,78 +82,101 @@ pub fn record(task: &str, stage: &str) -> NewCallback {
     cb
 }
 
-/// A SQLite-backed receiver in a temp dir.
-pub struct Rig {
-    pub receiver: Receiver,
-    pub store: Arc<SqliteStore>,
-    pub _dir: tempfile::TempDir,
-}
+#[cfg(all(feature = "router", feature = "sqlite"))]
+pub use receiving::*;
 
-impl Rig {
-    pub async fn new(config: ReceiverConfig) -> Rig {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Arc::new(
-            SqliteStore::open(dir.path().join("callbacks.db"), SqliteOptions::default())
-                .await
-                .unwrap(),
-        );
-        let receiver = Receiver::new(config, store.clone() as Arc<dyn Store>);
-        Rig {
-            receiver,
-            store,
-            _dir: dir,
+/// Receivers over a temp SQLite file and requests through their router.
+#[cfg(all(feature = "router", feature = "sqlite"))]
+mod receiving {
+    use std::sync::Arc;
+
+    use axum::body::Body;
+    use axum::Router;
+    use http::{Request, StatusCode};
+    use kie_suno_callbacks::{
+        Receiver, ReceiverConfig, SqliteOptions, SqliteStore, Store, StoreStats, StoredCallback,
+    };
+    use kie_suno_types::TaskId;
+    use secrecy::SecretString;
+    use tower::ServiceExt;
+
+    /// A SQLite-backed receiver in a temp dir.
+    pub struct Rig {
+        pub receiver: Receiver,
+        pub store: Arc<SqliteStore>,
+        pub _dir: tempfile::TempDir,
+    }
+
+    impl Rig {
+        pub async fn new(config: ReceiverConfig) -> Rig {
+            let dir = tempfile::tempdir().unwrap();
+            let store = Arc::new(
+                SqliteStore::open(dir.path().join("callbacks.db"), SqliteOptions::default())
+                    .await
+                    .unwrap(),
+            );
+            let receiver = Receiver::new(config, store.clone() as Arc<dyn Store>);
+            Rig {
+                receiver,
+                store,
+                _dir: dir,
+            }
+        }
+
+        pub fn router(&self) -> Router {
+            self.receiver.router()
+        }
+
+        pub async fn stats(&self) -> StoreStats {
+            self.store.stats().await.unwrap()
+        }
+
+        pub async fn count(&self, task: &str) -> Vec<StoredCallback> {
+            self.store.callbacks_for(&TaskId::new(task)).await.unwrap()
         }
     }
 
-    pub fn router(&self) -> Router {
-        self.receiver.router()
+    /// A JSON POST signed with `key` for `task` at `ts`.
+    pub fn signed(
+        path: &str,
+        body: &str,
+        task: &str,
+        ts: u64,
+        key: &SecretString,
+    ) -> Request<Body> {
+        let mut request = Request::builder()
+            .method("POST")
+            .uri(path)
+            .header("content-type", "application/json");
+        for (name, value) in super::signature_headers(task, ts, key) {
+            request = request.header(name, value);
+        }
+        request.body(Body::from(body.to_owned())).unwrap()
     }
 
-    pub async fn stats(&self) -> StoreStats {
-        self.store.stats().await.unwrap()
+    /// An unsigned JSON POST.
+    pub fn unsigned(path: &str, body: &str) -> Request<Body> {
+        Request::builder()
+            .method("POST")
+            .uri(path)
+            .header("content-type", "application/json")
+            .body(Body::from(body.to_owned()))
+            .unwrap()
     }
 
-    pub async fn count(&self, task: &str) -> Vec<kie_suno_callbacks::StoredCallback> {
-        self.store.callbacks_for(&TaskId::new(task)).await.unwrap()
+    /// Sends through the router; returns the status and the JSON body.
+    pub async fn send(router: &Router, req: Request<Body>) -> (StatusCode, serde_json::Value) {
+        let res = router.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let ct = res
+            .headers()
+            .get("content-type")
+            .map(|v| v.to_str().unwrap().to_owned());
+        let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        assert_eq!(ct.as_deref(), Some("application/json"), "status {status}");
+        let json = serde_json::from_slice(&bytes).unwrap();
+        (status, json)
     }
-}
-
-/// A JSON POST signed with `key` for `task` at `ts`.
-pub fn signed(path: &str, body: &str, task: &str, ts: u64, key: &SecretString) -> Request<Body> {
-    let signer = Signer::new(key.expose_secret().as_bytes());
-    let callback = SignedCallback::new(&signer, task, ts, body.to_owned());
-    let mut request = Request::builder()
-        .method("POST")
-        .uri(path)
-        .header("content-type", "application/json");
-    for (name, value) in callback.headers() {
-        request = request.header(name, value);
-    }
-    request.body(Body::from(callback.body)).unwrap()
-}
-
-/// An unsigned JSON POST.
-pub fn unsigned(path: &str, body: &str) -> Request<Body> {
-    Request::builder()
-        .method("POST")
-        .uri(path)
-        .header("content-type", "application/json")
-        .body(Body::from(body.to_owned()))
-        .unwrap()
-}
-
-/// Sends through the router; returns the status and the JSON body.
-pub async fn send(router: &Router, req: Request<Body>) -> (StatusCode, serde_json::Value) {
-    let res = router.clone().oneshot(req).await.unwrap();
-    let status = res.status();
-    let ct = res
-        .headers()
-        .get("content-type")
-        .map(|v| v.to_str().unwrap().to_owned());
-    let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
-        .await
-        .unwrap();
-    assert_eq!(ct.as_deref(), Some("application/json"), "status {status}");
-    let json = serde_json::from_slice(&bytes).unwrap();
-    (status, json)
 }

@@ -16,7 +16,7 @@ async fn subscribers_get_new_callbacks_once_after_commit() {
     let rig = Rig::new(ReceiverConfig::new()).await;
     let mut sub = rig.receiver.outcomes().subscribe();
     let router = rig.router();
-    send(&router, unsigned("/callbacks/lyrics", LYRICS_SUCCESS)).await;
+    send(&router, unsigned("/callbacks/lyrics", lyrics_success())).await;
     let ev = sub.try_recv().unwrap();
     assert_eq!(ev.task_id.as_str(), DOC_TASK);
     assert_eq!(ev.stage, "complete");
@@ -26,7 +26,7 @@ async fn subscribers_get_new_callbacks_once_after_commit() {
     let stored = rig.count(DOC_TASK).await;
     assert_eq!(stored[0].id, ev.record_id);
     // A repeat is counted, not published.
-    send(&router, unsigned("/callbacks/lyrics", LYRICS_SUCCESS)).await;
+    send(&router, unsigned("/callbacks/lyrics", lyrics_success())).await;
     assert_eq!(sub.try_recv().unwrap_err(), TryRecvError::Empty);
     // A rejected request publishes nothing.
     send(&router, unsigned("/callbacks/lyrics", "{")).await;
@@ -41,7 +41,11 @@ async fn waiting_before_the_callback_settles_when_it_arrives() {
     // Let the waiter register (it does so before its first store read).
     let mut sub = rig.receiver.outcomes().subscribe();
     tokio::task::yield_now().await;
-    let (status, _) = send(&rig.router(), unsigned("/callbacks/lyrics", LYRICS_FAILURE)).await;
+    let (status, _) = send(
+        &rig.router(),
+        unsigned("/callbacks/lyrics", lyrics_failure()),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     sub.recv().await.unwrap();
     let ev = waiter.await.unwrap().unwrap();
@@ -52,7 +56,11 @@ async fn waiting_before_the_callback_settles_when_it_arrives() {
 #[tokio::test]
 async fn waiting_after_the_callback_reads_it_from_the_store() {
     let rig = Rig::new(ReceiverConfig::new().outcome_recheck(None)).await;
-    send(&rig.router(), unsigned("/callbacks/lyrics", LYRICS_SUCCESS)).await;
+    send(
+        &rig.router(),
+        unsigned("/callbacks/lyrics", lyrics_success()),
+    )
+    .await;
     let ev = rig
         .receiver
         .outcomes()
@@ -72,7 +80,11 @@ async fn a_refuted_callback_does_not_settle_a_waiter() {
     )
     .await;
     let mut sub = rig.receiver.outcomes().subscribe();
-    send(&rig.router(), unsigned("/callbacks/lyrics", LYRICS_SUCCESS)).await;
+    send(
+        &rig.router(),
+        unsigned("/callbacks/lyrics", lyrics_success()),
+    )
+    .await;
     let ev = sub.recv().await.unwrap();
     assert!(ev.terminal && !ev.is_final);
     let outcomes = rig.receiver.outcomes();
@@ -108,7 +120,7 @@ async fn a_confirmed_delivery_replaces_a_refuted_one_stored_first() {
     let outcomes = rig.receiver.outcomes();
     let waiter = tokio::spawn(async move { outcomes.wait_final(&TaskId::new(DOC_TASK)).await });
     tokio::task::yield_now().await;
-    let forged = LYRICS_SUCCESS.replace("Starry Night Dreams", "Forged Title");
+    let forged = lyrics_success().replace("Starry Night Dreams", "Forged Title");
     let (status, _) = send(&rig.router(), unsigned("/callbacks/lyrics", &forged)).await;
     assert_eq!(status, StatusCode::OK);
     assert!(rig
@@ -119,7 +131,11 @@ async fn a_confirmed_delivery_replaces_a_refuted_one_stored_first() {
         .unwrap()
         .is_none());
     // The genuine delivery replaces it and settles the waiter.
-    let (status, body) = send(&rig.router(), unsigned("/callbacks/lyrics", LYRICS_SUCCESS)).await;
+    let (status, body) = send(
+        &rig.router(),
+        unsigned("/callbacks/lyrics", lyrics_success()),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body["duplicate"], false);
     let ev = tokio::time::timeout(std::time::Duration::from_secs(5), waiter)
@@ -174,10 +190,13 @@ async fn waiters_are_released_when_the_receiver_stops() {
     registered_rx.await.unwrap();
     stop.send(()).unwrap();
     serving.wait().await.unwrap();
+    let released = waiter.await.unwrap();
     assert!(matches!(
-        waiter.await.unwrap(),
-        Err(kie_suno_callbacks::Error::OutcomeClosed(t)) if t == "never"
+        &released,
+        Err(kie_suno_callbacks::Error::OutcomeClosed(t)) if t.as_str() == "never"
     ));
+    let err = released.unwrap_err();
+    assert!(err.is_closed() && !err.is_transient(), "{err:?}");
 }
 
 /// A store whose writes take a while, as under load or on a slow disk: each
@@ -270,7 +289,7 @@ async fn a_sender_hanging_up_mid_commit_still_gets_its_callback_stored_and_publi
         std::time::Duration::from_millis(50),
         send(
             &slow.router(),
-            unsigned("/callbacks/lyrics", LYRICS_SUCCESS),
+            unsigned("/callbacks/lyrics", lyrics_success()),
         ),
     )
     .await;

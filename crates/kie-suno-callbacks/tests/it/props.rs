@@ -2,7 +2,6 @@
 //! make `parse`, `callback_key` or `verify` panic, and every accepted callback round-trips
 //! (parse, serialise, parse again: the same typed value).
 
-use std::path::PathBuf;
 use std::time::{Duration, UNIX_EPOCH};
 
 use http::{HeaderMap, HeaderValue};
@@ -13,10 +12,9 @@ use secrecy::SecretString;
 
 const NOW: u64 = 1_769_670_760;
 
-/// Documented callback payloads and their family, by upstream file-name prefix.
+/// Documented callback payloads (`kie_suno_types::fixtures`, so the packaged crate
+/// has them too) and their family, by upstream file-name prefix.
 fn documented_callbacks() -> Vec<(CallbackFamily, Vec<u8>)> {
-    let dir =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../kie-suno-types/fixtures/documented");
     let prefixes: &[(&str, CallbackFamily)] = &[
         ("lyrics-callback", CallbackFamily::Lyrics),
         ("music-callback", CallbackFamily::Music),
@@ -33,9 +31,7 @@ fn documented_callbacks() -> Vec<(CallbackFamily, Vec<u8>)> {
         ("video-callback", CallbackFamily::Video),
     ];
     let mut out = Vec::new();
-    for entry in std::fs::read_dir(&dir).unwrap() {
-        let path = entry.unwrap().path();
-        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+    for (name, text) in kie_suno_types::fixtures::DOCUMENTED {
         if !name.ends_with(".json") {
             continue;
         }
@@ -43,7 +39,7 @@ fn documented_callbacks() -> Vec<(CallbackFamily, Vec<u8>)> {
             .iter()
             .find(|(p, _)| name.starts_with(&format!("{p}.")))
         {
-            out.push((*family, std::fs::read(&path).unwrap()));
+            out.push((*family, text.as_bytes().to_vec()));
         }
     }
     out.sort_by(|a, b| a.1.cmp(&b.1));

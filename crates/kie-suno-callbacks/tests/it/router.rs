@@ -10,10 +10,8 @@ use kie_suno_callbacks::{
     callback_path, sign, ConfirmRequest, Receiver, ReceiverConfig, Rejection, SqliteOptions,
     SqliteStore, Store, Verdict, DEFAULT_BODY_LIMIT,
 };
-use kie_suno_testkit::signature_headers;
-use kie_suno_testkit::signed::Signer;
 use kie_suno_types::{CallbackFamily, TaskId};
-use secrecy::{ExposeSecret as _, SecretString};
+use secrecy::SecretString;
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -39,13 +37,17 @@ fn every_rejection_has_a_fixed_status_and_json_body() {
 #[tokio::test]
 async fn unsigned_receiver_stores_and_answers_200() {
     let rig = Rig::new(ReceiverConfig::new().store_parsed_json(true)).await;
-    let (status, body) = send(&rig.router(), unsigned("/callbacks/lyrics", LYRICS_SUCCESS)).await;
+    let (status, body) = send(
+        &rig.router(),
+        unsigned("/callbacks/lyrics", lyrics_success()),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body, json!({"status": "received", "duplicate": false}));
     let stored = rig.count(DOC_TASK).await;
     assert_eq!(stored.len(), 1);
     let s = &stored[0];
-    assert_eq!(s.body, LYRICS_SUCCESS.as_bytes());
+    assert_eq!(s.body, lyrics_success().as_bytes());
     assert_eq!(s.stage, "complete");
     assert_eq!(s.family, "lyrics");
     assert_eq!(s.code, Some(200));
@@ -65,7 +67,11 @@ async fn unsigned_receiver_stores_and_answers_200() {
 #[tokio::test]
 async fn parsed_json_is_off_by_default_and_the_body_still_parses() {
     let rig = Rig::new(ReceiverConfig::new()).await;
-    send(&rig.router(), unsigned("/callbacks/lyrics", LYRICS_SUCCESS)).await;
+    send(
+        &rig.router(),
+        unsigned("/callbacks/lyrics", lyrics_success()),
+    )
+    .await;
     let s = &rig.count(DOC_TASK).await[0];
     assert_eq!(s.parsed, None);
     match s.callback() {
@@ -82,7 +88,11 @@ async fn parsed_json_is_off_by_default_and_the_body_still_parses() {
 #[tokio::test]
 async fn failure_callback_is_stored_as_terminal_failure() {
     let rig = Rig::new(ReceiverConfig::new()).await;
-    let (status, _) = send(&rig.router(), unsigned("/callbacks/lyrics", LYRICS_FAILURE)).await;
+    let (status, _) = send(
+        &rig.router(),
+        unsigned("/callbacks/lyrics", lyrics_failure()),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     let s = &rig.count(DOC_TASK).await[0];
     assert_eq!(s.code, Some(400));
@@ -93,7 +103,7 @@ async fn failure_callback_is_stored_as_terminal_failure() {
 async fn signed_receiver_accepts_a_signed_callback_and_keeps_the_signature_header() {
     let rig = Rig::new(ReceiverConfig::new().keys(keys())).await;
     let ts = now_secs();
-    let req = signed("/callbacks/lyrics", LYRICS_SUCCESS, DOC_TASK, ts, &key());
+    let req = signed("/callbacks/lyrics", lyrics_success(), DOC_TASK, ts, &key());
     let (status, _) = send(&rig.router(), req).await;
     assert_eq!(status, StatusCode::OK);
     let s = &rig.count(DOC_TASK).await[0];
@@ -114,7 +124,7 @@ async fn the_same_callback_three_times_is_one_record_counted_three_times() {
     for _ in 0..3 {
         let req = signed(
             "/callbacks/lyrics",
-            LYRICS_SUCCESS,
+            lyrics_success(),
             DOC_TASK,
             now_secs(),
             &key(),
@@ -136,7 +146,7 @@ async fn the_same_callback_three_times_is_one_record_counted_three_times() {
 async fn the_same_callback_three_times_at_once_is_one_record() {
     let rig = Rig::new(ReceiverConfig::new()).await;
     let router = rig.router();
-    let sends = (0..3).map(|_| send(&router, unsigned("/callbacks/lyrics", LYRICS_SUCCESS)));
+    let sends = (0..3).map(|_| send(&router, unsigned("/callbacks/lyrics", lyrics_success())));
     let results = futures::future::join_all(sends).await;
     let new = results
         .iter()
@@ -168,7 +178,7 @@ async fn distinct_tasks_under_concurrency_are_all_committed() {
 async fn unknown_tasks_are_rejected_when_required_and_accepted_once_submitted() {
     let rig = Rig::new(ReceiverConfig::new().require_submitted(true)).await;
     let router = rig.router();
-    let (status, body) = send(&router, unsigned("/callbacks/lyrics", LYRICS_SUCCESS)).await;
+    let (status, body) = send(&router, unsigned("/callbacks/lyrics", lyrics_success())).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert_eq!(body, rejection_json(Rejection::UnknownTask));
     assert_eq!(rig.stats().await.callbacks, 0);
@@ -176,7 +186,7 @@ async fn unknown_tasks_are_rejected_when_required_and_accepted_once_submitted() 
         .record_submitted(&TaskId::new(DOC_TASK), CallbackFamily::Lyrics)
         .await
         .unwrap();
-    let (status, _) = send(&router, unsigned("/callbacks/lyrics", LYRICS_SUCCESS)).await;
+    let (status, _) = send(&router, unsigned("/callbacks/lyrics", lyrics_success())).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(rig.stats().await.submitted, 1);
 }
@@ -185,7 +195,11 @@ async fn unknown_tasks_are_rejected_when_required_and_accepted_once_submitted() 
 async fn a_closed_store_answers_503_so_kie_retries() {
     let rig = Rig::new(ReceiverConfig::new()).await;
     rig.store.close().await.unwrap();
-    let (status, body) = send(&rig.router(), unsigned("/callbacks/lyrics", LYRICS_SUCCESS)).await;
+    let (status, body) = send(
+        &rig.router(),
+        unsigned("/callbacks/lyrics", lyrics_success()),
+    )
+    .await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(body, rejection_json(Rejection::StoreUnavailable));
     assert!(matches!(
@@ -197,7 +211,11 @@ async fn a_closed_store_answers_503_so_kie_retries() {
 #[tokio::test]
 async fn the_body_limit_is_configurable() {
     let rig = Rig::new(ReceiverConfig::new().body_limit(64)).await;
-    let (status, _) = send(&rig.router(), unsigned("/callbacks/lyrics", LYRICS_SUCCESS)).await;
+    let (status, _) = send(
+        &rig.router(),
+        unsigned("/callbacks/lyrics", lyrics_success()),
+    )
+    .await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(rig.stats().await.callbacks, 0);
 }
@@ -218,7 +236,11 @@ async fn refuted_confirmation_is_stored_but_not_final() {
         Ok(Verdict::Refuted)
     });
     let rig = Rig::new(config).await;
-    let (status, _) = send(&rig.router(), unsigned("/callbacks/lyrics", LYRICS_SUCCESS)).await;
+    let (status, _) = send(
+        &rig.router(),
+        unsigned("/callbacks/lyrics", lyrics_success()),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     let s = &rig.count(DOC_TASK).await[0];
     assert_eq!(s.confirmation, kie_suno_callbacks::Confirmation::Refuted);
@@ -231,7 +253,11 @@ async fn confirmed_and_failed_confirmations() {
         ReceiverConfig::new().confirmer(|_r: ConfirmRequest| async { Ok(Verdict::Confirmed) }),
     )
     .await;
-    send(&ok.router(), unsigned("/callbacks/lyrics", LYRICS_SUCCESS)).await;
+    send(
+        &ok.router(),
+        unsigned("/callbacks/lyrics", lyrics_success()),
+    )
+    .await;
     assert!(ok.count(DOC_TASK).await[0].is_final());
 
     let failing = Rig::new(ReceiverConfig::new().confirmer(|_r: ConfirmRequest| async {
@@ -240,7 +266,7 @@ async fn confirmed_and_failed_confirmations() {
     .await;
     let (status, _) = send(
         &failing.router(),
-        unsigned("/callbacks/lyrics", LYRICS_SUCCESS),
+        unsigned("/callbacks/lyrics", lyrics_success()),
     )
     .await;
     assert_eq!(status, StatusCode::OK);
@@ -257,7 +283,11 @@ async fn a_confirmation_that_hangs_times_out_and_is_stored_not_final() {
             .confirmer(|_r: ConfirmRequest| futures::future::pending()),
     )
     .await;
-    let (status, _) = send(&rig.router(), unsigned("/callbacks/lyrics", LYRICS_SUCCESS)).await;
+    let (status, _) = send(
+        &rig.router(),
+        unsigned("/callbacks/lyrics", lyrics_success()),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     let s = &rig.count(DOC_TASK).await[0];
     assert_eq!(s.confirmation, kie_suno_callbacks::Confirmation::Failed);
@@ -292,16 +322,15 @@ fn with_headers(
 }
 
 fn sig_headers(task: &str, ts: u64, key: &SecretString) -> Vec<(&'static str, String)> {
-    let signer = Signer::new(key.expose_secret().as_bytes());
     let mut headers = vec![("content-type", "application/json".to_owned())];
-    headers.extend(signature_headers(&signer, task, ts));
+    headers.extend(signature_headers(task, ts, key));
     headers
 }
 
 fn corpus() -> Vec<Case> {
     use Rejection::*;
     let now = now_secs();
-    let good = LYRICS_SUCCESS;
+    let good = lyrics_success();
     let l = "/callbacks/lyrics";
     let json = || vec![("content-type", "application/json".to_owned())];
     let signed_with =
@@ -588,7 +617,7 @@ async fn bad_input_corpus_gets_the_right_4xx_and_leaves_the_store_unchanged() {
     // The receiver still works after the corpus.
     let req = signed(
         "/callbacks/lyrics",
-        LYRICS_SUCCESS,
+        lyrics_success(),
         DOC_TASK,
         now_secs(),
         &key(),
@@ -602,7 +631,7 @@ async fn mounts_under_a_prefix_next_to_other_routes() {
     let app = axum::Router::new()
         .route("/health", axum::routing::get(|| async { "ok" }))
         .nest("/kie", rig.router());
-    let (status, _) = send(&app, unsigned("/kie/callbacks/lyrics", LYRICS_SUCCESS)).await;
+    let (status, _) = send(&app, unsigned("/kie/callbacks/lyrics", lyrics_success())).await;
     assert_eq!(status, StatusCode::OK);
 }
 
@@ -640,8 +669,8 @@ async fn over_a_real_socket_with_header_names_in_any_case() {
     let req = format!(
         "POST /callbacks/lyrics HTTP/1.1\r\nHost: {addr}\r\nCONTENT-TYPE: Application/JSON; charset=utf-8\r\n\
          X-WEBHOOK-TIMESTAMP: {ts}\r\nx-Webhook-Signature: {sig}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}",
-        LYRICS_SUCCESS.len(),
-        LYRICS_SUCCESS
+        lyrics_success().len(),
+        lyrics_success()
     );
     let res = raw_http(addr, req).await;
     assert!(res.starts_with("HTTP/1.1 200"), "{res}");
@@ -656,7 +685,7 @@ async fn over_a_real_socket_with_header_names_in_any_case() {
     let res = client
         .post(format!("http://{addr}/callbacks/lyrics"))
         .header("content-type", "application/json")
-        .body(LYRICS_SUCCESS)
+        .body(lyrics_success())
         .send()
         .await
         .unwrap();
@@ -707,7 +736,7 @@ async fn graceful_shutdown_finishes_in_flight_requests_and_keeps_them() {
         reqwest::Client::new()
             .post(format!("http://{addr}/callbacks/lyrics"))
             .header("content-type", "application/json")
-            .body(LYRICS_SUCCESS)
+            .body(lyrics_success())
             .send()
             .await
             .map(|r| r.status().as_u16())

@@ -166,7 +166,14 @@ async fn a_newer_schema_is_refused() {
     conn.execute_batch("PRAGMA user_version = 99;").unwrap();
     drop(conn);
     let r = SqliteStore::open(&path, SqliteOptions::default()).await;
-    assert!(matches!(r, Err(kie_suno_callbacks::Error::Sqlite(m)) if m.contains("newer")));
+    assert!(matches!(
+        r,
+        Err(kie_suno_callbacks::Error::SchemaTooNew {
+            found: 99,
+            supported: 1,
+            ..
+        })
+    ));
 }
 
 #[tokio::test]

@@ -10,6 +10,67 @@ use crate::{Error, NewCallback, Recorded, StoreStats, StoredCallback};
 /// Where a request's result goes.
 pub(super) type Reply<T> = oneshot::Sender<Result<T, Error>>;
 
+/// A failure that fails a whole batch (its `BEGIN`, its `COMMIT`, the WAL sync
+/// after it) and so reaches every request in it, each with a copy of the cause.
+#[derive(Debug)]
+pub(super) enum Failure {
+    /// `BEGIN` or `COMMIT` failed.
+    Sqlite(rusqlite::Error),
+    /// The WAL sync failed (now or before: the store is broken for good).
+    WalSync(std::io::Error),
+    /// The sync thread is gone.
+    Closed,
+}
+
+impl Failure {
+    /// A copy, for the next request of the batch.
+    pub(super) fn copy(&self) -> Self {
+        match self {
+            Self::Sqlite(e) => Self::Sqlite(copy_sqlite(e)),
+            Self::WalSync(e) => Self::WalSync(copy_io(e)),
+            Self::Closed => Self::Closed,
+        }
+    }
+
+    /// The error one request of the batch gets.
+    pub(super) fn error(&self) -> Error {
+        match self.copy() {
+            Self::Sqlite(e) => Error::Sqlite(e),
+            Self::WalSync(e) => Error::WalSync(e),
+            Self::Closed => Error::StoreClosed,
+        }
+    }
+}
+
+/// SQLite's error as it reported it: the same primary and extended code and
+/// message. (`BEGIN` and `COMMIT` fail only with `SqliteFailure`; anything else
+/// keeps its text under `SQLITE_ERROR`.)
+fn copy_sqlite(e: &rusqlite::Error) -> rusqlite::Error {
+    match e {
+        rusqlite::Error::SqliteFailure(code, message) => {
+            rusqlite::Error::SqliteFailure(*code, message.clone())
+        }
+        other => rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_ERROR),
+            Some(other.to_string()),
+        ),
+    }
+}
+
+/// The same OS error (code and text), or the same kind and text.
+fn copy_io(e: &std::io::Error) -> std::io::Error {
+    match e.raw_os_error() {
+        Some(code) => std::io::Error::from_raw_os_error(code),
+        None => std::io::Error::new(e.kind(), e.to_string()),
+    }
+}
+
+impl From<rusqlite::Error> for Failure {
+    fn from(e: rusqlite::Error) -> Self {
+        Self::Sqlite(e)
+    }
+}
+
 /// A request to the writer thread.
 pub(super) enum Cmd {
     /// The callback and its headers already serialised (off the writer thread).
@@ -25,14 +86,14 @@ pub(super) enum Cmd {
 impl Cmd {
     /// Answers the request with `err` (its batch could not begin); a close
     /// request is kept in `closer` instead.
-    pub(super) fn fail(self, err: &Error, closer: &mut Option<oneshot::Sender<()>>) {
+    pub(super) fn fail(self, err: &Failure, closer: &mut Option<oneshot::Sender<()>>) {
         match self {
-            Cmd::Record(_, r) => drop(r.send(Err(err.clone()))),
-            Cmd::Replace(_, r) => drop(r.send(Err(err.clone()))),
-            Cmd::ForTask(_, r) => drop(r.send(Err(err.clone()))),
-            Cmd::Submit(_, _, _, r) => drop(r.send(Err(err.clone()))),
-            Cmd::IsSubmitted(_, r) => drop(r.send(Err(err.clone()))),
-            Cmd::Stats(r) => drop(r.send(Err(err.clone()))),
+            Cmd::Record(_, r) => drop(r.send(Err(err.error()))),
+            Cmd::Replace(_, r) => drop(r.send(Err(err.error()))),
+            Cmd::ForTask(_, r) => drop(r.send(Err(err.error()))),
+            Cmd::Submit(_, _, _, r) => drop(r.send(Err(err.error()))),
+            Cmd::IsSubmitted(_, r) => drop(r.send(Err(err.error()))),
+            Cmd::Stats(r) => drop(r.send(Err(err.error()))),
             Cmd::Close(c) => *closer = Some(c),
         }
     }
@@ -55,26 +116,27 @@ pub(super) enum Done {
 impl Done {
     /// The batch's commit failed: nothing of it is stored, so every write fails
     /// with `e`; reads keep their result.
-    pub(super) fn commit_failed(self, e: &Error) -> Self {
+    pub(super) fn commit_failed(self, e: &Failure) -> Self {
         match self {
-            Done::Record(reply, _) => Done::Record(reply, Err(e.clone())),
-            Done::Replace(reply, _) => Done::Replace(reply, Err(e.clone())),
-            Done::Submit(reply, _) => Done::Submit(reply, Err(e.clone())),
+            Done::Record(reply, _) => Done::Record(reply, Err(e.error())),
+            Done::Replace(reply, _) => Done::Replace(reply, Err(e.error())),
+            Done::Submit(reply, _) => Done::Submit(reply, Err(e.error())),
             other => other,
         }
     }
 
     /// Replies; writes fail when the sync after their commit failed.
-    pub(super) fn send(self, synced: &Result<(), Error>) {
+    pub(super) fn send(self, synced: &Result<(), Failure>) {
+        let synced = || synced.as_ref().map_err(Failure::error).copied();
         match self {
             Done::Record(reply, r) => {
-                let _ = reply.send(synced.clone().and(r));
+                let _ = reply.send(synced().and(r));
             }
             Done::Replace(reply, r) => {
-                let _ = reply.send(synced.clone().and(r));
+                let _ = reply.send(synced().and(r));
             }
             Done::Submit(reply, r) => {
-                let _ = reply.send(synced.clone().and(r));
+                let _ = reply.send(synced().and(r));
             }
             Done::ForTask(reply, r) => {
                 let _ = reply.send(r);

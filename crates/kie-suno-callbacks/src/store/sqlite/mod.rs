@@ -16,14 +16,13 @@ mod writer;
 
 use std::path::{Path, PathBuf};
 
-use futures::future::BoxFuture;
 use kie_suno_types::{CallbackFamily, TaskId};
 use tokio::sync::{mpsc, oneshot};
 
 use self::command::{Cmd, Reply};
 pub use self::options::{SqliteOptions, Synchronous};
 use crate::clock::now_ms;
-use crate::store::Store;
+use crate::store::{BoxFuture, Store};
 use crate::{Error, NewCallback, Recorded, StoreStats, StoredCallback};
 
 /// The embedded store. Cheap to share behind an `Arc`.

@@ -84,9 +84,7 @@ pub(super) fn open_connection(path: &Path, options: &SqliteOptions) -> Result<Co
     conn.busy_timeout(options.busy_timeout)?;
     let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
     if !mode.eq_ignore_ascii_case("wal") {
-        return Err(Error::Sqlite(format!(
-            "could not switch the journal to wal (got {mode})"
-        )));
+        return Err(Error::NotWal { mode });
     }
     conn.execute_batch(&format!(
         "PRAGMA synchronous={}; PRAGMA journal_size_limit=67108864;",
@@ -100,9 +98,10 @@ fn migrate(conn: &mut Connection) -> Result<(), Error> {
     let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     let known = MIGRATIONS.len() as i64;
     if version > known {
-        return Err(Error::Sqlite(format!(
-            "database schema version {version} is newer than this build ({known})"
-        )));
+        return Err(Error::SchemaTooNew {
+            found: version,
+            supported: known,
+        });
     }
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(version.max(0) as usize) {
         let tx = conn.transaction()?;

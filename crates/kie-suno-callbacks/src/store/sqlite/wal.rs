@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::Connection;
 
-use super::command::Done;
+use super::command::{Done, Failure};
 use super::options::SqliteOptions;
 use crate::Error;
 
@@ -44,7 +44,7 @@ impl Syncer {
                 // success, and SQLite's recovery stops at the first bad WAL frame, so
                 // later commits would be lost. Every later write fails (503, so KIE
                 // retries elsewhere or later), like PostgreSQL's PANIC on fsync failure.
-                let mut broken: Option<Error> = None;
+                let mut broken: Option<Failure> = None;
                 while let Ok(first) = rx.recv() {
                     let mut all = vec![first];
                     while let Ok(more) = rx.try_recv() {
@@ -52,20 +52,21 @@ impl Syncer {
                     }
                     // Every batch received here was committed before this sync began.
                     let synced = match &broken {
-                        Some(e) => Err(e.clone()),
-                        None => sync_wal(&mut file, &wal, &dir),
+                        Some(e) => Err(e.copy()),
+                        None => sync_wal(&mut file, &wal, &dir).map_err(Failure::WalSync),
                     };
                     if let Err(e) = &synced {
                         if broken.is_none() {
-                            tracing::error!(error = %e, "syncing the sqlite wal failed; the store refuses every later write");
-                            broken = Some(e.clone());
+                            tracing::error!(error = &e.error() as &dyn std::error::Error, "syncing the sqlite wal failed; the store refuses every later write");
+                            broken = Some(e.copy());
                         }
                     }
                     for done in all.into_iter().flatten() {
                         done.send(&synced);
                     }
                 }
-            })?;
+            })
+            .map_err(|e| Error::io("starting the sqlite sync thread", e))?;
         Ok(Self { tx, thread })
     }
 
@@ -75,23 +76,20 @@ impl Syncer {
     }
 }
 
-fn sync_wal(file: &mut Option<std::fs::File>, wal: &Path, dir: &Path) -> Result<(), Error> {
-    let io = |e: std::io::Error| Error::Sqlite(format!("syncing the wal: {e}"));
+fn sync_wal(file: &mut Option<std::fs::File>, wal: &Path, dir: &Path) -> std::io::Result<()> {
     match file {
-        Some(f) => f.sync_data().map_err(io),
+        Some(f) => f.sync_data(),
         None => match std::fs::OpenOptions::new().write(true).open(wal) {
             Ok(f) => {
-                f.sync_data().map_err(io)?;
+                f.sync_data()?;
                 // The WAL's directory entry, once: the file must survive too.
-                std::fs::File::open(dir)
-                    .and_then(|d| d.sync_all())
-                    .map_err(io)?;
+                std::fs::File::open(dir).and_then(|d| d.sync_all())?;
                 *file = Some(f);
                 Ok(())
             }
             // No WAL yet: nothing was written, nothing to sync.
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-            Err(e) => Err(io(e)),
+            Err(e) => Err(e),
         },
     }
 }
@@ -101,7 +99,7 @@ pub(super) fn deliver(syncer: Option<&Syncer>, done: Vec<Done>) {
     match syncer {
         Some(s) => {
             if let Err(std::sync::mpsc::SendError(done)) = s.tx.send(done) {
-                let err = Err(Error::StoreClosed);
+                let err = Err(Failure::Closed);
                 for d in done {
                     d.send(&err);
                 }
@@ -156,7 +154,8 @@ impl Checkpointer {
                         tracing::warn!(error = %e, "sqlite wal checkpoint failed");
                     }
                 }
-            })?;
+            })
+            .map_err(|e| Error::io("starting the sqlite checkpoint thread", e))?;
         Ok(Some(Self {
             wake,
             thread,

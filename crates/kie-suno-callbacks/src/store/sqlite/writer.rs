@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use rusqlite::Connection;
 use tokio::sync::{mpsc, oneshot};
 
-use super::command::{Cmd, Done};
+use super::command::{Cmd, Done, Failure};
 use super::options::{SqliteOptions, Synchronous};
 use super::schema;
 use super::wal::{deliver, Checkpointer, Syncer};
@@ -46,7 +46,8 @@ pub(super) async fn start(
                     let _ = ready_tx.send(Err(e));
                 }
             }
-        })?;
+        })
+        .map_err(|e| Error::io("starting the sqlite writer thread", e))?;
     ready_rx.await.map_err(|_| Error::StoreClosed)??;
     Ok(tx)
 }
@@ -154,7 +155,7 @@ fn run_batch(
     let tx = match conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate) {
         Ok(tx) => tx,
         Err(e) => {
-            let err = Error::from(e);
+            let err = Failure::from(e);
             for cmd in batch.drain(..) {
                 cmd.fail(&err, &mut closer);
             }
@@ -183,7 +184,7 @@ fn run_batch(
             Cmd::Close(c) => closer = Some(c),
         }
     }
-    if let Err(e) = tx.commit().map_err(Error::from) {
+    if let Err(e) = tx.commit().map_err(Failure::from) {
         // Nothing of the batch is stored: every write fails.
         let done = done.into_iter().map(|d| d.commit_failed(&e)).collect();
         return (closer, done);

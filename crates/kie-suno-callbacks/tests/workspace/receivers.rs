@@ -1,0 +1,85 @@
+//! Several receiver instances on one PostgreSQL database (the shared throwaway
+//! cluster of [`crate::postgres`]): a callback delivered to both at once is
+//! stored once, a waiter on one sees what the other committed, and a rejected
+//! request changes nothing.
+
+use std::sync::Arc;
+
+use http::StatusCode;
+use kie_suno_callbacks::{PostgresStore, Receiver, ReceiverConfig, Store};
+use kie_suno_types::TaskId;
+use tokio::sync::Barrier;
+
+use crate::common::*;
+
+/// A receiver instance verifying signatures with [`keys`], on `store`.
+fn instance(config: ReceiverConfig, store: &Arc<PostgresStore>) -> Receiver {
+    Receiver::new(config.keys(keys()), store.clone() as Arc<dyn Store>)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_receivers_on_one_database_store_a_simultaneous_callback_once() {
+    let Some(url) = database("receivers").await else {
+        return;
+    };
+    let (s1, s2) = tokio::join!(store(&url), store(&url));
+    let r1 = instance(ReceiverConfig::new(), &s1);
+    let r2 = instance(
+        ReceiverConfig::new().outcome_recheck(Some(std::time::Duration::from_millis(50))),
+        &s2,
+    );
+    // Instance 2 waits for an outcome that instance 1 (or 2) will commit.
+    let waiting = r2.outcomes();
+    let waiter = tokio::spawn(async move { waiting.wait_final(&TaskId::new(DOC_TASK)).await });
+    let barrier = Arc::new(Barrier::new(2));
+    let ts = now_secs();
+    let go = |router: axum::Router, barrier: Arc<Barrier>| async move {
+        barrier.wait().await;
+        send(
+            &router,
+            signed("/callbacks/lyrics", LYRICS_SUCCESS, DOC_TASK, ts, &key()),
+        )
+        .await
+    };
+    let (o1, o2) = tokio::join!(
+        tokio::spawn(go(r1.router(), barrier.clone())),
+        tokio::spawn(go(r2.router(), barrier.clone()))
+    );
+    let (o1, o2) = (o1.unwrap(), o2.unwrap());
+    assert_eq!((o1.0, o2.0), (StatusCode::OK, StatusCode::OK));
+    let duplicates = [&o1.1, &o2.1]
+        .iter()
+        .filter(|b| b["duplicate"] == true)
+        .count();
+    assert_eq!(duplicates, 1);
+    let rows = s1.callbacks_for(&TaskId::new(DOC_TASK)).await.unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].deliveries, 2);
+    assert!(rows[0].signed);
+    let ev = waiter.await.unwrap().unwrap();
+    assert!(ev.is_final && ev.success);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rejected_request_leaves_the_shared_store_unchanged() {
+    let Some(url) = database("rejected").await else {
+        return;
+    };
+    let (s1, s2) = tokio::join!(store(&url), store(&url));
+    let r1 = instance(ReceiverConfig::new(), &s1);
+    // One good callback first, so "unchanged" is checked against a non-empty store.
+    let good = signed(
+        "/callbacks/lyrics",
+        LYRICS_SUCCESS,
+        DOC_TASK,
+        now_secs(),
+        &key(),
+    );
+    assert_eq!(send(&r1.router(), good).await.0, StatusCode::OK);
+    let before = s1.stats().await.unwrap();
+    assert_eq!((before.callbacks, before.deliveries), (1, 1));
+    let (status, _) = send(&r1.router(), unsigned("/callbacks/lyrics", LYRICS_SUCCESS)).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    // Seen through the other instance's store too.
+    assert_eq!(s2.stats().await.unwrap(), before);
+}
