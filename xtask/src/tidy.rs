@@ -185,6 +185,54 @@ fn check_msrv(root: &Path, problems: &mut Vec<String>) {
     }
 }
 
+/// How many distinct crates (itself included) a user pulls in with each lean
+/// configuration, and the most allowed: `cargo tree -e normal --no-default-features`.
+pub const LEAN_TREES: &[(&str, usize)] = &[("kie-suno-types", 25), ("kie-suno-callbacks", 45)];
+
+/// `(package, crates in its normal tree without default features, limit)`.
+pub fn lean_tree_sizes(root: &Path) -> Result<Vec<(&'static str, usize, usize)>, String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let mut out = Vec::new();
+    for &(package, limit) in LEAN_TREES {
+        let o = Command::new(&cargo)
+            .current_dir(root)
+            .args(["tree", "-p", package, "-e", "normal", "--no-default-features"])
+            .args(["--prefix", "none", "--format", "{p}"])
+            .output()
+            .map_err(|e| format!("cargo tree: {e}"))?;
+        if !o.status.success() {
+            return Err(format!(
+                "cargo tree -p {package} --no-default-features failed: {}",
+                String::from_utf8_lossy(&o.stderr)
+            ));
+        }
+        let text = String::from_utf8_lossy(&o.stdout);
+        // `(*)` marks a repeat; a crate counts once whatever its position.
+        let distinct: std::collections::BTreeSet<&str> = text
+            .lines()
+            .map(|l| l.trim_end_matches(" (*)").trim())
+            .filter(|l| !l.is_empty())
+            .collect();
+        out.push((package, distinct.len(), limit));
+    }
+    Ok(out)
+}
+
+fn check_lean_trees(root: &Path, problems: &mut Vec<String>) {
+    match lean_tree_sizes(root) {
+        Ok(sizes) => {
+            for (package, n, limit) in sizes {
+                if n > limit {
+                    problems.push(format!(
+                        "{package} without default features pulls {n} crates, more than {limit}"
+                    ));
+                }
+            }
+        }
+        Err(e) => problems.push(e),
+    }
+}
+
 /// Runs every tidy check; `Err` lists every problem.
 pub fn run(root: &Path) -> Result<(), Vec<String>> {
     let mut problems = Vec::new();
@@ -192,6 +240,7 @@ pub fn run(root: &Path) -> Result<(), Vec<String>> {
     check_module_docs(root, &mut problems);
     check_structure(root, &mut problems);
     check_msrv(root, &mut problems);
+    check_lean_trees(root, &mut problems);
     check_layering(root, &mut problems);
     if problems.is_empty() {
         Ok(())
