@@ -196,7 +196,14 @@ pub fn lean_tree_sizes(root: &Path) -> Result<Vec<(&'static str, usize, usize)>,
     for &(package, limit) in LEAN_TREES {
         let o = Command::new(&cargo)
             .current_dir(root)
-            .args(["tree", "-p", package, "-e", "normal", "--no-default-features"])
+            .args([
+                "tree",
+                "-p",
+                package,
+                "-e",
+                "normal",
+                "--no-default-features",
+            ])
             .args(["--prefix", "none", "--format", "{p}"])
             .output()
             .map_err(|e| format!("cargo tree: {e}"))?;
