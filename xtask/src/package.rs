@@ -75,11 +75,17 @@ pub(crate) fn main(args: impl Iterator<Item = String>) -> Result<()> {
     }
     let root = crate::bench::workspace_root();
     let mut package = cargo();
-    package.current_dir(&root).args(["package", "--workspace"]);
+    // xtask is left out: it is this repository's own tool (publish = false), and its
+    // dependency on the unpublished test kit cannot resolve in cargo's local registry of
+    // packaged crates (cargo packages publish = false members too: the CLI and the test
+    // kit are packaged and verified here).
+    package
+        .current_dir(&root)
+        .args(["package", "--workspace", "--exclude", "xtask"]);
     if allow_dirty {
         package.arg("--allow-dirty");
     }
-    run(&mut package, "cargo package --workspace")?;
+    run(&mut package, "cargo package --workspace --exclude xtask")?;
 
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)

@@ -9,15 +9,40 @@ use serde_json::Value;
 
 use crate::signed::{SignedCallback, Signer};
 
-/// A documented body, embedded at build time.
+/// A documented body, looked up at compile time in the types crate's `fixtures` table
+/// (so this crate also builds from its package, which has no `../kie-suno-types`); a
+/// name that is not there fails the build.
 macro_rules! documented {
     ($file:literal) => {
-        include_str!(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../kie-suno-types/fixtures/documented/",
-            $file
-        ))
+        const { by_name($file) }
     };
+}
+
+const fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+const fn by_name(name: &str) -> &'static str {
+    let table = kie_suno_types::fixtures::DOCUMENTED;
+    let mut i = 0;
+    while i < table.len() {
+        if same(table[i].0, name) {
+            return table[i].1;
+        }
+        i += 1;
+    }
+    panic!("no documented fixture of that name")
 }
 
 /// The task id of the documented lyrics callbacks.
