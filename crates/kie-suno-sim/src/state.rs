@@ -46,6 +46,9 @@ pub(crate) struct Shared {
     pub(crate) config: SimConfig,
     /// The base of generated file URLs, without a trailing `/`.
     pub(crate) files_base: String,
+    /// The simulator's own address, when it serves on a socket (it serves the files
+    /// there even when `files_base` is a proxy's public address).
+    local_base: Option<String>,
     pub(crate) tasks: RwLock<HashMap<TaskId, Task>>,
     pub(crate) credits: Mutex<u64>,
     /// Task-creating calls, for `SimConfig::rate_limit`.
@@ -64,19 +67,31 @@ pub(crate) struct Shared {
 impl SimState {
     /// A fresh state. Generated file URLs point at `config.files_base_url`
     /// (default `http://127.0.0.1`; [`Simulator::spawn`](crate::Simulator::spawn)
-    /// sets it to the bound address).
+    /// defaults it to the bound address).
     pub fn new(config: SimConfig) -> Self {
+        Self::build(config, None)
+    }
+
+    /// A state served at `local_base` (`http://127.0.0.1:PORT`): file URLs default to
+    /// it, and URLs on it count as the simulator's own next to `files_base_url`.
+    pub(crate) fn bound(config: SimConfig, local_base: String) -> Self {
+        Self::build(config, Some(local_base))
+    }
+
+    fn build(config: SimConfig, local_base: Option<String>) -> Self {
+        let trim = |s: &str| s.trim_end_matches('/').to_owned();
+        let local_base = local_base.as_deref().map(trim);
         let files_base = config
             .files_base_url
-            .clone()
-            .unwrap_or_else(|| "http://127.0.0.1".to_owned())
-            .trim_end_matches('/')
-            .to_owned();
+            .as_deref()
+            .map(trim)
+            .or_else(|| local_base.clone())
+            .unwrap_or_else(|| "http://127.0.0.1".to_owned());
         let stats = Arc::new(Mutex::new(Stats {
             credits_remaining: config.credits,
             ..Stats::default()
         }));
-        let dice = Arc::new(Dice::new(config.faults.seed));
+        let dice = Arc::new(Dice::new(config.seed));
         let life = Arc::new(Lifecycle::new());
         let courier = Arc::new(Courier::new(
             &config,
@@ -89,6 +104,7 @@ impl SimState {
                 credits: Mutex::new(config.credits),
                 config,
                 files_base,
+                local_base,
                 tasks: RwLock::new(HashMap::new()),
                 window: Window::default(),
                 stats,
@@ -100,6 +116,11 @@ impl SimState {
                 life,
             }),
         }
+    }
+
+    /// The seed of this run ([`SimConfig::seed`]).
+    pub fn seed(&self) -> u64 {
+        self.inner.config.seed
     }
 
     /// A snapshot of the counters.
@@ -137,10 +158,21 @@ impl SimState {
 }
 
 impl Shared {
+    /// The path under `/sim/files/` of one of the simulator's own file URLs (at the
+    /// public base or at its own address), without query or fragment.
+    pub(crate) fn own_file_path<'u>(&self, url: &'u str) -> Option<&'u str> {
+        let bases = std::iter::once(self.files_base.as_str()).chain(self.local_base.as_deref());
+        bases
+            .filter_map(|base| url.strip_prefix(base)?.strip_prefix("/sim/files/"))
+            .next()
+            .and_then(|rest| rest.split(['?', '#']).next())
+            .filter(|rest| !rest.is_empty())
+    }
+
     /// A new 32-hex-digit task id, deterministic for a given seed and order.
     pub(crate) fn new_task_id(&self) -> TaskId {
         let n = self.next_id.fetch_add(1, Ordering::SeqCst);
-        crate::ids::task_id(self.config.faults.seed, n)
+        crate::ids::task_id(self.config.seed, n)
     }
 
     /// A draw from the seeded fault generator: true with probability `p`.

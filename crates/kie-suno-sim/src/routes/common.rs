@@ -40,16 +40,17 @@ async fn download_url(State(state): State<SimState>, headers: HeaderMap, body: B
         Ok(r) => r,
         Err(e) => return reject(shared, Reject::validation(e.to_string())),
     };
-    let url = req.url().as_str();
-    let ours = format!("{}/sim/files/", shared.files_base);
-    if !url.starts_with(&ours) {
+    let Some(path) = shared.own_file_path(req.url().as_str()) else {
         return reject(
             shared,
             Reject::validation(
                 "Validation Error - Invalid URL (External file URLs are not supported)",
             ),
         );
-    }
+    };
     let expires = shared.config.clock.now().timestamp() + 20 * 60;
-    success(json!(format!("{url}?download=1&expires={expires}")))
+    success(json!(format!(
+        "{}/sim/files/{path}?download=1&expires={expires}",
+        shared.files_base
+    )))
 }

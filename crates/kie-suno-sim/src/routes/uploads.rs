@@ -198,14 +198,11 @@ async fn url_upload(State(state): State<SimState>, headers: HeaderMap, body: Byt
         Err(e) => return bad_request(shared, e.to_string()),
     };
     let url = req.file_url().as_str();
-    let own = format!("{}/sim/files/", shared.files_base);
-    let (mime, bytes) = match url.strip_prefix(&own) {
-        Some(rest) => {
-            match crate::files::lookup(&shared.uploads, rest.split('?').next().unwrap_or(rest)) {
-                Some((mime, bytes)) => (Some(mime), bytes),
-                None => (None, Bytes::new()),
-            }
-        }
+    let (mime, bytes) = match shared
+        .own_file_path(url)
+        .and_then(|rest| crate::files::lookup(&shared.uploads, rest))
+    {
+        Some((mime, bytes)) => (Some(mime), bytes),
         None => (None, Bytes::new()),
     };
     let name = req.file_name().map(str::to_owned).or_else(|| {

@@ -19,6 +19,7 @@ mod media;
 mod music;
 mod rate_limit;
 mod router;
+mod seed;
 mod snapshots;
 mod support;
 mod uploads;

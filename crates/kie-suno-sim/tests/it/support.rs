@@ -20,9 +20,11 @@ use tokio::time::Instant;
 
 pub const KEY: &str = "test-key";
 
-/// Fast timing and quick callback retries.
+/// Fast timing, quick callback retries and a fixed seed (so ids are the same every
+/// run).
 pub fn fast() -> SimConfig {
     SimConfig::default()
+        .with_seed(0)
         .with_timing(Timing::uniform(Duration::from_millis(5)))
         .with_callbacks(CallbackPolicy::new(
             3,
