@@ -378,6 +378,13 @@ pub struct CallbackPolicy {
     /// The wait before the second attempt; doubled before each later one.
     /// Default: 1 s.
     pub backoff: Duration,
+    /// A task whose callback was given up (every attempt failed) ends
+    /// `CALLBACK_EXCEPTION` ("error during callback process") instead of `SUCCESS`,
+    /// in the families whose status lists it (music, lyrics, WAV, separation). The
+    /// docs list the status without saying when it arises; off by default, so a
+    /// client that only polls and gives a dummy callback URL still sees `SUCCESS`
+    /// (`[sim:callback-exception]` forces it for one task). Default: false.
+    pub exception_on_give_up: bool,
 }
 
 impl Default for CallbackPolicy {
@@ -386,6 +393,7 @@ impl Default for CallbackPolicy {
             attempts: 3,
             timeout: Duration::from_secs(15),
             backoff: Duration::from_secs(1),
+            exception_on_give_up: false,
         }
     }
 }
@@ -397,7 +405,15 @@ impl CallbackPolicy {
             attempts,
             timeout,
             backoff,
+            exception_on_give_up: false,
         }
+    }
+
+    /// Ends tasks whose callback was given up `CALLBACK_EXCEPTION` (see
+    /// [`CallbackPolicy::exception_on_give_up`]).
+    pub fn with_exception_on_give_up(mut self, on: bool) -> Self {
+        self.exception_on_give_up = on;
+        self
     }
 }
 

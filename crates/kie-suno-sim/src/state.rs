@@ -5,8 +5,10 @@
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
 
 use bytes::Bytes;
+use chrono::{DateTime, Utc};
 use kie_suno_types::{ApiCode, Endpoint, TaskId};
 
 use crate::config::SimConfig;
@@ -19,7 +21,12 @@ use crate::limiter::Window;
 use crate::records::Family;
 use crate::stats::Stats;
 use crate::sync::{lock, read, write};
-use crate::task::Task;
+use crate::task::{Task, CALLBACK_EXCEPTION};
+
+/// Whether something made at `since` is older than `period` at `now`.
+fn expired(since: DateTime<Utc>, period: Duration, now: DateTime<Utc>) -> bool {
+    chrono::Duration::from_std(period).is_ok_and(|period| now - since >= period)
+}
 
 /// The simulator's state. Cheap to clone; build a router over it with
 /// [`router`](crate::router).
@@ -271,13 +278,16 @@ impl Shared {
 
     /// Moves a task one stage on; sends the stage's callback in order after the
     /// previous one.
-    pub(crate) fn advance(&self, task_id: &TaskId) -> Option<String> {
+    pub(crate) fn advance(self: &Arc<Self>, task_id: &TaskId) -> Option<String> {
         let mut tasks = write(&self.tasks);
         let task = tasks.get_mut(task_id)?;
-        if task.current + 1 >= task.stages.len() {
+        if task.is_terminal() {
             return None;
         }
         task.current += 1;
+        if task.is_terminal() && self.exception_due(task) {
+            to_callback_exception(task);
+        }
         let stage = task.stage().clone();
         tracing::info!(task_id = %task_id, status = %stage.status, "task advanced");
         if stage.refund {
@@ -286,12 +296,63 @@ impl Shared {
         if let (Some((name, body)), Some(url)) = (stage.callback.clone(), task.callback_url.clone())
         {
             let previous = task.delivery_tail.take();
-            let handle =
-                self.courier
-                    .spawn(previous, task_id.clone(), task.directives, url, name, body);
+            let weak = Arc::downgrade(self);
+            let id = task_id.clone();
+            let on_give_up = Box::new(move || {
+                if let Some(shared) = weak.upgrade() {
+                    shared.callback_given_up(&id);
+                }
+            });
+            let handle = self.courier.spawn(
+                previous,
+                task_id.clone(),
+                task.directives,
+                (url, name, body),
+                on_give_up,
+            );
             task.delivery_tail = Some(handle);
         }
         Some(stage.status)
+    }
+
+    /// Whether the task, once it succeeds, ends `CALLBACK_EXCEPTION`.
+    fn exception_due(&self, task: &Task) -> bool {
+        task.directives.callback_exception
+            || (self.config.callbacks.exception_on_give_up && task.callback_failed)
+    }
+
+    /// A callback of the task could not be delivered.
+    fn callback_given_up(&self, task_id: &TaskId) {
+        let mut tasks = write(&self.tasks);
+        if let Some(task) = tasks.get_mut(task_id) {
+            task.callback_failed = true;
+            if task.is_terminal() && self.exception_due(task) {
+                to_callback_exception(task);
+            }
+        }
+    }
+
+    /// The keywords of a task (for the tasks made from it).
+    pub(crate) fn directives_of(&self, task_id: &TaskId) -> Option<Directives> {
+        read(&self.tasks).get(task_id).map(|t| t.directives)
+    }
+
+    /// Whether the file at `path` under `/sim/files/` is still kept: uploads for
+    /// `Retention::uploads`, a task's generated files for `Retention::generated`.
+    /// Paths naming no task of this simulator are stand-ins, always served.
+    pub(crate) fn file_alive(&self, path: &str) -> bool {
+        let now = self.config.clock.now();
+        let retention = &self.config.retention;
+        if let Some(upload) = path.strip_prefix("uploads/") {
+            return self
+                .uploads
+                .get(upload)
+                .is_none_or(|u| !expired(u.uploaded_at, retention.uploads, now));
+        }
+        let task = TaskId::new(path.split('/').next().unwrap_or_default());
+        read(&self.tasks)
+            .get(&task)
+            .is_none_or(|t| !expired(t.created_at, retention.generated, now))
     }
 
     /// The details bytes of a task, with what the poll handler needs to know:
@@ -304,6 +365,15 @@ impl Shared {
     ) -> Option<(Bytes, Directives, bool, bool)> {
         let tasks = read(&self.tasks);
         let task = tasks.get(task_id).filter(|t| t.family == family)?;
+        // Records go with their retention: lyrics are generated content (14 days),
+        // the other records are log records (2 months); then the task is unknown.
+        let kept = match family {
+            Family::Lyrics => self.config.retention.generated,
+            _ => self.config.retention.records,
+        };
+        if expired(task.created_at, kept, self.config.clock.now()) {
+            return None;
+        }
         let first_fault =
             task.directives.poll_500 && !task.poll_fault_served.swap(true, Ordering::SeqCst);
         let over_limit = self
@@ -316,5 +386,23 @@ impl Shared {
             first_fault,
             over_limit,
         ))
+    }
+}
+
+/// Turns a task that generated its results (`SUCCESS`) into `CALLBACK_EXCEPTION`,
+/// where its family has that status.
+fn to_callback_exception(task: &mut Task) {
+    let family = task.family;
+    let index = task.current.min(task.stages.len().saturating_sub(1));
+    let Some(stage) = task.stages.get_mut(index) else {
+        return;
+    };
+    if stage.status != "SUCCESS" {
+        return;
+    }
+    if let Some(details) = crate::records::callback_exception(family, &stage.details) {
+        tracing::info!(status = CALLBACK_EXCEPTION, "callback process failed");
+        stage.status = CALLBACK_EXCEPTION.to_owned();
+        stage.details = details;
     }
 }

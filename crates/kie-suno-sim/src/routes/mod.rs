@@ -14,6 +14,7 @@ mod music;
 mod parents;
 mod persona;
 mod pipeline;
+mod rules;
 mod separation;
 mod style;
 mod timestamped_lyrics;
