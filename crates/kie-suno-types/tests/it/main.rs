@@ -10,6 +10,7 @@ mod fixtures;
 mod media;
 mod music;
 mod requests;
+mod sounds;
 mod times;
 mod urls;
 
