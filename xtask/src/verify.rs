@@ -525,7 +525,7 @@ pub struct Summary {
 /// The number of documented examples taken from upstream.
 pub const DOCUMENTED_COUNT: usize = 111;
 /// The number of captured live payloads taken from upstream.
-pub const CAPTURED_COUNT: usize = 0;
+pub const CAPTURED_COUNT: usize = 6;
 /// The least number of negative samples.
 pub const NEGATIVE_MIN: usize = 15;
 

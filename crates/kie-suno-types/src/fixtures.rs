@@ -145,7 +145,14 @@ macro_rules! captured {
     };
 }
 
-captured! {}
+captured! {
+    "credits.response.kie-live-2026-03-26-a.json"
+    "file-upload-stream.response.kie-live-2026-03-26-a.json"
+    "music-generate.response.kie-live-2026-03-04.json"
+    "music-record-info.response.kie-live-2026-03-04.author-redacted.json"
+    "music-record-info.response.kie-live-shape.author-sanitized.json"
+    "timestamped-lyrics.data.kie-observed-live.author-trimmed.json"
+}
 
 /// The payload captured from the live API named `name` (e.g. `"credits.response.kie-live-2026-03-26-a.json"`).
 pub fn captured(name: &str) -> Option<&'static str> {

@@ -61,6 +61,15 @@ const fn fx(file: &'static str, ty: &'static str, family: Option<F>) -> Fixture 
     }
 }
 
+const fn cap(file: &'static str, ty: &'static str) -> Fixture {
+    Fixture {
+        file,
+        origin: Origin::Captured,
+        ty,
+        family: None,
+    }
+}
+
 /// Every fixture of both sets: the documented ones, then the captured ones.
 pub fn all_fixtures() -> impl Iterator<Item = &'static Fixture> {
     DOCUMENTED.iter().chain(CAPTURED)

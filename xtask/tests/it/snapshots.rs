@@ -18,7 +18,20 @@ fn documented() {
         "../../../crates/kie-suno-types/fixtures/documented",
         "*.*",
         |path: &std::path::Path| {
-            insta::assert_snapshot!(snapshot(Origin::Documented, path));
+            let text = snapshot(Origin::Documented, path);
+            insta::assert_snapshot!(text);
+        }
+    );
+}
+
+#[test]
+fn captured() {
+    insta::glob!(
+        "../../../crates/kie-suno-types/fixtures/captured",
+        "*.json",
+        |path: &std::path::Path| {
+            let text = snapshot(Origin::Captured, path);
+            insta::assert_snapshot!(text);
         }
     );
 }
