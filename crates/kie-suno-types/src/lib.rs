@@ -22,6 +22,7 @@ pub mod schemas;
 mod separation;
 #[cfg(feature = "signature")]
 pub mod signature;
+mod sounds;
 mod status;
 mod time;
 mod unknown;
@@ -70,6 +71,10 @@ pub use music::{
 pub use separation::{
     SeparationCallback, SeparationCallbackData, SeparationInfo, SeparationRecord,
     SeparationRequest, SeparationRequestBuilder, SeparationResponse, SeparationType, StemTrack,
+};
+pub use sounds::{
+    GenerateSoundsRequest, GenerateSoundsRequestBuilder, SoundKey, SOUNDS_PROMPT_MAX_CHARS,
+    SOUND_TEMPO_MAX, SOUND_TEMPO_MIN,
 };
 pub use status::{
     BoostStatus, CoverImageStatus, CoverImageStatusName, LyricsStatus, MidiStatus, MusicStatus,

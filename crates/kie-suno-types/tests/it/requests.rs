@@ -330,6 +330,7 @@ fn every_documented_request_parses_and_round_trips() {
     reencodes_as_built::<PersonaRequest>("persona.request.parameter-example.json");
     reencodes_as_built::<ReplaceSectionRequest>("replace-section.request.json");
     reencodes_as_built::<SeparationRequest>("separation.request.json");
+    reencodes_as_built::<kie_suno_types::GenerateSoundsRequest>("sounds.request.json");
     reencodes_as_built::<TimestampedLyricsRequest>("timestamped-lyrics.request.json");
     reencodes_as_built::<UploadCoverRequest>("upload-cover.request.json");
     reencodes_as_built::<UploadCoverRequest>("upload-cover.request.newest-rendered.json");
@@ -423,6 +424,23 @@ fn negative_request_samples_are_refused_for_their_reason() {
         "SeparationRequest--split-stem-advanced-without-stem-name.json",
         "stemName is required when type is split_stem_advanced",
     );
+    use kie_suno_types::GenerateSoundsRequest as Sounds;
+    refused::<Sounds>(
+        "GenerateSoundsRequest--tempo-301.json",
+        "soundTempo must be between 1 and 300, got 301",
+    );
+    refused::<Sounds>(
+        "GenerateSoundsRequest--prompt-501-chars.json",
+        "prompt is too long: 501 characters, the limit is 500",
+    );
+    refused::<Sounds>(
+        "GenerateSoundsRequest--model-v4-not-accepted.json",
+        "model is not allowed: V4",
+    );
+    refused::<Sounds>(
+        "GenerateSoundsRequest--missing-model.json",
+        "missing field `model`",
+    );
 }
 
 #[test]
@@ -439,6 +457,7 @@ fn every_builder_is_nameable_from_the_crate_root() {
         std::any::type_name::<t::FileUploadUrlRequestBuilder>(),
         std::any::type_name::<t::GenerateLyricsRequestBuilder>(),
         std::any::type_name::<t::GenerateMusicRequestBuilder>(),
+        std::any::type_name::<t::GenerateSoundsRequestBuilder>(),
         std::any::type_name::<t::MashupRequestBuilder>(),
         std::any::type_name::<t::MidiRequestBuilder>(),
         std::any::type_name::<t::MusicVideoRequestBuilder>(),
