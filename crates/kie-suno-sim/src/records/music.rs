@@ -23,6 +23,8 @@ pub(crate) enum MusicOp {
     AddVocals,
     ReplaceSection,
     Mashup,
+    /// Generate Sounds: polled at music record-info (the page's poll link).
+    Sounds,
 }
 
 impl MusicOp {
@@ -55,6 +57,7 @@ impl MusicOp {
             Self::AddVocals => "ADD_VOCALS",
             Self::ReplaceSection => "REPLACE_SECTION",
             Self::Mashup => "MASHUP",
+            Self::Sounds => "SOUNDS",
         }
     }
 }
@@ -230,7 +233,13 @@ fn tracks(ctx: &Ctx, spec: &MusicSpec) -> Vec<Track> {
                 _ => lyricsgen::tags(&seed_text),
             };
             let hash = fnv1a(&[id.as_bytes(), b"duration"]);
-            let duration = spec.duration.unwrap_or(seconds_2dp(hash, 120, 120));
+            // Songs run 2-4 minutes; sounds (loops, ambience, effects) 10-60 s.
+            let (min, span) = if spec.op == MusicOp::Sounds {
+                (10, 50)
+            } else {
+                (120, 120)
+            };
+            let duration = spec.duration.unwrap_or(seconds_2dp(hash, min, span));
             let source = spec
                 .source_audio_url
                 .clone()
@@ -304,17 +313,21 @@ pub(crate) fn music(ctx: &Ctx, spec: &MusicSpec, delays: MusicDelays) -> (Vec<St
     match ctx.outcome {
         Outcome::Stall => {}
         Outcome::Success => {
+            // Sounds have no lyrics, so no text stage.
+            let has_text = spec.op != MusicOp::Sounds;
             if !spec.skip_stages {
-                stages.push(Stage {
-                    status: "TEXT_SUCCESS".into(),
-                    delay: delays.text,
-                    details: record("TEXT_SUCCESS", Some(all(TrackState::Text)), None),
-                    callback: Some((
-                        "text".into(),
-                        callback(200, "Text generation completed.", "text", json!([])),
-                    )),
-                    refund: false,
-                });
+                if has_text {
+                    stages.push(Stage {
+                        status: "TEXT_SUCCESS".into(),
+                        delay: delays.text,
+                        details: record("TEXT_SUCCESS", Some(all(TrackState::Text)), None),
+                        callback: Some((
+                            "text".into(),
+                            callback(200, "Text generation completed.", "text", json!([])),
+                        )),
+                        refund: false,
+                    });
+                }
                 let first: Vec<Value> = tracks
                     .iter()
                     .enumerate()
@@ -328,7 +341,11 @@ pub(crate) fn music(ctx: &Ctx, spec: &MusicSpec, delays: MusicDelays) -> (Vec<St
                     .collect();
                 stages.push(Stage {
                     status: "FIRST_SUCCESS".into(),
-                    delay: delays.first,
+                    delay: if has_text {
+                        delays.first
+                    } else {
+                        delays.text + delays.first
+                    },
                     details: record("FIRST_SUCCESS", Some(Value::Array(first)), None),
                     callback: Some((
                         "first".into(),

@@ -17,6 +17,8 @@ use super::envelope::Reject;
 pub(crate) const MUSIC_MODELS: &[&str] = &["V4", "V4_5", "V4_5PLUS", "V4_5ALL", "V5", "V5_5"];
 /// `model` of add-instrumental and add-vocals.
 pub(crate) const OVERLAY_MODELS: &[&str] = &["V4_5PLUS", "V5", "V5_5"];
+/// `model` of generate-sounds.
+pub(crate) const SOUNDS_MODELS: &[&str] = &["V5", "V5_5"];
 /// The models `personaModel: voice_persona` works with ("only available for models
 /// version 5 and 5.5").
 const VOICE_PERSONA_MODELS: &[&str] = &["V5", "V5_5"];

@@ -22,6 +22,7 @@ mod rate_limit;
 mod router;
 mod seed;
 mod snapshots;
+mod sounds;
 mod support;
 mod uploads;
 mod urls;
