@@ -1,6 +1,6 @@
 //! The common API: `GET /api/v1/chat/credit` (the balance) and
 //! `POST /api/v1/common/download-url` (a download link for one of this simulator's
-//! files, valid 20 minutes).
+//! files while it is kept, valid 20 minutes).
 
 use axum::body::Bytes;
 use axum::extract::State;
@@ -8,7 +8,7 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
-use kie_suno_types::{DownloadUrlRequest, Endpoint};
+use kie_suno_types::{ApiCode, DownloadUrlRequest, Endpoint};
 use serde_json::json;
 
 use super::envelope::{gate, reject, success, Reject};
@@ -48,6 +48,15 @@ async fn download_url(State(state): State<SimState>, headers: HeaderMap, body: B
             ),
         );
     };
+    if !shared.file_alive(path) {
+        return reject(
+            shared,
+            Reject::new(
+                ApiCode::NotFound,
+                "Not Found - The file has expired (generated files are kept 14 days)",
+            ),
+        );
+    }
     let expires = shared.config.clock.now().timestamp() + 20 * 60;
     success(json!(format!(
         "{}/sim/files/{path}?download=1&expires={expires}",
