@@ -45,6 +45,6 @@ fn validate(shared: &Shared, _: Endpoint, v: &Value) -> Result<Accepted, Reject>
     };
     Ok(
         Accepted::new(Spec::Cover(spec), Some(req.callback_url().to_string()))
-            .from_parent(Some(req.task_id().clone())),
+            .made_from(Some(req.task_id().clone())),
     )
 }

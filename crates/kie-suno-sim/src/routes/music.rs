@@ -105,7 +105,7 @@ fn validate(shared: &Shared, endpoint: Endpoint, v: &Value) -> Result<Accepted, 
                 .get("uploadUrl")
                 .and_then(Value::as_str)
                 .unwrap_or_default();
-            accepted.from_parent(task_of_url(shared, url))
+            accepted.made_from(task_of_url(shared, url))
         }
         E::Mashup => {
             let urls = v.get("uploadUrlList").and_then(Value::as_array);
@@ -114,7 +114,7 @@ fn validate(shared: &Shared, endpoint: Endpoint, v: &Value) -> Result<Accepted, 
                 .flatten()
                 .filter_map(Value::as_str)
                 .find_map(|url| task_of_url(shared, url));
-            accepted.from_parent(parent)
+            accepted.made_from(parent)
         }
         _ => accepted,
     })
@@ -205,7 +205,7 @@ fn typed_music(shared: &Shared, endpoint: Endpoint, v: &Value) -> Result<Accepte
             }
             let mut m = music_spec(MusicOp::Extend, v);
             m.parent_music_id = Some(audio.to_owned());
-            Ok(music(m, req.callback_url().to_string())?.from_parent(Some(owner)))
+            Ok(music(m, req.callback_url().to_string())?.made_from(Some(owner)))
         }
         E::UploadExtend => {
             let req: UploadExtendRequest = typed(v)?;
@@ -236,7 +236,7 @@ fn typed_music(shared: &Shared, endpoint: Endpoint, v: &Value) -> Result<Accepte
                 Spec::Music(Box::new(m)),
                 req.callback_url().map(ToString::to_string),
             )
-            .from_parent(Some(track.task)))
+            .made_from(Some(track.task)))
         }
         other => Err(Reject::new(
             ApiCode::NotFound,

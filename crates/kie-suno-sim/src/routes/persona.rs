@@ -38,7 +38,7 @@ fn validate(shared: &Shared, _: Endpoint, v: &Value) -> Result<Accepted, Reject>
     let persona = TaskId::new(derived_uuid(&TaskId::new(audio), "persona").replace('-', ""));
     unique.insert(key, persona.clone());
     let data = json!({"personaId": persona, "name": req.name(), "description": req.description()});
-    Ok(Accepted::new(Spec::Sync(data), None).from_parent(Some(track.task)))
+    Ok(Accepted::new(Spec::Sync(data), None).made_from(Some(track.task)))
 }
 
 /// `vocalStart` and `vocalEnd` inside the track, checked with its real length before

@@ -53,7 +53,7 @@ impl Accepted {
     }
 
     /// The same, made from `parent`.
-    pub(crate) fn from_parent(mut self, parent: Option<TaskId>) -> Self {
+    pub(crate) fn made_from(mut self, parent: Option<TaskId>) -> Self {
         self.parent = parent;
         self
     }

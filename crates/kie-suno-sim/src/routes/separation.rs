@@ -63,5 +63,5 @@ fn validate(shared: &Shared, _: Endpoint, v: &Value) -> Result<Accepted, Reject>
         Spec::Separation(spec, kind),
         Some(req.callback_url().to_string()),
     )
-    .from_parent(parent))
+    .made_from(parent))
 }

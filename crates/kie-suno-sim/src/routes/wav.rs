@@ -30,6 +30,6 @@ fn validate(shared: &Shared, _: Endpoint, v: &Value) -> Result<Accepted, Reject>
     let spec = media_of(shared, req.task_id(), req.audio_id())?;
     Ok(
         Accepted::new(Spec::Wav(spec), Some(req.callback_url().to_string()))
-            .from_parent(Some(req.task_id().clone())),
+            .made_from(Some(req.task_id().clone())),
     )
 }
