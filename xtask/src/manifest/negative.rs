@@ -110,7 +110,14 @@ pub const NEGATIVE: &[Negative] = &[
         "ReplaceSectionRequest",
         None,
         CannotExpress(DIFFERENCE),
-        "infillEndS - infillStartS must be between 10 and 60",
+        "infillEndS - infillStartS must be at least 10, got 5",
+    ),
+    neg(
+        "ReplaceSectionRequest--missing-full-lyrics.json",
+        "ReplaceSectionRequest",
+        None,
+        Rejects,
+        "missing field `fullLyrics`",
     ),
     neg(
         "PersonaRequest--vocal-window-5-seconds.json",

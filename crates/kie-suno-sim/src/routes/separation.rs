@@ -44,9 +44,11 @@ fn validate(shared: &Shared, _: Endpoint, v: &Value) -> Result<(Spec, Option<Str
     let kind = match req.separation_type() {
         None | Some(SeparationType::SeparateVocal) => SepKind::Vocal,
         Some(SeparationType::SplitStem) => SepKind::Split,
-        Some(SeparationType::SplitStemAdvanced) => {
-            SepKind::Advanced(req.stem_name().map(str::to_owned).unwrap_or_default())
-        }
+        Some(SeparationType::SplitStemAdvanced) => SepKind::Advanced(
+            req.stem_name()
+                .map(|s| s.as_str().to_owned())
+                .unwrap_or_default(),
+        ),
         Some(other) => {
             return Err(Reject::validation(format!(
                 "type {other} is not separate_vocal, split_stem or split_stem_advanced"

@@ -114,7 +114,7 @@ fn getters_return_copy_values_by_value() {
         (Some(0.25), Some(30), Some("s"), None)
     );
     assert_eq!(req.callback_url().as_str(), CB);
-    let rs = ReplaceSectionRequest::new("t", "a", "p", "tags", "title", 10.0, 25.0).unwrap();
+    let rs = ReplaceSectionRequest::new("t", "a", "p", "tags", "title", 10.0, 25.0, "l").unwrap();
     let (start, end): (f64, f64) = (rs.infill_start_s(), rs.infill_end_s());
     assert_eq!((start, end), (10.0, 25.0));
     assert_eq!(rs.callback_url(), None);
@@ -186,7 +186,7 @@ fn new_is_builder_build_and_builders_round_trip() {
         |b| b.build(),
     );
     again(
-        ReplaceSectionRequest::new("t", "a", "p", "g", "t", 0.0, 10.0).unwrap(),
+        ReplaceSectionRequest::new("t", "a", "p", "g", "t", 0.0, 10.0, "l").unwrap(),
         ReplaceSectionRequest::into_builder,
         |b| b.build(),
     );
@@ -406,7 +406,11 @@ fn negative_request_samples_are_refused_for_their_reason() {
     );
     refused::<ReplaceSectionRequest>(
         "ReplaceSectionRequest--section-5-seconds.json",
-        "infillEndS - infillStartS must be between 10 and 60",
+        "infillEndS - infillStartS must be at least 10, got 5",
+    );
+    refused::<ReplaceSectionRequest>(
+        "ReplaceSectionRequest--missing-full-lyrics.json",
+        "missing field `fullLyrics`",
     );
     refused::<PersonaRequest>(
         "PersonaRequest--vocal-window-5-seconds.json",
