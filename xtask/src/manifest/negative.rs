@@ -78,11 +78,11 @@ pub const NEGATIVE: &[Negative] = &[
         "prompt is too long: 201 characters, the limit is 200",
     ),
     neg(
-        "GenerateLyricsRequest--missing-callback-url.json",
+        "GenerateLyricsRequest--callback-url-not-http.json",
         "GenerateLyricsRequest",
         None,
         Rejects,
-        "missing field `callBackUrl`",
+        "callBackUrl must be an absolute http or https url",
     ),
     neg(
         "ExtendMusicRequest--custom-without-continue-at.json",

@@ -43,5 +43,8 @@ fn validate(shared: &Shared, _: Endpoint, v: &Value) -> Result<(Spec, Option<Str
         audio_id: None,
         music_index: 0,
     };
-    Ok((Spec::Cover(spec), Some(req.callback_url().to_string())))
+    Ok((
+        Spec::Cover(spec),
+        req.callback_url().map(ToString::to_string),
+    ))
 }

@@ -45,6 +45,6 @@ fn validate(
             Reject::validation(e.to_string())
         }
     })?;
-    let url = req.callback_url().as_str().to_owned();
-    Ok((Spec::Lyrics(Box::new(req)), Some(url)))
+    let url = req.callback_url().map(|u| u.as_str().to_owned());
+    Ok((Spec::Lyrics(Box::new(req)), url))
 }
