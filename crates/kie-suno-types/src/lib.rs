@@ -24,6 +24,7 @@ mod separation;
 pub mod signature;
 mod sounds;
 mod status;
+mod stem;
 mod time;
 mod unknown;
 mod upload;
@@ -65,7 +66,7 @@ pub use music::{
     PersonaModel, ReplaceSectionRequest, ReplaceSectionRequestBuilder, UploadCoverRequest,
     UploadCoverRequestBuilder, UploadExtendRequest, UploadExtendRequestBuilder, VocalGender,
     GENERATE_TITLE_MAX_CHARS, OVERLAY_NEGATIVE_TAGS_MAX_CHARS, OVERLAY_TAGS_MAX_CHARS,
-    REPLACE_MAX_SECONDS, REPLACE_MIN_SECONDS, SIMPLE_PROMPT_MAX_CHARS,
+    REPLACE_MAX_TRACK_SHARE, REPLACE_MIN_SECONDS, SIMPLE_PROMPT_MAX_CHARS,
     SIMPLE_UPLOAD_PROMPT_MAX_CHARS,
 };
 pub use separation::{
@@ -80,6 +81,7 @@ pub use status::{
     BoostStatus, CoverImageStatus, CoverImageStatusName, LyricsStatus, MidiStatus, MusicStatus,
     SeparationStatus, TaskState, VideoStatus, WavStatus,
 };
+pub use stem::StemName;
 pub use unknown::{UnknownInt, UnknownValue};
 pub use upload::{
     FileUploadBase64Request, FileUploadBase64RequestBuilder, FileUploadResponse, FileUploadResult,

@@ -78,11 +78,11 @@ pub const NEGATIVE: &[Negative] = &[
         "prompt is too long: 201 characters, the limit is 200",
     ),
     neg(
-        "GenerateLyricsRequest--missing-callback-url.json",
+        "GenerateLyricsRequest--callback-url-not-http.json",
         "GenerateLyricsRequest",
         None,
         Rejects,
-        "missing field `callBackUrl`",
+        "callBackUrl must be an absolute http or https url",
     ),
     neg(
         "ExtendMusicRequest--custom-without-continue-at.json",
@@ -110,7 +110,14 @@ pub const NEGATIVE: &[Negative] = &[
         "ReplaceSectionRequest",
         None,
         CannotExpress(DIFFERENCE),
-        "infillEndS - infillStartS must be between 10 and 60",
+        "infillEndS - infillStartS must be at least 10, got 5",
+    ),
+    neg(
+        "ReplaceSectionRequest--missing-full-lyrics.json",
+        "ReplaceSectionRequest",
+        None,
+        Rejects,
+        "missing field `fullLyrics`",
     ),
     neg(
         "PersonaRequest--vocal-window-5-seconds.json",

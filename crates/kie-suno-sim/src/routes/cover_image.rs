@@ -43,8 +43,9 @@ fn validate(shared: &Shared, _: Endpoint, v: &Value) -> Result<Accepted, Reject>
         audio_id: None,
         music_index: 0,
     };
-    Ok(
-        Accepted::new(Spec::Cover(spec), Some(req.callback_url().to_string()))
-            .made_from(Some(req.task_id().clone())),
+    Ok(Accepted::new(
+        Spec::Cover(spec),
+        req.callback_url().map(ToString::to_string),
     )
+    .made_from(Some(req.task_id().clone())))
 }

@@ -41,6 +41,6 @@ fn validate(_shared: &Shared, endpoint: Endpoint, v: &Value) -> Result<Accepted,
             Reject::validation(e.to_string())
         }
     })?;
-    let url = req.callback_url().as_str().to_owned();
-    Ok(Accepted::new(Spec::Lyrics(Box::new(req)), Some(url)))
+    let url = req.callback_url().map(|u| u.as_str().to_owned());
+    Ok(Accepted::new(Spec::Lyrics(Box::new(req)), url))
 }

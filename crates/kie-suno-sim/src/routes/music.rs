@@ -6,7 +6,7 @@ use axum::Router;
 use kie_suno_types::{
     AddInstrumentalRequest, AddVocalsRequest, ApiCode, Endpoint, ExtendMusicRequest,
     GenerateMusicRequest, MashupRequest, ReplaceSectionRequest, UploadCoverRequest,
-    UploadExtendRequest, ValidationError, REPLACE_MAX_SECONDS, REPLACE_MIN_SECONDS,
+    UploadExtendRequest, ValidationError, REPLACE_MAX_TRACK_SHARE, REPLACE_MIN_SECONDS,
 };
 use serde_json::Value;
 
@@ -123,21 +123,26 @@ fn validate(shared: &Shared, endpoint: Endpoint, v: &Value) -> Result<Accepted, 
 /// The limits that hang on the audio a request works on, checked with the real
 /// bounds before the types crate (whose own bound there is "no upper limit"):
 /// `continueAt` below the track's (or the longest upload's) length, the replaced
-/// section inside the track and at most half of it.
+/// section inside the track and at most half of it. A track this simulator does not
+/// know is refused here, before the types crate could print its unbounded limit.
 fn bounds(shared: &Shared, endpoint: Endpoint, v: &Value) -> Result<(), Reject> {
-    let text = |field: &str| v.get(field).and_then(Value::as_str).unwrap_or_default();
+    let text = |field: &str| v.get(field).and_then(Value::as_str);
     match endpoint {
-        Endpoint::ExtendMusic => {
-            let length = find_track_owner(shared, text("audioId"))
-                .map_or(rules::UPLOAD_MAX_SECONDS, |(_, track)| track.duration);
-            rules::continue_at(v, length)
-        }
+        Endpoint::ExtendMusic => match text("audioId") {
+            Some(audio) => match find_track_owner(shared, audio) {
+                Some((_, track)) => rules::continue_at(v, track.duration),
+                None => Err(Reject::validation(format!(
+                    "audioId {audio} is not a track of this simulator"
+                ))),
+            },
+            None => Ok(()),
+        },
         Endpoint::UploadExtend => rules::continue_at(v, rules::UPLOAD_MAX_SECONDS),
         Endpoint::ReplaceSection => {
-            let Ok(track) = music_track(shared, text("taskId"), text("audioId")) else {
+            let (Some(task), Some(audio)) = (text("taskId"), text("audioId")) else {
                 return Ok(());
             };
-            let length = track.child.duration;
+            let length = music_track(shared, task, audio)?.child.duration;
             let start = rules::number(v, "infillStartS");
             let end = rules::number(v, "infillEndS");
             if let Some(start) = start {
@@ -147,12 +152,12 @@ fn bounds(shared: &Shared, endpoint: Endpoint, v: &Value) -> Result<(), Reject> 
                 rules::within("infillEndS", end, 0.0, length)?;
             }
             match (start, end) {
-                // At most half the track ("should not exceed 50%").
+                // At least 10 s, at most half the track ("should not exceed 50%").
                 (Some(start), Some(end)) => rules::within(
                     "infillEndS - infillStartS",
                     end - start,
                     REPLACE_MIN_SECONDS,
-                    REPLACE_MAX_SECONDS.min((length * 50.0).floor() / 100.0),
+                    (length * REPLACE_MAX_TRACK_SHARE * 100.0).floor() / 100.0,
                 ),
                 _ => Ok(()),
             }

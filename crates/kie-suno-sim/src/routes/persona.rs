@@ -42,12 +42,14 @@ fn validate(shared: &Shared, _: Endpoint, v: &Value) -> Result<Accepted, Reject>
 }
 
 /// `vocalStart` and `vocalEnd` inside the track, checked with its real length before
-/// the types crate (whose own bound there is "no upper limit").
+/// the types crate (whose own bound there is "no upper limit"); a track this
+/// simulator does not know is refused here already.
 fn bounds(shared: &Shared, v: &Value) -> Result<(), Reject> {
-    let text = |field: &str| v.get(field).and_then(Value::as_str).unwrap_or_default();
-    let Ok(track) = music_track(shared, text("taskId"), text("audioId")) else {
+    let text = |field: &str| v.get(field).and_then(Value::as_str);
+    let (Some(task), Some(audio)) = (text("taskId"), text("audioId")) else {
         return Ok(());
     };
+    let track = music_track(shared, task, audio)?;
     for field in ["vocalStart", "vocalEnd"] {
         if let Some(at) = rules::number(v, field) {
             rules::within(field, at, 0.0, track.child.duration)?;

@@ -29,108 +29,6 @@ const PERSONA_MODELS: &[&str] = &["style_persona", "voice_persona"];
 /// The longest uploaded audio the music endpoints take: 8 minutes.
 pub(crate) const UPLOAD_MAX_SECONDS: f64 = 480.0;
 
-/// `stemName` of `split_stem_advanced` (the newest separation page's list).
-pub(crate) const STEM_NAMES: &[&str] = &[
-    "Lead Vocal",
-    "Drum Kit",
-    "Kick",
-    "Snare",
-    "Risers",
-    "Bass",
-    "Backing Vocals",
-    "Piano",
-    "Electric Guitar",
-    "Percussion",
-    "String Section",
-    "Synth",
-    "Acoustic Guitar",
-    "Sound Effects",
-    "Synth Pad",
-    "Synth Bass",
-    "Guitar",
-    "Brass Section",
-    "Organ",
-    "Electronic Drum Kit",
-    "Lead Electric Guitar",
-    "Synth Keys",
-    "Rhythm Electric Guitar",
-    "Electric Piano",
-    "Upright Bass",
-    "Keyboards",
-    "Distorted Electric Guitar",
-    "Synth Strings",
-    "Synth Lead",
-    "Woodwinds",
-    "Rhythm Acoustic Guitar",
-    "Flute",
-    "Harp",
-    "Tambourine",
-    "Trumpet",
-    "Arpeggiator",
-    "Accordion",
-    "Fiddle",
-    "Pedal Steel Guitar",
-    "Synth Voice",
-    "Violin",
-    "Digital Piano",
-    "Synth Brass",
-    "Mandolin",
-    "Choir",
-    "Banjo",
-    "Bells",
-    "Clarinet",
-    "Tenor Saxophone",
-    "Trombone",
-    "Shaker",
-    "French Horn",
-    "Glockenspiel",
-    "Electric Bass",
-    "Cello",
-    "Timpani",
-    "Harmonica",
-    "Marimba",
-    "Vibraphone",
-    "Lap Steel Guitar",
-    "Saxophone",
-    "Orchestra",
-    "Horns",
-    "Cymbals",
-    "Hand Clap",
-    "Oboe",
-    "Celesta",
-    "Congas",
-    "Drone",
-    "Alto Saxophone",
-    "Double Bass",
-    "Ukulele",
-    "Harpsichord",
-    "Baritone Saxophone",
-    "Xylophone",
-    "Tuba",
-    "Bass Guitar",
-    "Whistle",
-    "Lead Guitar",
-    "Rhodes",
-    "808",
-    "Bongos",
-    "Bassoon",
-    "Cowbell",
-    "Viola",
-    "Sitar",
-    "Steel Drums",
-    "Piccolo",
-    "Theremin",
-    "Bagpipes",
-    "Hi-Hat",
-    "Music Box",
-    "Melodica",
-    "Tabla",
-    "Koto",
-    "Djembe",
-    "Taiko",
-    "Didgeridoo",
-];
-
 /// The 422 of a rule: the types crate's `ValidationError`, worded the same way.
 pub(crate) fn reject(e: &ValidationError) -> Reject {
     Reject::validation(e.to_string())
@@ -209,15 +107,6 @@ pub(crate) fn continue_at(v: &Value, length: f64) -> Result<(), Reject> {
 mod tests {
     use super::*;
     use serde_json::json;
-
-    #[test]
-    fn the_stem_list_is_the_documented_one() {
-        assert_eq!(STEM_NAMES.len(), 98);
-        let mut sorted = STEM_NAMES.to_vec();
-        sorted.sort_unstable();
-        sorted.dedup();
-        assert_eq!(sorted.len(), STEM_NAMES.len());
-    }
 
     #[test]
     fn continue_at_bounds_are_exclusive_and_printed() {

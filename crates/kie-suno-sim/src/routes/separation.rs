@@ -2,7 +2,7 @@
 //! music track or of an audio URL, and `GET /api/v1/vocal-removal/record-info`.
 
 use axum::Router;
-use kie_suno_types::{Endpoint, SeparationRequest, SeparationType};
+use kie_suno_types::{Endpoint, SeparationRequest, SeparationType, StemName};
 use serde_json::Value;
 
 use super::details::details_route;
@@ -46,8 +46,13 @@ fn validate(shared: &Shared, _: Endpoint, v: &Value) -> Result<Accepted, Reject>
         None | Some(SeparationType::SeparateVocal) => SepKind::Vocal,
         Some(SeparationType::SplitStem) => SepKind::Split,
         Some(SeparationType::SplitStemAdvanced) => {
-            rules::one_of(v, "stemName", rules::STEM_NAMES)?;
-            SepKind::Advanced(req.stem_name().map(str::to_owned).unwrap_or_default())
+            // The types crate's `StemName` is open: an unlisted name passes there.
+            rules::one_of(v, "stemName", StemName::KNOWN)?;
+            SepKind::Advanced(
+                req.stem_name()
+                    .map(|s| s.as_str().to_owned())
+                    .unwrap_or_default(),
+            )
         }
         Some(other) => {
             return Err(Reject::validation(format!(

@@ -238,7 +238,7 @@ async fn time_limits_are_the_track_and_say_so() {
     .await;
 
     // replace-section: inside the track, at most half of it.
-    let replace = json!({"taskId": task, "audioId": audio, "prompt": "p", "tags": "t", "title": "t",
+    let replace = json!({"taskId": task, "audioId": audio, "prompt": "p", "tags": "t", "title": "t", "fullLyrics": "[Verse] p",
                          "callBackUrl": CB});
     let section = |start: f64, end: f64| {
         with(
@@ -304,7 +304,7 @@ async fn a_section_longer_than_half_the_track_is_refused() {
     .await;
     let track = &v["data"]["response"]["sunoData"][0];
     assert_eq!(track["duration"], 20.0);
-    let replace = json!({"taskId": task, "audioId": track["id"], "prompt": "p", "tags": "t", "title": "t",
+    let replace = json!({"taskId": task, "audioId": track["id"], "prompt": "p", "tags": "t", "title": "t", "fullLyrics": "[Verse] p",
                          "infillStartS": 0, "infillEndS": 12, "callBackUrl": CB});
     refused(
         &sim,

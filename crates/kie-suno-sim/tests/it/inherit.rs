@@ -65,7 +65,7 @@ async fn every_child_of_a_task_with_dropped_callbacks_drops_its_own() {
         ),
         (
             "/api/v1/generate/replace-section",
-            json!({"taskId": music, "audioId": tracks[0], "prompt": "p", "tags": "t", "title": "t", "infillStartS": 10, "infillEndS": 30, "callBackUrl": cb}),
+            json!({"taskId": music, "audioId": tracks[0], "prompt": "p", "tags": "t", "title": "t", "fullLyrics": "[Verse] p", "infillStartS": 10, "infillEndS": 30, "callBackUrl": cb}),
         ),
         // A cover of one of the faulty task's own files.
         (

@@ -4,7 +4,7 @@
 use kie_suno_types::{
     ApiCode, BoostStatus, CallbackType, CoverImageStatus, CoverImageStatusName, LyricsItemStatus,
     LyricsStatus, MidiStatus, Model, MusicStatus, OperationType, PersonaModel, SeparationStatus,
-    SeparationType, SoundKey, TaskState, VideoStatus, VocalGender, WavStatus,
+    SeparationType, SoundKey, StemName, TaskState, VideoStatus, VocalGender, WavStatus,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -66,6 +66,7 @@ fn unseen_string_values_round_trip_unchanged() {
         CoverImageStatusName,
         SeparationType,
         SoundKey,
+        StemName,
     );
 }
 
