@@ -1,8 +1,8 @@
-//! `cargo xtask verify`: every documented fixture decodes into its type and
-//! re-encodes with nothing silently dropped, validates against its type's JSON
-//! Schema and matches its insta snapshot; every negative sample is rejected by
-//! serde (and by `parse` for callbacks) and by the schema where a schema can
-//! express the rule.
+//! `cargo xtask verify`: every documented fixture and every captured live
+//! payload decodes into its type and re-encodes with nothing silently dropped,
+//! validates against its type's JSON Schema and matches its insta snapshot; every
+//! negative sample is rejected by serde (and by `parse` for callbacks) and by the
+//! schema where a schema can express the rule.
 //!
 //! Intended normalisations of the round-trip comparison (everything else is a
 //! difference):
@@ -26,11 +26,19 @@ use base64::Engine as _;
 use kie_suno_types::{callback_key, parse, KeyError, ParseError};
 use serde_json::Value;
 
-use crate::manifest::{wire_type, Fixture, Negative, SchemaVerdict, DOCUMENTED, NEGATIVE};
+use crate::manifest::{
+    wire_type, Fixture, Negative, Origin, SchemaVerdict, CAPTURED, DOCUMENTED, NEGATIVE,
+};
 
 /// `crates/kie-suno-types/fixtures/documented`.
 pub fn documented_dir(root: &Path) -> PathBuf {
-    root.join("crates/kie-suno-types/fixtures/documented")
+    fixture_dir(root, Origin::Documented)
+}
+
+/// `crates/kie-suno-types/fixtures/documented` or `.../captured`.
+pub fn fixture_dir(root: &Path, origin: Origin) -> PathBuf {
+    root.join("crates/kie-suno-types/fixtures")
+        .join(origin.dir_name())
 }
 
 /// `crates/kie-suno-types/fixtures/negative`.
@@ -45,7 +53,16 @@ pub fn snapshots_dir(root: &Path) -> PathBuf {
 
 /// The documented fixture registered under `file`.
 pub fn fixture(file: &str) -> Option<&'static Fixture> {
-    DOCUMENTED.iter().find(|f| f.file == file)
+    fixture_in(Origin::Documented, file)
+}
+
+/// The fixture of the set `origin` registered under `file`.
+pub fn fixture_in(origin: Origin, file: &str) -> Option<&'static Fixture> {
+    let set = match origin {
+        Origin::Documented => DOCUMENTED,
+        Origin::Captured => CAPTURED,
+    };
+    set.iter().find(|f| f.file == file)
 }
 
 /// Strips `//` line comments that are outside JSON strings.
@@ -186,7 +203,7 @@ impl HttpExample {
     }
 }
 
-/// A documented fixture, loaded.
+/// A fixture, loaded.
 #[derive(Debug, Clone)]
 pub enum Loaded {
     /// JSON bytes (a `.jsonc` file arrives here with its comments stripped).
@@ -195,9 +212,9 @@ pub enum Loaded {
     Http(HttpExample),
 }
 
-/// Reads a documented fixture.
+/// Reads a fixture from its set's folder.
 pub fn load(root: &Path, fixture: &Fixture) -> Result<Loaded, String> {
-    let path = documented_dir(root).join(fixture.file);
+    let path = fixture_dir(root, fixture.origin).join(fixture.file);
     let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
     if fixture.file.ends_with(".http") {
         let text = String::from_utf8(bytes).map_err(|e| format!("{}: {e}", fixture.file))?;
@@ -293,10 +310,12 @@ impl Schemas {
     }
 }
 
-/// Reads the committed insta snapshot of a fixture (its content only).
-pub fn read_snapshot(root: &Path, file: &str) -> Result<String, String> {
+/// Reads the committed insta snapshot of a fixture (its content only): the
+/// snapshot of the insta test named after its set (`documented`, `captured`).
+pub fn read_snapshot(root: &Path, fixture: &Fixture) -> Result<String, String> {
     let dir = snapshots_dir(root);
-    let suffix = format!("@{file}.snap");
+    let file = fixture.file;
+    let suffix = format!("__{}@{file}.snap", fixture.origin.dir_name());
     let entries = std::fs::read_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
@@ -306,7 +325,8 @@ pub fn read_snapshot(root: &Path, file: &str) -> Result<String, String> {
         }
     }
     Err(format!(
-        "no committed snapshot for {file} in {}",
+        "no committed snapshot for {} fixture {file} in {}",
+        fixture.origin.dir_name(),
         dir.display()
     ))
 }
@@ -317,8 +337,8 @@ fn snapshot_content(text: &str) -> Option<String> {
     Some(rest[end + 5..].to_owned())
 }
 
-/// Checks one documented fixture: decode, round-trip, callback parse, schema,
-/// snapshot.
+/// Checks one fixture (documented or captured): decode, round-trip, callback
+/// parse, schema, snapshot.
 pub fn check_documented(root: &Path, fixture: &Fixture, schemas: &mut Schemas) -> Vec<String> {
     let mut problems = Vec::new();
     let Some(ty) = wire_type(fixture.ty) else {
@@ -376,7 +396,7 @@ pub fn check_documented(root: &Path, fixture: &Fixture, schemas: &mut Schemas) -
             decoded.debug
         }
     };
-    match read_snapshot(root, fixture.file) {
+    match read_snapshot(root, fixture) {
         Ok(snap) if snap.trim_end() == described.trim_end() => {}
         Ok(_) => problems.push(format!(
             "{}: the committed insta snapshot does not match (run `cargo insta test -p xtask` and review)",
@@ -484,6 +504,8 @@ pub fn check_listing(dir: &Path, manifest: &[&str]) -> Vec<String> {
 pub struct Summary {
     /// Documented fixtures checked.
     pub documented: usize,
+    /// Captured live payloads checked (all `.json`).
+    pub captured: usize,
     /// Of which `.json`.
     pub json: usize,
     /// Of which `.jsonc` (comment stripped).
@@ -501,7 +523,9 @@ pub struct Summary {
 }
 
 /// The number of documented examples taken from upstream.
-pub const DOCUMENTED_COUNT: usize = 108;
+pub const DOCUMENTED_COUNT: usize = 111;
+/// The number of captured live payloads taken from upstream.
+pub const CAPTURED_COUNT: usize = 6;
 /// The least number of negative samples.
 pub const NEGATIVE_MIN: usize = 15;
 
@@ -518,6 +542,20 @@ pub fn run(root: &Path) -> Result<Summary, Vec<String>> {
         ));
     }
     for f in DOCUMENTED {
+        problems.extend(check_documented(root, f, &mut schemas));
+    }
+    let files: Vec<&str> = CAPTURED.iter().map(|f| f.file).collect();
+    problems.extend(check_listing(&fixture_dir(root, Origin::Captured), &files));
+    if CAPTURED.len() != CAPTURED_COUNT {
+        problems.push(format!(
+            "manifest lists {} captured payloads, expected {CAPTURED_COUNT}",
+            CAPTURED.len()
+        ));
+    }
+    for f in CAPTURED {
+        if !f.file.ends_with(".json") {
+            problems.push(format!("{}: a captured payload must be .json", f.file));
+        }
         problems.extend(check_documented(root, f, &mut schemas));
     }
     let files: Vec<&str> = NEGATIVE.iter().map(|n| n.file).collect();
@@ -538,6 +576,7 @@ pub fn run(root: &Path) -> Result<Summary, Vec<String>> {
     let verdicts = |p: fn(&SchemaVerdict) -> bool| NEGATIVE.iter().filter(|n| p(&n.schema)).count();
     Ok(Summary {
         documented: DOCUMENTED.len(),
+        captured: CAPTURED.len(),
         json: count(".json"),
         jsonc: count(".jsonc"),
         http: count(".http"),
@@ -555,9 +594,14 @@ impl std::fmt::Display for Summary {
             "verified {} documented fixtures: {} .json decoded, round-tripped with nothing dropped, schema-valid and snapshot-matched; {} .jsonc the same after stripping its comment; {} .http with its headers and signature shape checked and its body rejected as not JSON",
             self.documented, self.json, self.jsonc, self.http
         )?;
+        writeln!(
+            f,
+            "verified {} captured live payloads: decoded, round-tripped with nothing dropped, schema-valid and snapshot-matched",
+            self.captured
+        )?;
         write!(
             f,
-            "verified {} negative samples: all rejected by serde (and by `parse` for callbacks); {} rejected by their schema too, {} beyond what a schema can express (recorded in xtask/src/manifest.rs), {} not JSON",
+            "verified {} negative samples: all rejected by serde (and by `parse` for callbacks); {} rejected by their schema too, {} beyond what a schema can express (recorded in xtask/src/manifest/negative.rs), {} not JSON",
             self.negative, self.schema_rejects, self.schema_cannot, self.not_json
         )
     }

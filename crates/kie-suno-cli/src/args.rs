@@ -195,12 +195,24 @@ pub struct SimCmd {
     /// Address to bind. Default: 127.0.0.1:8080.
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub bind: SocketAddr,
-    /// Milliseconds between task stages. Default: 300 (a lyrics task takes ~1 s).
+    /// Milliseconds between task stages. Default: 300 (a lyrics or media task, one
+    /// stage, takes 0.3 s; a music task, three stages, 0.9 s).
     #[arg(long, default_value_t = 300)]
     pub step_ms: u64,
     /// Starting credits. Default: 1000.
     #[arg(long, default_value_t = 1000)]
     pub credits: u64,
+    /// Seed of the task ids and of everything else the simulator makes up. Default:
+    /// a random seed, printed at start, so ids never repeat across restarts; give the
+    /// printed seed back to repeat a run.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// The public base of the file URLs the simulator hands out (audio, streams,
+    /// images, stems, WAV, video, uploads), e.g. https://sim.example.com when a proxy
+    /// fronts the simulator. The files are still served at --bind. Default: the
+    /// simulator's own address.
+    #[arg(long)]
+    pub public_base_url: Option<url::Url>,
 }
 
 #[derive(Debug, Clone, Args)]

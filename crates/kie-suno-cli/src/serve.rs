@@ -55,14 +55,20 @@ pub async fn callbacks_serve(args: ServeArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Runs the simulator until Ctrl-C / SIGTERM. The accepted API key comes from
+/// The simulator's config for `kie-suno sim`. The accepted API key comes from
 /// KIE_SIM_API_KEY (any non-empty key when unset), the webhook key from
 /// KIE_SIM_HMAC_KEY (unsigned callbacks when unset).
-pub async fn sim(cmd: SimCmd) -> anyhow::Result<()> {
+pub fn sim_config(cmd: &SimCmd) -> SimConfig {
     let step = Duration::from_millis(cmd.step_ms);
     let mut config = SimConfig::new()
         .with_timing(Timing::uniform(step))
         .with_credits(cmd.credits);
+    if let Some(seed) = cmd.seed {
+        config = config.with_seed(seed);
+    }
+    if let Some(base) = &cmd.public_base_url {
+        config = config.with_files_base_url(base.as_str());
+    }
     if let Ok(key) = std::env::var("KIE_SIM_API_KEY") {
         if !key.trim().is_empty() {
             config = config.with_api_key(key);
@@ -73,11 +79,79 @@ pub async fn sim(cmd: SimCmd) -> anyhow::Result<()> {
             config = config.with_hmac_key(key);
         }
     }
+    config
+}
+
+/// Runs the simulator until Ctrl-C / SIGTERM; prints `listening on http://ADDR` and
+/// `seed: N` on stdout once bound.
+pub async fn sim(cmd: SimCmd) -> anyhow::Result<()> {
+    let config = sim_config(&cmd);
     let handle = kie_suno_sim::Simulator::spawn_on(cmd.bind, config)
         .await
         .with_context(|| format!("cannot start the simulator on {}", cmd.bind))?;
     println!("listening on {}", handle.base_url);
+    println!(
+        "seed: {} (--seed {} repeats this run)",
+        handle.seed(),
+        handle.seed()
+    );
     shutdown_signal().await;
     handle.shutdown().await;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::{CommandFactory as _, Parser as _};
+
+    fn parse(args: &[&str]) -> SimCmd {
+        let cli = crate::args::Cli::parse_from(["kie-suno", "sim"].iter().chain(args));
+        match cli.command {
+            crate::args::Command::Sim(cmd) => cmd,
+            other => panic!("not sim: {other:?}"),
+        }
+    }
+
+    /// What `--help` says a task takes is what the default step makes it take.
+    #[test]
+    fn the_help_tells_the_true_task_times() {
+        let cmd = parse(&[]);
+        let timing = sim_config(&cmd).timing;
+        let secs = |d: Duration| format!("{} s", d.as_secs_f64());
+        let lyrics = secs(timing.lyrics);
+        let music = secs(timing.music_text + timing.music_first + timing.music_complete);
+        let media = secs(timing.media);
+        let mut cli = crate::args::Cli::command();
+        let help = cli
+            .find_subcommand_mut("sim")
+            .map(|c| c.render_long_help().to_string())
+            .unwrap_or_default();
+        let help = help.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            help.contains(&format!("lyrics or media task, one stage, takes {lyrics}")),
+            "{help}"
+        );
+        assert!(
+            help.contains(&format!("music task, three stages, {music}")),
+            "{help}"
+        );
+        assert_eq!(lyrics, media);
+    }
+
+    #[test]
+    fn seed_and_public_base_url_reach_the_config() {
+        let config = sim_config(&parse(&[
+            "--seed",
+            "42",
+            "--public-base-url",
+            "https://sim.example.com",
+        ]));
+        assert_eq!(config.seed, 42);
+        assert_eq!(
+            config.files_base_url.as_deref(),
+            Some("https://sim.example.com/")
+        );
+        assert_ne!(sim_config(&parse(&[])).seed, sim_config(&parse(&[])).seed);
+    }
 }

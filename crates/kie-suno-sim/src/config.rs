@@ -11,10 +11,16 @@ use crate::clock::SimClock;
 
 /// Everything the simulator can be told. `SimConfig::default()` is a permissive,
 /// fast account: any non-empty key, tasks done in about a second, 10 000 credits,
-/// the documented rate limit, unsigned callbacks, no faults.
+/// the documented rate limit, unsigned callbacks, no faults, a random seed.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct SimConfig {
+    /// The seed of everything the simulator makes up: task ids, track and stem ids,
+    /// durations, MIDI notes and the run-wide fault draws. The same seed, config and
+    /// requests give the same run; different seeds give task ids that do not repeat.
+    /// Default: drawn at random when the config is made (read it back here, or from
+    /// [`SimHandle::seed`](crate::SimHandle::seed), to repeat a run).
+    pub seed: u64,
     /// Which API keys are accepted. Default: any non-empty key.
     pub auth: Auth,
     /// The account's `webhookHmacKey`; when set, callbacks carry
@@ -42,9 +48,16 @@ pub struct SimConfig {
     pub clock: SimClock,
     /// The HTTP status sent with an error envelope. Default: [`ErrorStatus::Mirror`].
     pub error_status: ErrorStatus,
-    /// The base of generated file URLs (`audioUrl`, `imageUrl`, ...). Default: the
-    /// simulator's own address, which serves them under `/sim/files/`.
+    /// The public base of every file URL the simulator hands out (`audioUrl`,
+    /// `streamAudioUrl`, `imageUrl`, stems, WAV, video, cover images, uploads'
+    /// `downloadUrl`), e.g. `https://sim.example.com` when a proxy fronts the
+    /// simulator. The files are still served at the simulator's own address, under
+    /// `/sim/files/`. Default: the simulator's own address.
     pub files_base_url: Option<String>,
+    /// How long generated files, uploads and records are kept, on
+    /// [`SimConfig::clock`]. Default: [`Retention::default`] (the documented 14
+    /// days, 3 days and 2 months).
+    pub retention: Retention,
 }
 
 impl Default for SimConfig {
@@ -62,6 +75,8 @@ impl Default for SimConfig {
             clock: SimClock::system(),
             error_status: ErrorStatus::Mirror,
             files_base_url: None,
+            retention: Retention::default(),
+            seed: rand::random(),
         }
     }
 }
@@ -131,6 +146,64 @@ impl SimConfig {
     pub fn with_error_status(mut self, status: ErrorStatus) -> Self {
         self.error_status = status;
         self
+    }
+
+    /// Fixes the seed (ids, generated data and fault draws repeat run after run).
+    pub fn with_seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    /// Hands out file URLs under `base` (e.g. `https://sim.example.com`, the address
+    /// of a proxy in front of the simulator) instead of the simulator's own address.
+    pub fn with_files_base_url(mut self, base: impl Into<String>) -> Self {
+        self.files_base_url = Some(base.into());
+        self
+    }
+
+    /// Replaces the retention periods.
+    pub fn with_retention(mut self, retention: Retention) -> Self {
+        self.retention = retention;
+        self
+    }
+}
+
+/// How long things are kept, measured on [`SimConfig::clock`] from when they were
+/// made. The docs: generated media files 14 days, log records (text and metadata)
+/// 2 months, uploaded files 3 days; generated lyrics 14 days.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Retention {
+    /// Generated files (audio, streams, images, stems, WAV, video) answer 404
+    /// after this; lyrics records too (the lyrics page keeps lyrics 14 days).
+    /// Default: 14 days.
+    pub generated: Duration,
+    /// Uploaded files answer 404 after this. Default: 3 days.
+    pub uploads: Duration,
+    /// Records (record-info) of the other families answer 404, as an unknown task,
+    /// after this. Default: 60 days (the docs' "2 months").
+    pub records: Duration,
+}
+
+impl Default for Retention {
+    fn default() -> Self {
+        const DAY: u64 = 24 * 60 * 60;
+        Self {
+            generated: Duration::from_secs(14 * DAY),
+            uploads: Duration::from_secs(3 * DAY),
+            records: Duration::from_secs(60 * DAY),
+        }
+    }
+}
+
+impl Retention {
+    /// Custom periods.
+    pub fn new(generated: Duration, uploads: Duration, records: Duration) -> Self {
+        Self {
+            generated,
+            uploads,
+            records,
+        }
     }
 }
 
@@ -305,6 +378,13 @@ pub struct CallbackPolicy {
     /// The wait before the second attempt; doubled before each later one.
     /// Default: 1 s.
     pub backoff: Duration,
+    /// A task whose callback was given up (every attempt failed) ends
+    /// `CALLBACK_EXCEPTION` ("error during callback process") instead of `SUCCESS`,
+    /// in the families whose status lists it (music, lyrics, WAV, separation). The
+    /// docs list the status without saying when it arises; off by default, so a
+    /// client that only polls and gives a dummy callback URL still sees `SUCCESS`
+    /// (`[sim:callback-exception]` forces it for one task). Default: false.
+    pub exception_on_give_up: bool,
 }
 
 impl Default for CallbackPolicy {
@@ -313,6 +393,7 @@ impl Default for CallbackPolicy {
             attempts: 3,
             timeout: Duration::from_secs(15),
             backoff: Duration::from_secs(1),
+            exception_on_give_up: false,
         }
     }
 }
@@ -324,17 +405,24 @@ impl CallbackPolicy {
             attempts,
             timeout,
             backoff,
+            exception_on_give_up: false,
         }
+    }
+
+    /// Ends tasks whose callback was given up `CALLBACK_EXCEPTION` (see
+    /// [`CallbackPolicy::exception_on_give_up`]).
+    pub fn with_exception_on_give_up(mut self, on: bool) -> Self {
+        self.exception_on_give_up = on;
+        self
     }
 }
 
-/// Run-wide fault injection: probabilities drawn from a seeded generator, so a run
-/// with the same seed and the same request order fails the same way.
+/// Run-wide fault injection: probabilities drawn from a generator seeded with
+/// [`SimConfig::seed`], so a run with the same seed and the same request order fails
+/// the same way.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Faults {
-    /// Seed of the fault generator. Default: 0.
-    pub seed: u64,
     /// Every call answers `455` (maintenance). Default: false.
     pub maintenance: bool,
     /// Probability that a task-creating call answers `500`. Default: 0.
@@ -355,7 +443,6 @@ pub struct Faults {
 impl Default for Faults {
     fn default() -> Self {
         Self {
-            seed: 0,
             maintenance: false,
             submit_500: 0.0,
             poll_500: 0.0,
@@ -368,12 +455,6 @@ impl Default for Faults {
 }
 
 impl Faults {
-    /// Sets the seed.
-    pub fn with_seed(mut self, seed: u64) -> Self {
-        self.seed = seed;
-        self
-    }
-
     /// Every call answers 455.
     pub fn with_maintenance(mut self, on: bool) -> Self {
         self.maintenance = on;

@@ -18,6 +18,9 @@ use crate::lifecycle::Lifecycle;
 use crate::stats::{Delivery, DeliveryOutcome, Stats, DELIVERY_LOG_MAX};
 use crate::sync::lock;
 
+/// What to do when a callback could not be delivered (the engine marks the task).
+pub(crate) type GiveUp = Box<dyn FnOnce() + Send + 'static>;
+
 /// What delivering callbacks takes: the HTTP client, the retry policy, the signing
 /// key and clock, the run-wide callback faults, and where to count.
 #[derive(Debug)]
@@ -62,15 +65,15 @@ impl Courier {
     }
 
     /// Spawns the delivery of one callback; it starts after `previous` finished so a
-    /// task's callbacks arrive in order.
+    /// task's callbacks arrive in order. `on_give_up` runs when the callback could not
+    /// be delivered (every attempt failed, or `[sim:callback-exception]`).
     pub(crate) fn spawn(
         self: &Arc<Self>,
         previous: Option<tokio::task::JoinHandle<()>>,
         task_id: TaskId,
         directives: Directives,
-        url: String,
-        stage: String,
-        body: Bytes,
+        (url, stage, body): (String, String, Bytes),
+        on_give_up: GiveUp,
     ) -> tokio::task::JoinHandle<()> {
         let courier = Arc::clone(self);
         let busy = self.life.busy();
@@ -82,6 +85,12 @@ impl Courier {
                 let _ = previous.await;
             }
             if *stop.borrow() {
+                return;
+            }
+            if directives.callback_exception {
+                lock(&courier.stats).callbacks_failed += 1;
+                tracing::debug!(task_id = %task_id, stage, "callback process failed on purpose");
+                on_give_up();
                 return;
             }
             if directives.drop_callback || courier.dice.chance(courier.drop_p) {
@@ -96,19 +105,21 @@ impl Courier {
                     1
                 };
             let work = async {
+                let mut delivered = false;
                 for _ in 0..copies {
-                    courier.deliver(&task_id, &url, &stage, &body).await;
+                    delivered |= courier.deliver(&task_id, &url, &stage, &body).await;
                 }
+                delivered
             };
             tokio::select! {
-                () = work => {}
+                delivered = work => if !delivered { on_give_up() },
                 _ = stop.changed() => {}
             }
         })
     }
 
-    /// One callback, up to `attempts` tries.
-    async fn deliver(&self, task_id: &TaskId, url: &str, stage: &str, body: &Bytes) {
+    /// One callback, up to `attempts` tries; whether it was delivered.
+    async fn deliver(&self, task_id: &TaskId, url: &str, stage: &str, body: &Bytes) -> bool {
         let policy = &self.policy;
         let attempts = policy.attempts.max(1);
         let mut backoff = policy.backoff;
@@ -136,7 +147,7 @@ impl Courier {
             self.record(task_id, stage, attempt, attempts, &outcome);
             if delivered {
                 tracing::info!(task_id = %task_id, stage, attempt, "callback delivered");
-                return;
+                return true;
             }
             tracing::debug!(task_id = %task_id, stage, attempt, ?outcome, "callback attempt failed");
             if attempt == attempts {
@@ -146,6 +157,7 @@ impl Courier {
                 backoff = backoff.saturating_mul(2);
             }
         }
+        false
     }
 
     /// Counts one attempt and logs it in [`Stats::deliveries`].

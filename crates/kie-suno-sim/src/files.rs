@@ -6,6 +6,8 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 
 use bytes::Bytes;
+use chrono::{DateTime, Utc};
+use kie_suno_types::TaskId;
 
 use crate::sync::lock;
 
@@ -14,6 +16,11 @@ use crate::sync::lock;
 pub(crate) struct Upload {
     pub(crate) mime: String,
     pub(crate) bytes: Bytes,
+    /// When it was stored, on `SimConfig::clock` (uploads are kept 3 days).
+    pub(crate) uploaded_at: DateTime<Utc>,
+    /// The task whose file this is, when it was uploaded by URL from one of the
+    /// simulator's own files (a task made from it inherits that task's keywords).
+    pub(crate) origin: Option<TaskId>,
 }
 
 /// Uploaded files by `uploadPath/fileName`.

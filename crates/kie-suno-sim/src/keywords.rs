@@ -43,6 +43,35 @@ pub(crate) struct Directives {
     pub(crate) duplicate_callback: bool,
     /// Music goes straight from `PENDING` to `SUCCESS` with only the `complete` callback.
     pub(crate) skip_stages: bool,
+    /// The callback process fails: no callback is delivered, and a task that would
+    /// end `SUCCESS` ends `CALLBACK_EXCEPTION`.
+    pub(crate) callback_exception: bool,
+}
+
+impl Directives {
+    /// These keywords together with those of `parent`, the task this one is made
+    /// from: a task made from a faulty task is faulty the same way. The keywords that
+    /// act on the create call alone (`455`, `500`, `rate-limit`, `no-credits`) are not
+    /// inherited (a parent with them was never created anyway), and an outcome of
+    /// this task's own wins over the parent's.
+    pub(crate) fn inherit(self, parent: Directives) -> Self {
+        Self {
+            outcome: match self.outcome {
+                Outcome::Success => parent.outcome,
+                own => own,
+            },
+            maintenance: self.maintenance,
+            server_error: self.server_error,
+            rate_limit: self.rate_limit,
+            no_credits: self.no_credits,
+            slow: self.slow || parent.slow,
+            poll_500: self.poll_500 || parent.poll_500,
+            drop_callback: self.drop_callback || parent.drop_callback,
+            duplicate_callback: self.duplicate_callback || parent.duplicate_callback,
+            skip_stages: self.skip_stages || parent.skip_stages,
+            callback_exception: self.callback_exception || parent.callback_exception,
+        }
+    }
 }
 
 /// Every keyword, with what it does (the README lists the same).
@@ -85,6 +114,10 @@ pub(crate) const KEYWORDS: &[(&str, &str)] = &[
         "every callback for the task is sent twice",
     ),
     ("skip-stages", "music skips TEXT_SUCCESS / FIRST_SUCCESS"),
+    (
+        "callback-exception",
+        "no callback is delivered and the task ends CALLBACK_EXCEPTION",
+    ),
 ];
 
 /// A `[sim:...]` marker naming no known keyword.
@@ -126,6 +159,7 @@ pub(crate) fn scan(text: &str) -> Result<Directives, UnknownKeyword> {
             "drop-callback" => d.drop_callback = true,
             "duplicate-callback" => d.duplicate_callback = true,
             "skip-stages" => d.skip_stages = true,
+            "callback-exception" => d.callback_exception = true,
             other => return Err(UnknownKeyword(other.to_owned())),
         }
         rest = &after[end + 1..];
@@ -177,6 +211,24 @@ mod tests {
         let e = scan("x [sim:nope]").unwrap_err();
         assert_eq!(e.0, "nope");
         assert!(e.to_string().contains("[sim:drop-callback]"));
+    }
+
+    #[test]
+    fn a_child_inherits_the_task_faults_of_its_parent() {
+        let parent = scan("[sim:drop-callback] [sim:slow] [sim:generate-failed]").unwrap();
+        let own = scan("[sim:500] [sim:sensitive]").unwrap();
+        let child = own.inherit(parent);
+        assert!(child.drop_callback && child.slow && child.server_error);
+        assert_eq!(child.outcome, Outcome::Sensitive);
+        assert_eq!(
+            Directives::default().inherit(parent).outcome,
+            Outcome::GenerateFailed
+        );
+        let create_only = scan("[sim:455] [sim:500] [sim:rate-limit] [sim:no-credits]").unwrap();
+        assert_eq!(
+            Directives::default().inherit(create_only),
+            Directives::default()
+        );
     }
 
     #[test]

@@ -23,7 +23,7 @@ mod task;
 
 pub use clock::SimClock;
 pub use config::{
-    Auth, CallbackPolicy, Costs, ErrorStatus, Faults, SimConfig, SimRateLimit, Timing,
+    Auth, CallbackPolicy, Costs, ErrorStatus, Faults, Retention, SimConfig, SimRateLimit, Timing,
 };
 pub use error::SimError;
 /// KIE's webhook signature (the one implementation, from the types crate).

@@ -34,7 +34,7 @@ impl Simulator {
 
     /// Starts a simulator on `addr` (a wildcard address is reported as
     /// `127.0.0.1` in `base_url`).
-    pub async fn spawn_on(addr: SocketAddr, mut config: SimConfig) -> Result<SimHandle, SimError> {
+    pub async fn spawn_on(addr: SocketAddr, config: SimConfig) -> Result<SimHandle, SimError> {
         let listener = TcpListener::bind(addr)
             .await
             .map_err(|source| SimError::Bind {
@@ -43,10 +43,8 @@ impl Simulator {
             })?;
         let local = listener.local_addr().map_err(SimError::Serve)?;
         let base_url = format!("http://{}", reachable(local));
-        if config.files_base_url.is_none() {
-            config.files_base_url = Some(base_url.clone());
-        }
-        let state = SimState::new(config);
+        let state = SimState::bound(config, base_url.clone());
+        tracing::info!(addr = %local, seed = state.seed(), "kie-suno simulator started");
         let app = crate::routes::router(state.clone());
         let (tx, rx) = oneshot::channel::<()>();
         let server = tokio::spawn(async move {
@@ -83,6 +81,12 @@ impl SimHandle {
     /// `base_url` + `path`, e.g. `sim.url("/api/v1/lyrics")`.
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base_url)
+    }
+
+    /// The seed of this run ([`SimConfig::seed`]): give it to
+    /// [`SimConfig::with_seed`] to repeat the run's ids.
+    pub fn seed(&self) -> u64 {
+        self.state.seed()
     }
 
     /// The state behind the server (for [`router`](crate::router) or direct reads).
@@ -159,7 +163,7 @@ pub async fn serve(config: SimConfig, bind: SocketAddr) -> Result<(), SimError> 
 
 /// Serves the simulator on `bind` until `signal` completes.
 pub async fn serve_with_shutdown(
-    mut config: SimConfig,
+    config: SimConfig,
     bind: SocketAddr,
     signal: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), SimError> {
@@ -170,11 +174,8 @@ pub async fn serve_with_shutdown(
             source,
         })?;
     let local = listener.local_addr().map_err(SimError::Serve)?;
-    if config.files_base_url.is_none() {
-        config.files_base_url = Some(format!("http://{}", reachable(local)));
-    }
-    let state = SimState::new(config);
-    tracing::info!(addr = %local, "kie-suno simulator listening");
+    let state = SimState::bound(config, format!("http://{}", reachable(local)));
+    tracing::info!(addr = %local, seed = state.seed(), "kie-suno simulator listening");
     let result = axum::serve(listener, crate::routes::router(state.clone()))
         .with_graceful_shutdown(signal)
         .await

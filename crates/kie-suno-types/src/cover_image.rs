@@ -4,8 +4,9 @@
 //! Contradictions settled here: the record-info `successFlag` is an integer 0-3
 //! in the schema but state names in the prose ([`CoverImageStatus`] reads both);
 //! times are ISO 8601 here ([`KieTime`] reads every encoding); the newest render
-//! shows `callBackUrl` as optional while the schema requires it (we send it:
-//! required at construction); the callback spells the id `taskId` (camelCase,
+//! shows `callBackUrl` as optional while the older schema requires it (optional:
+//! nothing live says otherwise; sent whenever given); the callback spells the id
+//! `taskId` (camelCase,
 //! `task_id` accepted) and has no `callbackType`.
 
 use serde::{Deserialize, Serialize};
@@ -22,31 +23,31 @@ validated_request! {
     pub struct CoverImageRequest with CoverImageRequestBuilder via CoverImageWire {
         /// The music task to illustrate.
         req task_id: TaskId => with_task_id,
-        /// Where the callback goes.
-        #[serde(rename = "callBackUrl")]
-        req callback_url: CallbackUrl as String = "callBackUrl" => with_callback_url,
+        /// Where the callback goes (optional in the newest docs).
+        #[serde(rename = "callBackUrl", default, skip_serializing_if = "Option::is_none")]
+        opt callback_url: CallbackUrl as String = "callBackUrl" => with_callback_url,
     }
 }
 
 impl CoverImageRequest {
-    /// A builder with the required fields; the optional ones unset. Text
-    /// fields and URLs are checked by `build()`.
-    pub fn builder(
-        task_id: impl Into<TaskId>,
-        callback_url: impl Into<String>,
-    ) -> CoverImageRequestBuilder {
+    /// A builder with the music task (the one required field); no callback
+    /// URL. Checked by `build()`.
+    pub fn builder(task_id: impl Into<TaskId>) -> CoverImageRequestBuilder {
         CoverImageRequestBuilder {
             task_id: task_id.into(),
-            callback_url: callback_url.into(),
+            callback_url: None,
         }
     }
 
-    /// Builds and validates the request: `builder(...).build()`.
+    /// A request with a callback URL, the usual form:
+    /// `builder(task_id).with_callback_url(callback_url).build()`.
     pub fn new(
         task_id: impl Into<TaskId>,
         callback_url: impl Into<String>,
     ) -> Result<Self, ValidationError> {
-        Self::builder(task_id, callback_url).build()
+        Self::builder(task_id)
+            .with_callback_url(callback_url)
+            .build()
     }
 
     /// Every documented rule between fields; `build()` calls it.

@@ -384,6 +384,8 @@ endpoints! {
     MusicVideo => (Post, Api, "/api/v1/mp4/generate", true),
     /// `GET /api/v1/mp4/record-info`.
     MusicVideoDetails => (Get, Api, "/api/v1/mp4/record-info", false),
+    /// `POST /api/v1/generate/sounds` (polled through music record-info).
+    GenerateSounds => (Post, Api, "/api/v1/generate/sounds", true),
 }
 
 /// The create response of every asynchronous endpoint: `data: { taskId }`.

@@ -26,8 +26,9 @@ pub enum ValidationError {
         /// Why this limit applies, e.g. `model V4`.
         context: Option<Cow<'static, str>>,
     },
-    /// A number is outside its documented range.
-    #[error("{field} must be between {min} and {max}, got {actual}")]
+    /// A number is outside its documented range (`max` is `f64::MAX` when only
+    /// a minimum is documented).
+    #[error("{field} must be {}, got {actual}", range_text(*.min, *.max))]
     OutOfRange {
         /// Wire name of the field.
         field: &'static str,
@@ -77,6 +78,15 @@ impl ValidationError {
             field,
             when: Some(Cow::Borrowed(when)),
         }
+    }
+}
+
+/// "between 10 and 60", or "at least 10" when there is no upper bound.
+fn range_text(min: f64, max: f64) -> String {
+    if max == f64::MAX || max.is_infinite() {
+        format!("at least {min}")
+    } else {
+        format!("between {min} and {max}")
     }
 }
 

@@ -22,7 +22,9 @@ pub mod schemas;
 mod separation;
 #[cfg(feature = "signature")]
 pub mod signature;
+mod sounds;
 mod status;
+mod stem;
 mod time;
 mod unknown;
 mod upload;
@@ -64,17 +66,22 @@ pub use music::{
     PersonaModel, ReplaceSectionRequest, ReplaceSectionRequestBuilder, UploadCoverRequest,
     UploadCoverRequestBuilder, UploadExtendRequest, UploadExtendRequestBuilder, VocalGender,
     GENERATE_TITLE_MAX_CHARS, OVERLAY_NEGATIVE_TAGS_MAX_CHARS, OVERLAY_TAGS_MAX_CHARS,
-    REPLACE_MAX_SECONDS, REPLACE_MIN_SECONDS, SIMPLE_PROMPT_MAX_CHARS,
+    REPLACE_MAX_TRACK_SHARE, REPLACE_MIN_SECONDS, SIMPLE_PROMPT_MAX_CHARS,
     SIMPLE_UPLOAD_PROMPT_MAX_CHARS,
 };
 pub use separation::{
     SeparationCallback, SeparationCallbackData, SeparationInfo, SeparationRecord,
     SeparationRequest, SeparationRequestBuilder, SeparationResponse, SeparationType, StemTrack,
 };
+pub use sounds::{
+    GenerateSoundsRequest, GenerateSoundsRequestBuilder, SoundKey, SOUNDS_PROMPT_MAX_CHARS,
+    SOUND_TEMPO_MAX, SOUND_TEMPO_MIN,
+};
 pub use status::{
     BoostStatus, CoverImageStatus, CoverImageStatusName, LyricsStatus, MidiStatus, MusicStatus,
     SeparationStatus, TaskState, VideoStatus, WavStatus,
 };
+pub use stem::StemName;
 pub use unknown::{UnknownInt, UnknownValue};
 pub use upload::{
     FileUploadBase64Request, FileUploadBase64RequestBuilder, FileUploadResponse, FileUploadResult,

@@ -3,7 +3,9 @@
 //! Contradictions settled here (`docs/contradictions.md` has the full list): the
 //! prompt limit is "200 characters" in the current docs and "200 words" in an
 //! older page (200 characters, counted as Unicode scalar values); `callBackUrl`
-//! is required (one render shows it optional); record-info variations sit under
+//! is required by the OpenAPI schema but optional on the newest rendered page:
+//! optional (nothing live says otherwise; polling finds the result without a
+//! callback), and sent whenever given; record-info variations sit under
 //! `response.data` (current) or `response.lyricsData` (older): both read, each
 //! written back under its own key; the item error key is `errorMessage` in
 //! record-info and `error_message` in callbacks (each type accepts both); the
@@ -89,31 +91,33 @@ validated_request! {
     /// ```
     #[derive(Eq)]
     pub struct GenerateLyricsRequest with GenerateLyricsRequestBuilder via GenerateLyricsWire {
+        /// What the lyrics should be about.
         req prompt: LyricsPrompt as String = "prompt" => with_prompt,
-        #[serde(rename = "callBackUrl")]
-        req callback_url: CallbackUrl as String = "callBackUrl" => with_callback_url,
+        /// Where the callback goes (optional in the newest docs).
+        #[serde(rename = "callBackUrl", default, skip_serializing_if = "Option::is_none")]
+        opt callback_url: CallbackUrl as String = "callBackUrl" => with_callback_url,
     }
 }
 
 impl GenerateLyricsRequest {
-    /// A builder with the prompt and the callback URL (required by the API),
-    /// both checked by `build()`.
-    pub fn builder(
-        prompt: impl Into<String>,
-        callback_url: impl Into<String>,
-    ) -> GenerateLyricsRequestBuilder {
+    /// A builder with the prompt (the one required field), checked by
+    /// `build()`; no callback URL.
+    pub fn builder(prompt: impl Into<String>) -> GenerateLyricsRequestBuilder {
         GenerateLyricsRequestBuilder {
             prompt: prompt.into(),
-            callback_url: callback_url.into(),
+            callback_url: None,
         }
     }
 
-    /// Validates and builds the request: `builder(prompt, callback_url).build()`.
+    /// A request with a callback URL, the usual form:
+    /// `builder(prompt).with_callback_url(callback_url).build()`.
     pub fn new(
         prompt: impl Into<String>,
         callback_url: impl Into<String>,
     ) -> Result<Self, ValidationError> {
-        Self::builder(prompt, callback_url).build()
+        Self::builder(prompt)
+            .with_callback_url(callback_url)
+            .build()
     }
 
     /// The rules are the fields' own (prompt, URL).

@@ -104,6 +104,7 @@ wire_types! {
     "DownloadUrlRequest" => t::DownloadUrlRequest,
     "FileUploadBase64Request" => t::FileUploadBase64Request,
     "FileUploadUrlRequest" => t::FileUploadUrlRequest,
+    "GenerateSoundsRequest" => t::GenerateSoundsRequest,
     // responses (the `{code, msg, data}` envelope around each payload)
     "TaskCreatedResponse" => t::ApiResponse<t::TaskCreated>,
     "LyricsRecordResponse" => t::ApiResponse<t::LyricsRecord>,

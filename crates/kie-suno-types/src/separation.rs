@@ -8,7 +8,8 @@
 //! (`vocalUrl`) but `originData[]` is snake_case (`audio_url`), and the callback
 //! is snake_case (`vocal_url`); both spellings are accepted everywhere, each type
 //! writes its origin's. The newest docs add `split_stem_advanced` with a
-//! `stemName` (required for that type here) and an uploaded-audio variant
+//! `stemName` (required for that type here; an open [`StemName`] of the listed
+//! names) and an uploaded-audio variant
 //! (`audioUrl` instead of `audioId`; mutually exclusive); that variant's full
 //! field list was not captured, so `taskId` is optional only with `audioUrl`.
 
@@ -18,8 +19,8 @@ use crate::error::check_required;
 use crate::macros::open_str_enum;
 use crate::request::validated_request;
 use crate::{
-    ApiCode, AudioId, CallbackUrl, HttpUrl, KieTime, LenientNumber, SeparationStatus, TaskId,
-    ValidationError,
+    ApiCode, AudioId, CallbackUrl, HttpUrl, KieTime, LenientNumber, SeparationStatus, StemName,
+    TaskId, ValidationError,
 };
 
 open_str_enum! {
@@ -54,7 +55,7 @@ validated_request! {
         opt separation_type: SeparationType => with_separation_type,
         /// The stem to extract (`split_stem_advanced`), e.g. `Piano`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        opt_text stem_name: String => with_stem_name,
+        opt stem_name: StemName => with_stem_name,
         /// An uploaded audio file instead of `audioId` (newest docs).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         opt audio_url: HttpUrl as String = "audioUrl" => with_audio_url,
@@ -122,8 +123,8 @@ impl SeparationRequest {
         if self.separation_type == Some(SeparationType::SplitStemAdvanced)
             && self
                 .stem_name
-                .as_deref()
-                .is_none_or(|s| s.trim().is_empty())
+                .as_ref()
+                .is_none_or(|s| s.as_str().trim().is_empty())
         {
             return Err(ValidationError::missing_when(
                 "stemName",

@@ -6,6 +6,8 @@
 //! `fileId`/`fileUrl`/`uploadTime`/`expiresAt`): [`FileUploadResult`] carries the
 //! union, all optional. The schema types `code` as `object` (an export artifact):
 //! it is read as the usual integer [`ApiCode`]. Error bodies have no `data`.
+//! Live stream-upload bodies repeat `success: true` inside `data`, which no docs
+//! page shows: [`FileUploadResult::success`] keeps it.
 
 use serde::{Deserialize, Serialize};
 
@@ -163,6 +165,10 @@ impl FileUploadUrlRequest {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FileUploadResult {
+    /// `true` on success, inside `data` too: live stream-upload bodies carry it,
+    /// no docs page shows it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
     /// Stored file name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_name: Option<String>,

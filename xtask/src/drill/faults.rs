@@ -301,11 +301,8 @@ async fn drill(n: usize, seed: u64) -> Result<()> {
                 Duration::from_secs(5),
                 Duration::from_millis(200),
             ))
-            .with_faults(
-                Faults::default()
-                    .with_seed(seed)
-                    .with_slow_delay(SLOW_DELAY),
-            ),
+            .with_seed(seed)
+            .with_faults(Faults::default().with_slow_delay(SLOW_DELAY)),
     )
     .await?;
 

@@ -1,10 +1,10 @@
 //! The verify checks under `cargo test`, and the comparison's normalisations.
 
 use serde_json::json;
-use xtask::manifest::{DOCUMENTED, NEGATIVE};
+use xtask::manifest::{CAPTURED, DOCUMENTED, NEGATIVE};
 use xtask::verify::{
     check_documented, check_negative, compare, run, strip_jsonc, HttpExample, Schemas,
-    DOCUMENTED_COUNT,
+    CAPTURED_COUNT, DOCUMENTED_COUNT,
 };
 
 #[test]
@@ -17,6 +17,18 @@ fn every_documented_fixture_decodes_round_trips_and_matches_its_schema() {
         .collect();
     assert!(problems.is_empty(), "{problems:#?}");
     assert_eq!(DOCUMENTED.len(), DOCUMENTED_COUNT);
+}
+
+#[test]
+fn every_captured_payload_decodes_round_trips_and_matches_its_schema() {
+    let root = xtask::workspace_root();
+    let mut schemas = Schemas::default();
+    let problems: Vec<String> = CAPTURED
+        .iter()
+        .flat_map(|f| check_documented(&root, f, &mut schemas))
+        .collect();
+    assert!(problems.is_empty(), "{problems:#?}");
+    assert_eq!(CAPTURED.len(), CAPTURED_COUNT);
 }
 
 #[test]
@@ -34,8 +46,9 @@ fn every_negative_sample_is_rejected_by_serde_and_where_possible_the_schema() {
 #[test]
 fn the_whole_verify_run_passes_and_counts() {
     let summary = run(&xtask::workspace_root()).unwrap();
-    assert_eq!(summary.documented, 108);
-    assert_eq!(summary.json + summary.jsonc + summary.http, 108);
+    assert_eq!(summary.documented, 111);
+    assert_eq!(summary.json + summary.jsonc + summary.http, 111);
+    assert_eq!(summary.captured, CAPTURED_COUNT);
     assert_eq!((summary.jsonc, summary.http), (1, 1));
     assert_eq!(summary.negative, NEGATIVE.len());
 }

@@ -19,4 +19,4 @@ pub(crate) use midi::midi;
 pub(crate) use music::{music, MusicDelays, MusicOp, MusicSpec};
 pub(crate) use separation::{separation, SepKind};
 pub(crate) use single_file::{video, wav};
-pub(crate) use stage::{Ctx, Family, Stage};
+pub(crate) use stage::{callback_exception, Child, Ctx, Family, Stage};

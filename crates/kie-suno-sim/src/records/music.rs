@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
-use super::stage::{failure_code, success_envelope, to_bytes, Ctx, Stage};
+use super::stage::{failure_code, seconds_2dp, success_envelope, to_bytes, Child, Ctx, Stage};
 use crate::ids::{derived_uuid, fnv1a};
 use crate::keywords::Outcome;
 use crate::lyricsgen;
@@ -23,6 +23,8 @@ pub(crate) enum MusicOp {
     AddVocals,
     ReplaceSection,
     Mashup,
+    /// Generate Sounds: polled at music record-info (the page's poll link).
+    Sounds,
 }
 
 impl MusicOp {
@@ -37,6 +39,13 @@ impl MusicOp {
         }
     }
 
+    /// Whether the tracks carry `source_audio_url`, `source_stream_audio_url` and
+    /// `source_image_url`: the upload-cover and upload-extend callbacks document them
+    /// (add-instrumental, add-vocals and mashup use the plain music shape).
+    fn has_source(self) -> bool {
+        matches!(self, Self::UploadCover | Self::UploadExtend)
+    }
+
     /// `type` of the record (the docs only show `GENERATE`; the rest follow suit).
     fn task_type(self) -> &'static str {
         match self {
@@ -48,6 +57,7 @@ impl MusicOp {
             Self::AddVocals => "ADD_VOCALS",
             Self::ReplaceSection => "REPLACE_SECTION",
             Self::Mashup => "MASHUP",
+            Self::Sounds => "SOUNDS",
         }
     }
 }
@@ -105,7 +115,17 @@ pub(crate) struct Track {
     tags: String,
     create_time: String,
     duration: f64,
-    source_audio_url: Option<String>,
+    source: Option<Source>,
+}
+
+/// The `source_*` URLs of an upload-cover / upload-extend track: the uploaded audio,
+/// and stand-ins the simulator serves for the source stream and image (no page says
+/// what they point at; the documented examples fill all three).
+#[derive(Debug, Clone)]
+struct Source {
+    audio: String,
+    stream: String,
+    image: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -133,8 +153,10 @@ impl Track {
             "createTime": self.create_time,
             "duration": duration,
         });
-        if let (Some(src), Some(obj)) = (&self.source_audio_url, v.as_object_mut()) {
-            obj.insert("sourceAudioUrl".into(), json!(src));
+        if let (Some(src), Some(obj)) = (&self.source, v.as_object_mut()) {
+            obj.insert("sourceAudioUrl".into(), json!(src.audio));
+            obj.insert("sourceStreamAudioUrl".into(), json!(src.stream));
+            obj.insert("sourceImageUrl".into(), json!(src.image));
         }
         v
     }
@@ -153,8 +175,10 @@ impl Track {
             "createTime": self.create_time,
             "duration": duration,
         });
-        if let (Some(src), Some(obj)) = (&self.source_audio_url, v.as_object_mut()) {
-            obj.insert("source_audio_url".into(), json!(src));
+        if let (Some(src), Some(obj)) = (&self.source, v.as_object_mut()) {
+            obj.insert("source_audio_url".into(), json!(src.audio));
+            obj.insert("source_stream_audio_url".into(), json!(src.stream));
+            obj.insert("source_image_url".into(), json!(src.image));
         }
         v
     }
@@ -209,9 +233,22 @@ fn tracks(ctx: &Ctx, spec: &MusicSpec) -> Vec<Track> {
                 _ => lyricsgen::tags(&seed_text),
             };
             let hash = fnv1a(&[id.as_bytes(), b"duration"]);
-            let duration = spec
-                .duration
-                .unwrap_or(120.0 + (hash % 12_000) as f64 / 100.0);
+            // Songs run 2-4 minutes; sounds (loops, ambience, effects) 10-60 s.
+            let (min, span) = if spec.op == MusicOp::Sounds {
+                (10, 50)
+            } else {
+                (120, 120)
+            };
+            let duration = spec.duration.unwrap_or(seconds_2dp(hash, min, span));
+            let source = spec
+                .source_audio_url
+                .clone()
+                .filter(|_| spec.op.has_source())
+                .map(|audio| Source {
+                    audio,
+                    stream: ctx.file(&format!("source/stream/{id}")),
+                    image: ctx.file(&format!("source/{id}.jpeg")),
+                });
             Track {
                 audio_url: ctx.file(&format!("{id}.mp3")),
                 stream_url: ctx.file(&format!("stream/{id}")),
@@ -223,7 +260,7 @@ fn tracks(ctx: &Ctx, spec: &MusicSpec) -> Vec<Track> {
                 tags,
                 create_time: ctx.text_time(Duration::ZERO),
                 duration,
-                source_audio_url: spec.source_audio_url.clone(),
+                source,
             }
         })
         .collect()
@@ -231,10 +268,17 @@ fn tracks(ctx: &Ctx, spec: &MusicSpec) -> Vec<Track> {
 
 /// Music family: `PENDING` -> `TEXT_SUCCESS` -> `FIRST_SUCCESS` -> `SUCCESS`, with the
 /// `text`, `first` and `complete` callbacks; or `PENDING` -> a failure with `error`.
-/// Returns the stages and the track ids (for WAV, video, separation requests).
-pub(crate) fn music(ctx: &Ctx, spec: &MusicSpec, delays: MusicDelays) -> (Vec<Stage>, Vec<String>) {
+/// Returns the stages and the tracks (for WAV, video, separation requests).
+pub(crate) fn music(ctx: &Ctx, spec: &MusicSpec, delays: MusicDelays) -> (Vec<Stage>, Vec<Child>) {
     let tracks = tracks(ctx, spec);
-    let ids = tracks.iter().map(|t| t.id.clone()).collect::<Vec<_>>();
+    let ids = tracks
+        .iter()
+        .map(|t| Child {
+            id: t.id.clone(),
+            duration: t.duration,
+            model: Some(spec.model.clone()),
+        })
+        .collect::<Vec<_>>();
     let record = |status: &str, sunodata: Option<Value>, error: Option<(i64, &str)>| {
         let mut data = json!({
             "taskId": ctx.task_id,
@@ -269,17 +313,21 @@ pub(crate) fn music(ctx: &Ctx, spec: &MusicSpec, delays: MusicDelays) -> (Vec<St
     match ctx.outcome {
         Outcome::Stall => {}
         Outcome::Success => {
+            // Sounds have no lyrics, so no text stage.
+            let has_text = spec.op != MusicOp::Sounds;
             if !spec.skip_stages {
-                stages.push(Stage {
-                    status: "TEXT_SUCCESS".into(),
-                    delay: delays.text,
-                    details: record("TEXT_SUCCESS", Some(all(TrackState::Text)), None),
-                    callback: Some((
-                        "text".into(),
-                        callback(200, "Text generation completed.", "text", json!([])),
-                    )),
-                    refund: false,
-                });
+                if has_text {
+                    stages.push(Stage {
+                        status: "TEXT_SUCCESS".into(),
+                        delay: delays.text,
+                        details: record("TEXT_SUCCESS", Some(all(TrackState::Text)), None),
+                        callback: Some((
+                            "text".into(),
+                            callback(200, "Text generation completed.", "text", json!([])),
+                        )),
+                        refund: false,
+                    });
+                }
                 let first: Vec<Value> = tracks
                     .iter()
                     .enumerate()
@@ -293,7 +341,11 @@ pub(crate) fn music(ctx: &Ctx, spec: &MusicSpec, delays: MusicDelays) -> (Vec<St
                     .collect();
                 stages.push(Stage {
                     status: "FIRST_SUCCESS".into(),
-                    delay: delays.first,
+                    delay: if has_text {
+                        delays.first
+                    } else {
+                        delays.text + delays.first
+                    },
                     details: record("FIRST_SUCCESS", Some(Value::Array(first)), None),
                     callback: Some((
                         "first".into(),

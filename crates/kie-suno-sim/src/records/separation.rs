@@ -6,7 +6,7 @@ use std::time::Duration;
 use serde_json::{json, Value};
 
 use super::media::{media_end, media_pending, MediaSpec};
-use super::stage::{failure_code, success_envelope, to_bytes, Ctx, Stage};
+use super::stage::{failure_code, seconds_2dp, success_envelope, to_bytes, Child, Ctx, Stage};
 use crate::ids::{derived_uuid, fnv1a};
 use crate::keywords::Outcome;
 
@@ -102,7 +102,7 @@ pub(crate) fn separation(
     spec: &MediaSpec,
     kind: &SepKind,
     delay: Duration,
-) -> (Vec<Stage>, Vec<String>) {
+) -> (Vec<Stage>, Vec<Child>) {
     let advanced;
     let stems: &[(&str, &str, &str)] = match kind {
         SepKind::Vocal => VOCAL_STEMS,
@@ -113,8 +113,7 @@ pub(crate) fn separation(
             &advanced
         }
     };
-    let duration =
-        120.0 + (fnv1a(&[ctx.task_id.as_str().as_bytes(), b"sep"]) % 12_000) as f64 / 100.0;
+    let duration = seconds_2dp(fnv1a(&[ctx.task_id.as_str().as_bytes(), b"sep"]), 120, 120);
     let mut origin = Vec::new();
     let mut response = serde_json::Map::new();
     response.insert("id".into(), Value::Null);
@@ -133,7 +132,11 @@ pub(crate) fn separation(
         );
         response.insert((*camel).into(), json!(url));
         info.insert((*snake).into(), json!(url));
-        ids.push(id);
+        ids.push(Child {
+            id,
+            duration,
+            model: None,
+        });
     }
     response.insert("originData".into(), Value::Array(origin));
     let record = |flag: &str, response: Value, complete: Value, err: Value, msg: Value| {

@@ -39,6 +39,24 @@ pub(crate) struct Stage {
     pub(crate) refund: bool,
 }
 
+/// A result of a task that later requests may name: a music track or a stem, with
+/// its length in seconds (which bounds `continueAt`, `infillEndS`, `vocalEnd`).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Child {
+    pub(crate) id: String,
+    pub(crate) duration: f64,
+    /// The `model` a track was made with (an extension must use the same).
+    pub(crate) model: Option<String>,
+}
+
+/// A length in seconds with two decimals, as the docs show them (`198.44`), from a
+/// hash: `min + (hash mod span)` hundredths, divided once so no float noise
+/// (`201.07999999999998`) creeps in.
+pub(crate) fn seconds_2dp(hash: u64, min_seconds: u64, span_seconds: u64) -> f64 {
+    let hundredths = min_seconds * 100 + hash % (span_seconds * 100).max(1);
+    hundredths as f64 / 100.0
+}
+
 /// What every family's builder needs.
 #[derive(Debug, Clone)]
 pub(crate) struct Ctx {
@@ -86,6 +104,26 @@ pub(super) fn to_bytes<T: Serialize>(value: &T) -> Bytes {
 /// `{"code": 200, "msg": "success", "data": data}` as bytes.
 pub(super) fn success_envelope(data: Value) -> Bytes {
     to_bytes(&json!({"code": 200, "msg": "success", "data": data}))
+}
+
+/// The details of a task that generated its results but whose callback process
+/// failed: `details` (its `SUCCESS` record) with `CALLBACK_EXCEPTION` as the status
+/// and the docs' description as `errorMessage`. `None` for the families whose status
+/// sets have no `CALLBACK_EXCEPTION` (video, cover images, MIDI).
+pub(crate) fn callback_exception(family: Family, details: &Bytes) -> Option<Bytes> {
+    let key = match family {
+        Family::Lyrics | Family::Music => "status",
+        Family::Wav | Family::Separation => "successFlag",
+        Family::Midi | Family::Video | Family::CoverImage => return None,
+    };
+    let mut v: Value = serde_json::from_slice(details).ok()?;
+    let data = v.get_mut("data")?.as_object_mut()?;
+    data.insert(key.into(), json!("CALLBACK_EXCEPTION"));
+    data.insert(
+        "errorMessage".into(),
+        json!("Error during callback process"),
+    );
+    Some(to_bytes(&v))
 }
 
 /// How a failing task reports itself: (callback / error code, message, refund).

@@ -1,6 +1,6 @@
 //! The common API: `GET /api/v1/chat/credit` (the balance) and
 //! `POST /api/v1/common/download-url` (a download link for one of this simulator's
-//! files, valid 20 minutes).
+//! files while it is kept, valid 20 minutes).
 
 use axum::body::Bytes;
 use axum::extract::State;
@@ -8,7 +8,7 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
-use kie_suno_types::{DownloadUrlRequest, Endpoint};
+use kie_suno_types::{ApiCode, DownloadUrlRequest, Endpoint};
 use serde_json::json;
 
 use super::envelope::{gate, reject, success, Reject};
@@ -40,16 +40,26 @@ async fn download_url(State(state): State<SimState>, headers: HeaderMap, body: B
         Ok(r) => r,
         Err(e) => return reject(shared, Reject::validation(e.to_string())),
     };
-    let url = req.url().as_str();
-    let ours = format!("{}/sim/files/", shared.files_base);
-    if !url.starts_with(&ours) {
+    let Some(path) = shared.own_file_path(req.url().as_str()) else {
         return reject(
             shared,
             Reject::validation(
                 "Validation Error - Invalid URL (External file URLs are not supported)",
             ),
         );
+    };
+    if !shared.file_alive(path) {
+        return reject(
+            shared,
+            Reject::new(
+                ApiCode::NotFound,
+                "Not Found - The file has expired (generated files are kept 14 days)",
+            ),
+        );
     }
     let expires = shared.config.clock.now().timestamp() + 20 * 60;
-    success(json!(format!("{url}?download=1&expires={expires}")))
+    success(json!(format!(
+        "{}/sim/files/{path}?download=1&expires={expires}",
+        shared.files_base
+    )))
 }

@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 use super::details::details_route;
 use super::envelope::{typed, Reject};
 use super::parents::finished;
-use super::pipeline::{create_route, Spec};
+use super::pipeline::{create_route, Accepted, Spec};
 use crate::records::{Family, MediaSpec};
 use crate::state::{Shared, SimState};
 use crate::sync::lock;
@@ -27,7 +27,7 @@ pub(crate) fn routes(router: Router<SimState>) -> Router<SimState> {
         )
 }
 
-fn validate(shared: &Shared, _: Endpoint, v: &Value) -> Result<(Spec, Option<String>), Reject> {
+fn validate(shared: &Shared, _: Endpoint, v: &Value) -> Result<Accepted, Reject> {
     let req: CoverImageRequest = typed(v)?;
     let task = req.task_id().as_str();
     finished(shared, req.task_id(), Family::Music, "music")?;
@@ -43,5 +43,9 @@ fn validate(shared: &Shared, _: Endpoint, v: &Value) -> Result<(Spec, Option<Str
         audio_id: None,
         music_index: 0,
     };
-    Ok((Spec::Cover(spec), Some(req.callback_url().to_string())))
+    Ok(Accepted::new(
+        Spec::Cover(spec),
+        req.callback_url().map(ToString::to_string),
+    )
+    .made_from(Some(req.task_id().clone())))
 }

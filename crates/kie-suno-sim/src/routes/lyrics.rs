@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::details::details_route;
 use super::envelope::Reject;
-use super::pipeline::{create_route, Spec};
+use super::pipeline::{create_route, Accepted, Spec};
 use crate::records::Family;
 use crate::state::{Shared, SimState};
 
@@ -24,11 +24,7 @@ pub(crate) fn routes(router: Router<SimState>) -> Router<SimState> {
         )
 }
 
-fn validate(
-    _shared: &Shared,
-    endpoint: Endpoint,
-    v: &Value,
-) -> Result<(Spec, Option<String>), Reject> {
+fn validate(_shared: &Shared, endpoint: Endpoint, v: &Value) -> Result<Accepted, Reject> {
     let req: GenerateLyricsRequest = serde_json::from_value(v.clone()).map_err(|e| {
         let too_long = v
             .get("prompt")
@@ -45,6 +41,6 @@ fn validate(
             Reject::validation(e.to_string())
         }
     })?;
-    let url = req.callback_url().as_str().to_owned();
-    Ok((Spec::Lyrics(Box::new(req)), Some(url)))
+    let url = req.callback_url().map(|u| u.as_str().to_owned());
+    Ok(Accepted::new(Spec::Lyrics(Box::new(req)), url))
 }

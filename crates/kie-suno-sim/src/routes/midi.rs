@@ -8,7 +8,7 @@ use serde_json::Value;
 use super::details::details_route;
 use super::envelope::{typed, Reject};
 use super::parents::finished;
-use super::pipeline::{create_route, Spec};
+use super::pipeline::{create_route, Accepted, Spec};
 use crate::records::{Family, MediaSpec};
 use crate::state::{Shared, SimState};
 
@@ -25,13 +25,13 @@ pub(crate) fn routes(router: Router<SimState>) -> Router<SimState> {
         )
 }
 
-fn validate(shared: &Shared, _: Endpoint, v: &Value) -> Result<(Spec, Option<String>), Reject> {
+fn validate(shared: &Shared, _: Endpoint, v: &Value) -> Result<Accepted, Reject> {
     let req: MidiRequest = typed(v)?;
     let task = req.task_id().as_str();
     let audio = req.audio_id().map(|a| a.as_str().to_owned());
     let stems = finished(shared, req.task_id(), Family::Separation, "separation")?;
     if let Some(a) = &audio {
-        if !stems.iter().any(|c| c == a) {
+        if !stems.iter().any(|c| &c.id == a) {
             return Err(Reject::validation(format!(
                 "audioId {a} is not a stem of task {task}"
             )));
@@ -42,5 +42,8 @@ fn validate(shared: &Shared, _: Endpoint, v: &Value) -> Result<(Spec, Option<Str
         audio_id: audio,
         music_index: 0,
     };
-    Ok((Spec::Midi(spec), Some(req.callback_url().to_string())))
+    Ok(
+        Accepted::new(Spec::Midi(spec), Some(req.callback_url().to_string()))
+            .made_from(Some(req.task_id().clone())),
+    )
 }

@@ -14,7 +14,9 @@ mod music;
 mod parents;
 mod persona;
 mod pipeline;
+mod rules;
 mod separation;
+mod sounds;
 mod style;
 mod timestamped_lyrics;
 mod uploads;
@@ -39,6 +41,7 @@ pub fn router(state: SimState) -> Router {
     let families: &[AddRoutes] = &[
         lyrics::routes,
         music::routes,
+        sounds::routes,
         wav::routes,
         separation::routes,
         midi::routes,

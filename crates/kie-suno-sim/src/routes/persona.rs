@@ -7,7 +7,8 @@ use serde_json::{json, Value};
 
 use super::envelope::{typed, Reject};
 use super::parents::music_track;
-use super::pipeline::{create_route, Spec};
+use super::pipeline::{create_route, Accepted, Spec};
+use super::rules;
 use crate::ids::derived_uuid;
 use crate::records::Family;
 use crate::state::{Shared, SimState};
@@ -21,10 +22,11 @@ pub(crate) fn routes(router: Router<SimState>) -> Router<SimState> {
     )
 }
 
-fn validate(shared: &Shared, _: Endpoint, v: &Value) -> Result<(Spec, Option<String>), Reject> {
+fn validate(shared: &Shared, _: Endpoint, v: &Value) -> Result<Accepted, Reject> {
+    bounds(shared, v)?;
     let req: PersonaRequest = typed(v)?;
     let audio = req.audio_id().as_str();
-    music_track(shared, req.task_id().as_str(), audio)?;
+    let track = music_track(shared, req.task_id().as_str(), audio)?;
     let mut unique = lock(&shared.unique);
     let key = (Family::Music, format!("persona:{audio}"));
     if unique.contains_key(&key) {
@@ -36,5 +38,22 @@ fn validate(shared: &Shared, _: Endpoint, v: &Value) -> Result<(Spec, Option<Str
     let persona = TaskId::new(derived_uuid(&TaskId::new(audio), "persona").replace('-', ""));
     unique.insert(key, persona.clone());
     let data = json!({"personaId": persona, "name": req.name(), "description": req.description()});
-    Ok((Spec::Sync(data), None))
+    Ok(Accepted::new(Spec::Sync(data), None).made_from(Some(track.task)))
+}
+
+/// `vocalStart` and `vocalEnd` inside the track, checked with its real length before
+/// the types crate (whose own bound there is "no upper limit"); a track this
+/// simulator does not know is refused here already.
+fn bounds(shared: &Shared, v: &Value) -> Result<(), Reject> {
+    let text = |field: &str| v.get(field).and_then(Value::as_str);
+    let (Some(task), Some(audio)) = (text("taskId"), text("audioId")) else {
+        return Ok(());
+    };
+    let track = music_track(shared, task, audio)?;
+    for field in ["vocalStart", "vocalEnd"] {
+        if let Some(at) = rules::number(v, field) {
+            rules::within(field, at, 0.0, track.child.duration)?;
+        }
+    }
+    Ok(())
 }

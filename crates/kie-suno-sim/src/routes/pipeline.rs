@@ -10,12 +10,12 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::{post, MethodRouter};
-use kie_suno_types::{ApiCode, CodeMeaning, Endpoint, GenerateLyricsRequest};
+use kie_suno_types::{ApiCode, CodeMeaning, Endpoint, GenerateLyricsRequest, TaskId};
 use serde_json::{json, Value};
 
 use super::envelope::{gate, reject, server_error, success, Reject};
 use crate::keywords::{self, Directives, Outcome};
-use crate::records::{self, Ctx, Family, MediaSpec, MusicDelays, MusicSpec, SepKind};
+use crate::records::{self, Child, Ctx, Family, MediaSpec, MusicDelays, MusicSpec, SepKind};
 use crate::state::{Shared, SimState};
 use crate::sync::lock;
 use crate::task::{NewTask, Task};
@@ -33,9 +33,34 @@ pub(crate) enum Spec {
     Sync(Value),
 }
 
-/// A family's validation of a JSON-object body: the [`Spec`] and the callback URL,
-/// or the rejection.
-pub(crate) type Validator = fn(&Shared, Endpoint, &Value) -> Result<(Spec, Option<String>), Reject>;
+/// A create request that passed its family's validation.
+pub(crate) struct Accepted {
+    pub(crate) spec: Spec,
+    pub(crate) callback_url: Option<String>,
+    /// The task the new one is made from (a track's music task, a separation, the
+    /// task behind one of the simulator's file URLs): its keywords are inherited.
+    pub(crate) parent: Option<TaskId>,
+}
+
+impl Accepted {
+    /// `spec` with `callback_url` and no parent.
+    pub(crate) fn new(spec: Spec, callback_url: Option<String>) -> Self {
+        Self {
+            spec,
+            callback_url,
+            parent: None,
+        }
+    }
+
+    /// The same, made from `parent`.
+    pub(crate) fn made_from(mut self, parent: Option<TaskId>) -> Self {
+        self.parent = parent;
+        self
+    }
+}
+
+/// A family's validation of a JSON-object body: what it accepted, or the rejection.
+pub(crate) type Validator = fn(&Shared, Endpoint, &Value) -> Result<Accepted, Reject>;
 
 /// `POST endpoint` through the create pipeline with `validate`.
 pub(crate) fn create_route(endpoint: Endpoint, validate: Validator) -> MethodRouter<SimState> {
@@ -73,7 +98,16 @@ async fn create(
     if d.slow {
         tokio::time::sleep(shared.config.faults.slow_delay).await;
     }
-    admit_and_create(shared, endpoint, validate, &value, d).unwrap_or_else(|r| reject(shared, r))
+    match admit_and_create(shared, endpoint, validate, &value, d) {
+        Ok((response, inherited_slow)) => {
+            // A task made from a `[sim:slow]` task answers late too.
+            if inherited_slow {
+                tokio::time::sleep(shared.config.faults.slow_delay).await;
+            }
+            response
+        }
+        Err(r) => reject(shared, r),
+    }
 }
 
 /// Turns the parsed body into a JSON object and reads its keywords.
@@ -92,14 +126,16 @@ fn parse_body(
     Ok((value, directives))
 }
 
-/// Forced faults, the rate limit, validation, credits, then the task itself.
+/// Forced faults, the rate limit, validation, credits, then the task itself; with
+/// whether `[sim:slow]` came from the parent only.
 fn admit_and_create(
     shared: &Arc<Shared>,
     endpoint: Endpoint,
     validate: Validator,
     value: &Value,
-    d: Directives,
-) -> Result<Response, Reject> {
+    own: Directives,
+) -> Result<(Response, bool), Reject> {
+    let d = own;
     let faults = &shared.config.faults;
     if d.maintenance {
         return Err(Reject::new(ApiCode::Maintenance, "System maintenance"));
@@ -120,7 +156,16 @@ fn admit_and_create(
             "Format Error - the body must be a JSON object",
         ));
     }
-    let (spec, callback_url) = validate(shared, endpoint, value)?;
+    let Accepted {
+        spec,
+        callback_url,
+        parent,
+    } = validate(shared, endpoint, value)?;
+    let d = match parent.and_then(|p| shared.directives_of(&p)) {
+        Some(inherited) => own.inherit(inherited),
+        None => own,
+    };
+    let inherited_slow = d.slow && !own.slow;
     let cost = match &spec {
         Spec::Separation(_, SepKind::Vocal) => shared.config.costs.separate_vocal,
         Spec::Separation(_, SepKind::Split) => shared.config.costs.split_stem,
@@ -136,16 +181,17 @@ fn admit_and_create(
     }
     if let Spec::Sync(data) = spec {
         shared.count_task(endpoint);
-        return Ok(success(data));
+        return Ok((success(data), inherited_slow));
     }
     let task_id = shared.new_task_id();
     let outcome = match d.outcome {
         Outcome::Success if shared.chance(faults.task_failure) => Outcome::GenerateFailed,
         o => o,
     };
+    let now = shared.config.clock.now();
     let ctx = Ctx {
         task_id: task_id.clone(),
-        now: shared.config.clock.now(),
+        now,
         files_base: shared.files_base.clone(),
         callback_url: callback_url.clone(),
         outcome,
@@ -158,10 +204,11 @@ fn admit_and_create(
         stages,
         cost,
         children,
+        created_at: now,
     });
     tracing::info!(task_id = %task_id, endpoint = endpoint.name(), "task created");
     shared.insert(endpoint, task_id.clone(), task);
-    Ok(success(json!({"taskId": task_id})))
+    Ok((success(json!({"taskId": task_id})), inherited_slow))
 }
 
 /// The family, the stages and the child ids of a new task.
@@ -170,7 +217,7 @@ fn render(
     ctx: &Ctx,
     spec: Spec,
     d: Directives,
-) -> Result<(Family, Vec<records::Stage>, Vec<String>), Reject> {
+) -> Result<(Family, Vec<records::Stage>, Vec<Child>), Reject> {
     let timing = &shared.config.timing;
     Ok(match spec {
         Spec::Lyrics(req) => (

@@ -2,13 +2,14 @@
 //! music track or of an audio URL, and `GET /api/v1/vocal-removal/record-info`.
 
 use axum::Router;
-use kie_suno_types::{Endpoint, SeparationRequest, SeparationType};
+use kie_suno_types::{Endpoint, SeparationRequest, SeparationType, StemName};
 use serde_json::Value;
 
 use super::details::details_route;
 use super::envelope::{typed, Reject};
-use super::parents::media_of;
-use super::pipeline::{create_route, Spec};
+use super::parents::{media_of, task_of_url};
+use super::pipeline::{create_route, Accepted, Spec};
+use super::rules;
 use crate::records::{Family, MediaSpec, SepKind};
 use crate::state::{Shared, SimState};
 
@@ -25,7 +26,7 @@ pub(crate) fn routes(router: Router<SimState>) -> Router<SimState> {
         )
 }
 
-fn validate(shared: &Shared, _: Endpoint, v: &Value) -> Result<(Spec, Option<String>), Reject> {
+fn validate(shared: &Shared, _: Endpoint, v: &Value) -> Result<Accepted, Reject> {
     let req: SeparationRequest = typed(v)?;
     let spec = match (req.audio_url(), req.task_id(), req.audio_id()) {
         (Some(_), task, _) => MediaSpec {
@@ -45,7 +46,13 @@ fn validate(shared: &Shared, _: Endpoint, v: &Value) -> Result<(Spec, Option<Str
         None | Some(SeparationType::SeparateVocal) => SepKind::Vocal,
         Some(SeparationType::SplitStem) => SepKind::Split,
         Some(SeparationType::SplitStemAdvanced) => {
-            SepKind::Advanced(req.stem_name().map(str::to_owned).unwrap_or_default())
+            // The types crate's `StemName` is open: an unlisted name passes there.
+            rules::one_of(v, "stemName", StemName::KNOWN)?;
+            SepKind::Advanced(
+                req.stem_name()
+                    .map(|s| s.as_str().to_owned())
+                    .unwrap_or_default(),
+            )
         }
         Some(other) => {
             return Err(Reject::validation(format!(
@@ -53,8 +60,13 @@ fn validate(shared: &Shared, _: Endpoint, v: &Value) -> Result<(Spec, Option<Str
             )))
         }
     };
-    Ok((
+    let parent = match req.audio_url() {
+        Some(url) => task_of_url(shared, url.as_str()),
+        None => req.task_id().cloned(),
+    };
+    Ok(Accepted::new(
         Spec::Separation(spec, kind),
         Some(req.callback_url().to_string()),
-    ))
+    )
+    .made_from(parent))
 }

@@ -6,7 +6,7 @@ use kie_suno_types::{BoostStyleRequest, Endpoint};
 use serde_json::{json, Value};
 
 use super::envelope::{typed, Reject};
-use super::pipeline::{create_route, Spec};
+use super::pipeline::{create_route, Accepted, Spec};
 use crate::keywords;
 use crate::state::{Shared, SimState};
 
@@ -18,11 +18,7 @@ pub(crate) fn routes(router: Router<SimState>) -> Router<SimState> {
     )
 }
 
-fn validate(
-    shared: &Shared,
-    endpoint: Endpoint,
-    v: &Value,
-) -> Result<(Spec, Option<String>), Reject> {
+fn validate(shared: &Shared, endpoint: Endpoint, v: &Value) -> Result<Accepted, Reject> {
     let req: BoostStyleRequest = typed(v)?;
     let content = req.content();
     let result = format!(
@@ -43,5 +39,5 @@ fn validate(
         "errorMessage": null,
         "createTime": shared.config.clock.now().format("%Y-%m-%d %H:%M:%S").to_string(),
     });
-    Ok((Spec::Sync(data), None))
+    Ok(Accepted::new(Spec::Sync(data), None))
 }

@@ -31,17 +31,24 @@ async fn timestamped_lyrics(
         return reject(shared, r);
     }
     match aligned_words(shared, &body) {
-        Ok(data) => success(data),
+        Ok((data, parent)) => {
+            // Made from a `[sim:slow]` task: the answer is late too.
+            if shared.directives_of(&parent).is_some_and(|d| d.slow) {
+                tokio::time::sleep(shared.config.faults.slow_delay).await;
+            }
+            success(data)
+        }
         Err(r) => reject(shared, r),
     }
 }
 
-fn aligned_words(shared: &Shared, body: &[u8]) -> Result<Value, Reject> {
+/// The `data` of the answer, and the music task it was read from.
+fn aligned_words(shared: &Shared, body: &[u8]) -> Result<(Value, TaskId), Reject> {
     let v: Value = serde_json::from_slice(body)
         .map_err(|e| Reject::new(ApiCode::BadRequest, format!("Format Error - {e}")))?;
     let req: TimestampedLyricsRequest = typed(&v)?;
     let task = req.task_id().as_str();
-    let index = music_track(shared, task, req.audio_id().as_str())?;
+    let index = music_track(shared, task, req.audio_id().as_str())?.index;
     let details = shared
         .details(&TaskId::new(task), Family::Music)
         .map(|(b, ..)| b)
@@ -75,10 +82,11 @@ fn aligned_words(shared: &Shared, body: &[u8]) -> Result<Value, Reject> {
     let waveform: Vec<f64> = (0..64)
         .map(|i| ((f64::from(i) * 0.7).sin().abs() * 100.0).round() / 100.0)
         .collect();
-    Ok(json!({
+    let data = json!({
         "alignedWords": words,
         "waveformData": waveform,
         "hootCer": 0.12,
         "isStreamed": false,
-    }))
+    });
+    Ok((data, TaskId::new(task)))
 }

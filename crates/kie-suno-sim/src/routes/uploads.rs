@@ -13,9 +13,10 @@ use axum::Router;
 use base64::Engine as _;
 use kie_suno_types::{
     ApiCode, Endpoint, FileUploadBase64Request, FileUploadResponse, FileUploadResult,
-    FileUploadUrlRequest, KieTime,
+    FileUploadUrlRequest, KieTime, TaskId,
 };
 
+use super::parents::task_of_url;
 use crate::config::ErrorStatus;
 use crate::files::Upload;
 use crate::state::{Shared, SimState};
@@ -104,13 +105,14 @@ fn ext_for(mime: &str) -> &'static str {
     }
 }
 
-/// Stores the bytes and answers with the documented result shape.
+/// Stores the bytes (with the task they were copied from, if any) and answers with
+/// the documented result shape.
 fn store(
     shared: &Arc<Shared>,
     path: &str,
     file_name: Option<&str>,
     mime: Option<String>,
-    bytes: Bytes,
+    (bytes, origin): (Bytes, Option<TaskId>),
 ) -> Response {
     let name = match file_name.map(str::trim).filter(|n| !n.is_empty()) {
         Some(n) => n.to_owned(),
@@ -126,11 +128,14 @@ fn store(
     let mime = mime.unwrap_or_else(|| mime_for(&name).to_owned());
     let file_path = format!("{path}/{name}");
     let size = bytes.len() as u64;
+    let now = shared.config.clock.now();
     shared.uploads.insert(
         file_path.clone(),
         Upload {
             mime: mime.clone(),
             bytes,
+            uploaded_at: now,
+            origin,
         },
     );
     let mut result = FileUploadResult::default();
@@ -143,12 +148,7 @@ fn store(
     result.file_size = Some(size);
     result.mime_type = Some(mime);
     result.uploaded_at = Some(KieTime::Text(
-        shared
-            .config
-            .clock
-            .now()
-            .format("%Y-%m-%dT%H:%M:%S%.3fZ")
-            .to_string(),
+        now.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(),
     ));
     answer(shared, StatusCode::OK, &FileUploadResponse::success(result))
 }
@@ -181,7 +181,7 @@ async fn base64_upload(State(state): State<SimState>, headers: HeaderMap, body: 
         req.upload_path().as_str(),
         req.file_name(),
         mime,
-        bytes,
+        (bytes, None),
     )
 }
 
@@ -198,16 +198,16 @@ async fn url_upload(State(state): State<SimState>, headers: HeaderMap, body: Byt
         Err(e) => return bad_request(shared, e.to_string()),
     };
     let url = req.file_url().as_str();
-    let own = format!("{}/sim/files/", shared.files_base);
-    let (mime, bytes) = match url.strip_prefix(&own) {
-        Some(rest) => {
-            match crate::files::lookup(&shared.uploads, rest.split('?').next().unwrap_or(rest)) {
-                Some((mime, bytes)) => (Some(mime), bytes),
-                None => (None, Bytes::new()),
-            }
-        }
+    // An expired file of the simulator's is gone, as an unreachable URL is.
+    let (mime, bytes) = match shared
+        .own_file_path(url)
+        .filter(|rest| shared.file_alive(rest))
+        .and_then(|rest| crate::files::lookup(&shared.uploads, rest))
+    {
+        Some((mime, bytes)) => (Some(mime), bytes),
         None => (None, Bytes::new()),
     };
+    let origin = task_of_url(shared, url);
     let name = req.file_name().map(str::to_owned).or_else(|| {
         url.split(['?', '#'])
             .next()
@@ -220,7 +220,7 @@ async fn url_upload(State(state): State<SimState>, headers: HeaderMap, body: Byt
         req.upload_path().as_str(),
         name.as_deref(),
         mime,
-        bytes,
+        (bytes, origin),
     )
 }
 
@@ -276,6 +276,6 @@ async fn stream_upload(
         path.as_str(),
         name.or(original).as_deref(),
         mime,
-        data,
+        (data, None),
     )
 }

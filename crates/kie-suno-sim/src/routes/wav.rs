@@ -8,7 +8,7 @@ use serde_json::Value;
 use super::details::details_route;
 use super::envelope::{typed, Reject};
 use super::parents::media_of;
-use super::pipeline::{create_route, Spec};
+use super::pipeline::{create_route, Accepted, Spec};
 use crate::records::Family;
 use crate::state::{Shared, SimState};
 
@@ -25,8 +25,11 @@ pub(crate) fn routes(router: Router<SimState>) -> Router<SimState> {
         )
 }
 
-fn validate(shared: &Shared, _: Endpoint, v: &Value) -> Result<(Spec, Option<String>), Reject> {
+fn validate(shared: &Shared, _: Endpoint, v: &Value) -> Result<Accepted, Reject> {
     let req: WavRequest = typed(v)?;
     let spec = media_of(shared, req.task_id(), req.audio_id())?;
-    Ok((Spec::Wav(spec), Some(req.callback_url().to_string())))
+    Ok(
+        Accepted::new(Spec::Wav(spec), Some(req.callback_url().to_string()))
+            .made_from(Some(req.task_id().clone())),
+    )
 }

@@ -285,8 +285,9 @@ async fn run_wide_maintenance() {
 /// The sequence of poll outcomes for a given seed.
 async fn poll_pattern(seed: u64) -> Vec<u16> {
     let config = SimConfig::default()
+        .with_seed(seed)
         .with_timing(Timing::manual())
-        .with_faults(Faults::default().with_seed(seed).with_poll_500(0.3));
+        .with_faults(Faults::default().with_poll_500(0.3));
     let sim = sim(config).await;
     let task = submit(
         &sim,

@@ -158,6 +158,7 @@ async fn replace_section_sends_only_the_complete_callback() {
     let body = serde_json::json!({
         "taskId": task, "audioId": tracks[0], "prompt": "new words", "tags": "Jazz",
         "title": "Fixed", "infillStartS": 10.0, "infillEndS": 25.0, "callBackUrl": rx.url,
+        "fullLyrics": "[Verse]\nnew words",
     });
     let replace = submit(&sim, "/api/v1/generate/replace-section", body).await;
     poll_until(&sim, "/api/v1/generate/record-info", &replace, |d| {

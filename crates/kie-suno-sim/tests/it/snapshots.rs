@@ -1,5 +1,5 @@
-//! The exact bodies the simulator writes, pinned: with a fixed clock, the default
-//! seed and a fixed files URL, a run is byte-for-byte reproducible.
+//! The exact bodies the simulator writes, pinned: with a fixed clock, a fixed seed
+//! and a fixed files URL, a run is byte-for-byte reproducible.
 
 use kie_suno_sim::{SimClock, SimConfig, Timing};
 use kie_suno_types::TaskId;
@@ -7,11 +7,11 @@ use kie_suno_types::TaskId;
 use crate::support::*;
 
 fn pinned() -> SimConfig {
-    let mut config = SimConfig::default()
+    SimConfig::default()
+        .with_seed(0)
         .with_timing(Timing::manual())
-        .with_clock(SimClock::fixed(1_767_225_600)); // 2026-01-01T00:00:00Z
-    config.files_base_url = Some("http://sim.test".to_owned());
-    config
+        .with_clock(SimClock::fixed(1_767_225_600)) // 2026-01-01T00:00:00Z
+        .with_files_base_url("http://sim.test")
 }
 
 #[tokio::test(start_paused = true)]

@@ -20,9 +20,11 @@ use tokio::time::Instant;
 
 pub const KEY: &str = "test-key";
 
-/// Fast timing and quick callback retries.
+/// Fast timing, quick callback retries and a fixed seed (so ids are the same every
+/// run).
 pub fn fast() -> SimConfig {
     SimConfig::default()
+        .with_seed(0)
         .with_timing(Timing::uniform(Duration::from_millis(5)))
         .with_callbacks(CallbackPolicy::new(
             3,
@@ -133,6 +135,48 @@ pub fn tokio_clock(unix_seconds: i64) -> SimClock {
     let start = Instant::now();
     let base = chrono::DateTime::from_timestamp(unix_seconds, 0).unwrap();
     SimClock::from_fn(move || base + Instant::now().duration_since(start))
+}
+
+/// A wall clock a test moves by hand (for retention: days pass in an instant).
+#[derive(Clone)]
+pub struct ManualClock(Arc<Mutex<chrono::DateTime<chrono::Utc>>>);
+
+impl ManualClock {
+    /// A clock at `unix_seconds`, and the `SimClock` that reads it.
+    pub fn start(unix_seconds: i64) -> (Self, SimClock) {
+        let now = Arc::new(Mutex::new(
+            chrono::DateTime::from_timestamp(unix_seconds, 0).unwrap(),
+        ));
+        let read = Arc::clone(&now);
+        (Self(now), SimClock::from_fn(move || *read.lock().unwrap()))
+    }
+
+    /// Moves the clock forward.
+    pub fn advance(&self, by: Duration) {
+        let mut now = self.0.lock().unwrap();
+        *now += chrono::Duration::from_std(by).unwrap();
+    }
+}
+
+/// Every string in `v` that is a URL the simulator handed out (not a callback URL
+/// or the request as sent), with the key it was under.
+pub fn handed_out_urls(v: &Value) -> Vec<(String, String)> {
+    fn walk(key: &str, v: &Value, out: &mut Vec<(String, String)>) {
+        match v {
+            Value::String(s) if s.starts_with("http") => {
+                let k = key.to_ascii_lowercase();
+                if !k.contains("callback") && k != "param" {
+                    out.push((key.to_owned(), s.clone()));
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|i| walk(key, i, out)),
+            Value::Object(map) => map.iter().for_each(|(k, v)| walk(k, v, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk("", v, &mut out);
+    out
 }
 
 /// One callback the receiver got.

@@ -147,3 +147,56 @@ async fn a_large_base64_upload_is_accepted() {
     assert_eq!(status, 200, "{v}");
     assert_eq!(result(v).file_size, Some(3 * 1024 * 1024));
 }
+
+#[tokio::test(start_paused = true)]
+async fn upload_cover_and_upload_extend_tracks_carry_every_source_url() {
+    let rx = Receiver::start().await;
+    let sim = sim(fast()).await;
+    let source = "https://example.com/mine.mp3";
+    let cover = json!({"uploadUrl": source, "customMode": false, "instrumental": false,
+                       "prompt": "a cover", "model": "V4_5", "callBackUrl": rx.url});
+    let extend = json!({"uploadUrl": source, "defaultParamFlag": false, "instrumental": false,
+                        "model": "V4_5", "callBackUrl": rx.url});
+    let tasks = [
+        submit(&sim, "/api/v1/generate/upload-cover", cover).await,
+        submit(&sim, "/api/v1/generate/upload-extend", extend).await,
+    ];
+    sim.settle().await;
+    let got = rx.wait_for(6).await;
+    let tracks: Vec<&serde_json::Value> = got
+        .iter()
+        .flat_map(|g| g.body["data"]["data"].as_array().unwrap())
+        .collect();
+    assert_eq!(tracks.len(), 6, "first (1) and complete (2) of each");
+    for t in tracks {
+        assert_eq!(t["source_audio_url"], source, "{t}");
+        for key in ["source_stream_audio_url", "source_image_url"] {
+            let url = t[key].as_str().unwrap_or_else(|| panic!("no {key}: {t}"));
+            assert_eq!(reqwest::get(url).await.unwrap().status(), 200, "{url}");
+        }
+        let typed: kie_suno_types::CallbackTrack = serde_json::from_value(t.clone()).unwrap();
+        assert!(typed.source_stream_audio_url.is_some() && typed.source_image_url.is_some());
+    }
+    for task in tasks {
+        let (_, v) = get(&sim, &format!("/api/v1/generate/record-info?taskId={task}")).await;
+        for t in v["data"]["response"]["sunoData"].as_array().unwrap() {
+            assert!(
+                t["sourceStreamAudioUrl"].is_string() && t["sourceImageUrl"].is_string(),
+                "{t}"
+            );
+        }
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn add_instrumental_tracks_have_no_source_urls_as_documented() {
+    let rx = Receiver::start().await;
+    let sim = sim(fast()).await;
+    let body = json!({"uploadUrl": "https://example.com/a.mp3", "title": "t", "tags": "jazz",
+                      "negativeTags": "rock", "callBackUrl": rx.url});
+    submit(&sim, "/api/v1/generate/add-instrumental", body).await;
+    let complete = rx.wait_for(3).await.pop().unwrap();
+    for t in complete.body["data"]["data"].as_array().unwrap() {
+        assert!(t.get("source_audio_url").is_none(), "{t}");
+    }
+}

@@ -25,8 +25,8 @@ open_str_enum! {
 }
 
 /// The non-custom (`customMode: false`) prompt limit of generate, in characters
-/// (newest docs; older copies say 500).
-pub const SIMPLE_PROMPT_MAX_CHARS: usize = 3000;
+/// (every schema and the quickstart; one newest rendered page says 3000).
+pub const SIMPLE_PROMPT_MAX_CHARS: usize = 500;
 /// The non-custom prompt limit of upload-cover and mashup, in characters.
 pub const SIMPLE_UPLOAD_PROMPT_MAX_CHARS: usize = 500;
 /// The title limit of generate and mashup, for every model.

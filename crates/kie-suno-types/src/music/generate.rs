@@ -30,7 +30,8 @@ validated_request! {
         copy instrumental: bool => with_instrumental = "false",
         /// The model.
         req model: Model => with_model,
-        /// Where callbacks go.
+        /// Where callbacks go. Required: the live API answers 422 "Please
+        /// enter callBackUrl." without one.
         #[serde(rename = "callBackUrl")]
         req callback_url: CallbackUrl as String = "callBackUrl" => with_callback_url,
         /// Styles to avoid.

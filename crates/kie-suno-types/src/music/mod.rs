@@ -12,10 +12,10 @@
 //!   epoch milliseconds in the newest callback example: it is a [`KieTime`](crate::KieTime).
 //! - `source_*` fields appear only in some callback examples (and, per third-party
 //!   code, in record-info): they are optional.
-//! - The non-custom generate prompt limit is 500 characters in the OpenAPI copies and
-//!   3000 in the newest rendered docs: we take **3000** for generate (the current
-//!   server documents it; a stricter client would reject what the API accepts).
-//!   Upload-cover and mashup keep **500** (their newest pages still say so).
+//! - The non-custom generate prompt limit is 500 characters in every schema and in
+//!   the quickstart, 3000 on one newest rendered page: we take **500** (what every
+//!   other source says; a prompt that long belongs in custom mode). Upload-cover
+//!   and mashup say 500 too.
 //! - `prompt` is schema-required everywhere but the prose makes it conditional: we
 //!   validate the prose rules (custom + vocal needs it; non-custom needs it; extend
 //!   with `defaultParamFlag: false` does not).
@@ -28,8 +28,10 @@
 //!   request example sends it with `V4`: it is not checked against the model.
 //!   `duration` is "only effective with V5_5": range-checked (10-360), not rejected
 //!   for other models, as the newest example also sends it with `V4`.
-//! - Replace-section: the section was 6-60 s in older docs and "at least 10 s" in
-//!   the newest: we require **10-60 s** (the newest minimum, the older maximum).
+//! - Replace-section: the section was 6-60 s in older docs; the newest say "at
+//!   least 10 s" and no more than 50% of the track: we require **at least 10 s**
+//!   and leave the 50% to the API (the request does not carry the track's length;
+//!   `check_track_duration` checks it given one). `fullLyrics` is required (newest).
 //! - The failure `data.data` of music callbacks is `null` on some pages and `[]` on
 //!   others; both parse (`None` / empty). Replace-section failures carry `data.error`.
 
@@ -59,7 +61,8 @@ pub use overlay::{
 };
 pub use record::{MusicRecord, MusicResponse, OperationType};
 pub use replace::{
-    ReplaceSectionRequest, ReplaceSectionRequestBuilder, REPLACE_MAX_SECONDS, REPLACE_MIN_SECONDS,
+    ReplaceSectionRequest, ReplaceSectionRequestBuilder, REPLACE_MAX_TRACK_SHARE,
+    REPLACE_MIN_SECONDS,
 };
 pub use track::{CallbackTrack, MusicTrack};
 pub use upload::{

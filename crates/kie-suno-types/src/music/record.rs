@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::track::MusicTrack;
 use crate::macros::open_str_enum;
-use crate::{LenientNumber, MusicStatus, RawParam, TaskId};
+use crate::{KieTime, LenientNumber, MusicStatus, RawParam, TaskId};
 
 open_str_enum! {
     /// `operationType` of music record-info. Documented values cover generate,
@@ -69,6 +69,10 @@ pub struct MusicRecord {
     /// Error message when failed.
     #[serde(default)]
     pub error_message: Option<String>,
+    /// When the task was created: integer epoch milliseconds in live bodies;
+    /// no docs page shows this field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<KieTime>,
 }
 
 impl MusicRecord {
@@ -84,6 +88,7 @@ impl MusicRecord {
             operation_type: None,
             error_code: None,
             error_message: None,
+            create_time: None,
         }
     }
 

@@ -4,7 +4,7 @@
 use kie_suno_types::{
     ApiCode, BoostStatus, CallbackType, CoverImageStatus, CoverImageStatusName, LyricsItemStatus,
     LyricsStatus, MidiStatus, Model, MusicStatus, OperationType, PersonaModel, SeparationStatus,
-    SeparationType, TaskState, VideoStatus, VocalGender, WavStatus,
+    SeparationType, SoundKey, StemName, TaskState, VideoStatus, VocalGender, WavStatus,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -65,6 +65,8 @@ fn unseen_string_values_round_trip_unchanged() {
         BoostStatus,
         CoverImageStatusName,
         SeparationType,
+        SoundKey,
+        StemName,
     );
 }
 

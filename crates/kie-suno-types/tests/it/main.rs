@@ -3,6 +3,7 @@
 
 #![allow(clippy::unwrap_used)] // tests may unwrap
 
+mod captured;
 mod codes;
 mod enums;
 #[cfg(feature = "fixtures")]
@@ -10,6 +11,7 @@ mod fixtures;
 mod media;
 mod music;
 mod requests;
+mod sounds;
 mod times;
 mod urls;
 
@@ -19,6 +21,14 @@ use std::path::PathBuf;
 pub fn fixture(name: &str) -> Vec<u8> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("fixtures/documented")
+        .join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
+}
+
+/// Reads a payload captured from the live API by its upstream file name.
+pub fn captured_fixture(name: &str) -> Vec<u8> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/captured")
         .join(name);
     std::fs::read(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
 }

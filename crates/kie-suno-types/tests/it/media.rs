@@ -4,7 +4,7 @@
 use kie_suno_types::{
     parse, ApiResponse, BoostStatus, BoostStyleResult, Callback, CallbackFamily, CallbackType,
     CoverImageRecord, CoverImageStatus, LenientNumber, MidiRecord, MidiStatus, MusicVideoRequest,
-    PersonaRequest, SeparationRecord, SeparationRequest, SeparationType, TaskState,
+    PersonaRequest, SeparationRecord, SeparationRequest, SeparationType, StemName, TaskState,
     ValidationError, VideoRecord, WavRecord, WavStatus,
 };
 
@@ -153,6 +153,24 @@ fn media_request_rules() {
             ..
         }
     ));
+    // The stem is an open enum of the documented names.
+    let adv = SeparationRequest::new("t", "a", "https://x.y/cb")
+        .unwrap()
+        .into_builder()
+        .with_separation_type(SeparationType::SplitStemAdvanced)
+        .with_stem_name(StemName::LeadVocal)
+        .build()
+        .unwrap();
+    assert_eq!(adv.stem_name(), Some(&StemName::from("Lead Vocal")));
+    let json = serde_json::to_value(&adv).unwrap();
+    assert_eq!(json["stemName"], "Lead Vocal");
+    assert_eq!(StemName::from("808"), StemName::EightOhEight);
+    assert_eq!(StemName::from("Hi-Hat").as_str(), "Hi-Hat");
+    assert_eq!(StemName::KNOWN.len(), 98);
+    let body = r#"{"taskId":"t","audioId":"a","callBackUrl":"https://x.y/cb","type":"split_stem_advanced","stemName":"Nose Flute"}"#;
+    let odd: SeparationRequest = serde_json::from_str(body).unwrap();
+    assert!(!odd.stem_name().unwrap().is_known());
+    assert_eq!(serde_json::to_string(&odd).unwrap(), body);
     let err = SeparationRequest::from_upload("https://x.y/a.mp3", "https://x.y/cb")
         .unwrap()
         .into_builder()

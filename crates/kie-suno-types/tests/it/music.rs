@@ -4,7 +4,7 @@
 use kie_suno_types::{
     parse, ApiResponse, CallbackFamily, CallbackType, ExtendMusicRequest, GenerateMusicRequest,
     KieTime, MashupRequest, Model, MusicRecord, MusicStatus, ReplaceSectionRequest, TaskState,
-    UploadCoverRequest, ValidationError,
+    UploadCoverRequest, ValidationError, REPLACE_MAX_TRACK_SHARE,
 };
 
 use crate::fixture;
@@ -155,15 +155,22 @@ fn generate_limits_follow_the_model() {
             ..
         }
     ));
-    let err = GenerateMusicRequest::new(Model::V5, "p".repeat(3001), CB).unwrap_err();
-    assert!(matches!(
-        err,
-        ValidationError::TooLong {
-            field: "prompt",
-            max: 3000,
-            ..
-        }
-    ));
+    // Non-custom: 500 characters (every schema and the quickstart), whatever
+    // the model.
+    assert!(GenerateMusicRequest::new(Model::V5, "é".repeat(500), CB).is_ok());
+    for model in [Model::V4, Model::V5_5] {
+        let err = GenerateMusicRequest::new(model, "é".repeat(501), CB).unwrap_err();
+        assert!(matches!(
+            err,
+            ValidationError::TooLong {
+                field: "prompt",
+                max: 500,
+                actual: 501,
+                ..
+            }
+        ));
+    }
+    assert_eq!(kie_suno_types::SIMPLE_PROMPT_MAX_CHARS, 500);
 }
 
 #[test]
@@ -246,16 +253,34 @@ fn extend_and_upload_rules() {
 
 #[test]
 fn replace_section_range_rules() {
-    let mk = |s: f64, e: f64| ReplaceSectionRequest::new("t", "a", "p", "tags", "title", s, e);
+    let mk = |s: f64, e: f64| ReplaceSectionRequest::new("t", "a", "p", "tags", "title", s, e, "l");
     assert!(mk(10.0, 20.0).is_ok());
-    assert!(matches!(
-        mk(10.0, 15.0).unwrap_err(),
-        ValidationError::OutOfRange { .. }
-    ));
-    assert!(matches!(
-        mk(0.0, 61.0).unwrap_err(),
-        ValidationError::OutOfRange { .. }
-    ));
+    let err = mk(10.0, 15.0).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            ValidationError::OutOfRange {
+                field: "infillEndS - infillStartS",
+                min: 10.0,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(
+        err.to_string(),
+        "infillEndS - infillStartS must be at least 10, got 5"
+    );
+    // No 60 s cap any more (the newest docs dropped it): only half the track,
+    // which the request does not know.
+    let long = mk(0.0, 95.5).unwrap();
+    assert!(long.check_track_duration(191.0).is_ok());
+    let err = long.check_track_duration(190.0).unwrap_err();
+    assert!(
+        matches!(err, ValidationError::OutOfRange { max, .. } if max == 95.0),
+        "{err:?}"
+    );
+    assert_eq!(REPLACE_MAX_TRACK_SHARE, 0.5);
     assert!(matches!(
         mk(-1.0, 20.0).unwrap_err(),
         ValidationError::OutOfRange {
@@ -263,6 +288,18 @@ fn replace_section_range_rules() {
             ..
         }
     ));
+    // `fullLyrics` is required, and always sent.
+    let err =
+        ReplaceSectionRequest::new("t", "a", "p", "tags", "title", 0.0, 20.0, " ").unwrap_err();
+    assert!(matches!(
+        err,
+        ValidationError::Missing {
+            field: "fullLyrics",
+            ..
+        }
+    ));
+    let json = serde_json::to_value(mk(0.0, 20.0).unwrap()).unwrap();
+    assert_eq!(json["fullLyrics"], "l");
 }
 
 #[test]

@@ -80,7 +80,7 @@ fn urls_are_checked_by_build_not_before() {
     assert_eq!(b.build().unwrap_err().field(), "audioUrl");
     let b = FileUploadUrlRequest::builder("https://a.b/f.png", "/lead");
     assert_eq!(b.build().unwrap_err().field(), "uploadPath");
-    let b = GenerateLyricsRequest::builder("x".repeat(201), CB);
+    let b = GenerateLyricsRequest::builder("x".repeat(201)).with_callback_url(CB);
     assert!(matches!(
         b.build().unwrap_err(),
         ValidationError::TooLong {
@@ -114,7 +114,7 @@ fn getters_return_copy_values_by_value() {
         (Some(0.25), Some(30), Some("s"), None)
     );
     assert_eq!(req.callback_url().as_str(), CB);
-    let rs = ReplaceSectionRequest::new("t", "a", "p", "tags", "title", 10.0, 25.0).unwrap();
+    let rs = ReplaceSectionRequest::new("t", "a", "p", "tags", "title", 10.0, 25.0, "l").unwrap();
     let (start, end): (f64, f64) = (rs.infill_start_s(), rs.infill_end_s());
     assert_eq!((start, end), (10.0, 25.0));
     assert_eq!(rs.callback_url(), None);
@@ -144,7 +144,13 @@ fn new_is_builder_build_and_builders_round_trip() {
     );
     again(g, GenerateMusicRequest::into_builder, |b| b.build());
     let l = GenerateLyricsRequest::new("p", CB).unwrap();
-    assert_eq!(l, GenerateLyricsRequest::builder("p", CB).build().unwrap());
+    assert_eq!(
+        l,
+        GenerateLyricsRequest::builder("p")
+            .with_callback_url(CB)
+            .build()
+            .unwrap()
+    );
     assert_eq!(l.to_builder().build().unwrap(), l);
     again(
         ExtendMusicRequest::new("a", Model::V5, CB).unwrap(),
@@ -186,7 +192,7 @@ fn new_is_builder_build_and_builders_round_trip() {
         |b| b.build(),
     );
     again(
-        ReplaceSectionRequest::new("t", "a", "p", "g", "t", 0.0, 10.0).unwrap(),
+        ReplaceSectionRequest::new("t", "a", "p", "g", "t", 0.0, 10.0, "l").unwrap(),
         ReplaceSectionRequest::into_builder,
         |b| b.build(),
     );
@@ -330,6 +336,7 @@ fn every_documented_request_parses_and_round_trips() {
     reencodes_as_built::<PersonaRequest>("persona.request.parameter-example.json");
     reencodes_as_built::<ReplaceSectionRequest>("replace-section.request.json");
     reencodes_as_built::<SeparationRequest>("separation.request.json");
+    reencodes_as_built::<kie_suno_types::GenerateSoundsRequest>("sounds.request.json");
     reencodes_as_built::<TimestampedLyricsRequest>("timestamped-lyrics.request.json");
     reencodes_as_built::<UploadCoverRequest>("upload-cover.request.json");
     reencodes_as_built::<UploadCoverRequest>("upload-cover.request.newest-rendered.json");
@@ -388,8 +395,8 @@ fn negative_request_samples_are_refused_for_their_reason() {
         "prompt is too long: 201 characters, the limit is 200",
     );
     refused::<GenerateLyricsRequest>(
-        "GenerateLyricsRequest--missing-callback-url.json",
-        "missing field `callBackUrl`",
+        "GenerateLyricsRequest--callback-url-not-http.json",
+        "callBackUrl must be an absolute http or https url",
     );
     refused::<ExtendMusicRequest>(
         "ExtendMusicRequest--custom-without-continue-at.json",
@@ -405,7 +412,11 @@ fn negative_request_samples_are_refused_for_their_reason() {
     );
     refused::<ReplaceSectionRequest>(
         "ReplaceSectionRequest--section-5-seconds.json",
-        "infillEndS - infillStartS must be between 10 and 60",
+        "infillEndS - infillStartS must be at least 10, got 5",
+    );
+    refused::<ReplaceSectionRequest>(
+        "ReplaceSectionRequest--missing-full-lyrics.json",
+        "missing field `fullLyrics`",
     );
     refused::<PersonaRequest>(
         "PersonaRequest--vocal-window-5-seconds.json",
@@ -423,6 +434,23 @@ fn negative_request_samples_are_refused_for_their_reason() {
         "SeparationRequest--split-stem-advanced-without-stem-name.json",
         "stemName is required when type is split_stem_advanced",
     );
+    use kie_suno_types::GenerateSoundsRequest as Sounds;
+    refused::<Sounds>(
+        "GenerateSoundsRequest--tempo-301.json",
+        "soundTempo must be between 1 and 300, got 301",
+    );
+    refused::<Sounds>(
+        "GenerateSoundsRequest--prompt-501-chars.json",
+        "prompt is too long: 501 characters, the limit is 500",
+    );
+    refused::<Sounds>(
+        "GenerateSoundsRequest--model-v4-not-accepted.json",
+        "model is not allowed: V4",
+    );
+    refused::<Sounds>(
+        "GenerateSoundsRequest--missing-model.json",
+        "missing field `model`",
+    );
 }
 
 #[test]
@@ -439,6 +467,7 @@ fn every_builder_is_nameable_from_the_crate_root() {
         std::any::type_name::<t::FileUploadUrlRequestBuilder>(),
         std::any::type_name::<t::GenerateLyricsRequestBuilder>(),
         std::any::type_name::<t::GenerateMusicRequestBuilder>(),
+        std::any::type_name::<t::GenerateSoundsRequestBuilder>(),
         std::any::type_name::<t::MashupRequestBuilder>(),
         std::any::type_name::<t::MidiRequestBuilder>(),
         std::any::type_name::<t::MusicVideoRequestBuilder>(),
@@ -451,4 +480,41 @@ fn every_builder_is_nameable_from_the_crate_root() {
         std::any::type_name::<t::WavRequestBuilder>(),
     ];
     assert!(names.iter().all(|n| n.ends_with("RequestBuilder")));
+}
+
+/// `callBackUrl` per endpoint: required where the live API is known to want it
+/// (generate music answers 422 "Please enter callBackUrl." without one),
+/// optional where the newest docs say so (lyrics, cover images).
+#[test]
+fn callback_url_is_required_on_generate_music_only_optional_on_lyrics_and_covers() {
+    let err = serde_json::from_str::<GenerateMusicRequest>(
+        r#"{"prompt":"p","customMode":false,"instrumental":false,"model":"V5"}"#,
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string().contains("missing field `callBackUrl`"),
+        "{err}"
+    );
+
+    let body = r#"{"prompt":"A song about the sea"}"#;
+    let l: GenerateLyricsRequest = serde_json::from_str(body).unwrap();
+    assert_eq!(l.callback_url(), None);
+    assert_eq!(serde_json::to_string(&l).unwrap(), body);
+    assert_eq!(
+        GenerateLyricsRequest::builder("A song about the sea")
+            .build()
+            .unwrap(),
+        l
+    );
+    let l = GenerateLyricsRequest::new("p", CB).unwrap();
+    assert_eq!(l.callback_url().map(|u| u.as_str()), Some(CB));
+
+    let body = r#"{"taskId":"73d6128b3523a0079df10da9471017c8"}"#;
+    let c: CoverImageRequest = serde_json::from_str(body).unwrap();
+    assert_eq!(c.callback_url(), None);
+    assert_eq!(serde_json::to_string(&c).unwrap(), body);
+    let c = CoverImageRequest::builder("t")
+        .with_callback_url("nope")
+        .build();
+    assert_eq!(c.unwrap_err().field(), "callBackUrl");
 }
