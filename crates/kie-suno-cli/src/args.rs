@@ -115,7 +115,7 @@ pub struct LyricsGenerate {
     pub follow: Follow,
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum StopAt {
     /// The lyrics/text stage (TEXT_SUCCESS).
     Text,
