@@ -38,7 +38,7 @@ async fn submissions_are_counted_per_prompt_and_endpoint() {
     let (_, v) = post(
         &sim,
         "/api/v1/lyrics",
-        serde_json::json!({"prompt": "gamma"}),
+        serde_json::json!({"prompt": "gamma", "callBackUrl": "not a url"}),
     )
     .await;
     assert_eq!(v["code"], 422);
