@@ -7,8 +7,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Lyrics and music from the KIE.AI Suno API.
 ///
-/// With KIE_API_KEY unset, `lyrics` and `music` run against an embedded simulator and a
-/// local callback receiver, so everything works offline and without an account.
+/// With KIE_API_KEY unset, `lyrics`, `music` and `sounds` run against an embedded
+/// simulator (and a local callback receiver), so everything works offline and without
+/// an account.
 #[derive(Debug, Parser)]
 #[command(name = "kie-suno", version, about, long_about = None)]
 pub struct Cli {
@@ -42,6 +43,9 @@ pub enum Command {
     Lyrics(LyricsCmd),
     /// Generate music and wait for the tracks.
     Music(MusicCmd),
+    /// Generate sounds (ambience, loops, effects) and wait for them:
+    /// `kie-suno sounds "<prompt>" [--loop] [--tempo BPM] [--key KEY] [--model V5|V5_5]`.
+    Sounds(SoundsCmd),
     /// Print the account's remaining credits.
     Credits,
     /// The callback receiver.
@@ -76,8 +80,10 @@ pub struct ShowArgs {
 /// How to follow the task once submitted.
 #[derive(Debug, Clone, Args)]
 pub struct Follow {
-    /// The callBackUrl sent with the task. Required with a real API key (the API
-    /// requires one); set automatically on the embedded simulator. Env KIE_CALLBACK_URL.
+    /// The callBackUrl sent with the task. With a real API key: required for `music`
+    /// (the API answers 422 without one), optional for `lyrics` (the task is then
+    /// followed by polling); set automatically on the embedded simulator. Env
+    /// KIE_CALLBACK_URL.
     #[arg(long, env = "KIE_CALLBACK_URL")]
     pub callback_url: Option<String>,
     /// Run a local callback receiver on this address and settle the wait by callback
@@ -115,7 +121,7 @@ pub struct LyricsGenerate {
     pub follow: Follow,
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum StopAt {
     /// The lyrics/text stage (TEXT_SUCCESS).
     Text,
@@ -146,6 +152,38 @@ pub struct MusicCmd {
     pub stop_at: StopAt,
     #[command(flatten)]
     pub follow: Follow,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SoundsCmd {
+    /// What to generate (at most 500 characters).
+    pub prompt: String,
+    /// Make the sound loop (suits background music and ambience). Default: no.
+    #[arg(long = "loop")]
+    pub sound_loop: bool,
+    /// Tempo in BPM, 1-300. Default: Auto (not sent).
+    #[arg(long, value_name = "BPM")]
+    pub tempo: Option<u16>,
+    /// Key: Cm, C#m, Dm, D#m, Em, Fm, F#m, Gm, G#m, Am, A#m, Bm, C, C#, D, D#, E, F,
+    /// F#, G, G#, A, A#, B (sharps only), or Any. Default: Any (not sent).
+    #[arg(long)]
+    pub key: Option<String>,
+    /// Model: V5 or V5_5. Default: V5.
+    #[arg(long, default_value = "V5")]
+    pub model: String,
+    /// Ask the API to capture lyric subtitles (grabLyrics). Default: no.
+    #[arg(long)]
+    pub grab_lyrics: bool,
+    /// A callBackUrl to send (optional; no sounds callback is documented, so the
+    /// task is followed by polling either way). Env KIE_CALLBACK_URL.
+    #[arg(long, env = "KIE_CALLBACK_URL")]
+    pub callback_url: Option<String>,
+    /// Give up waiting after this many seconds. Default: 600.
+    #[arg(long, default_value_t = 600)]
+    pub timeout: u64,
+    /// Seconds between polls with a real API key. Default: 30 (the page advises 30).
+    #[arg(long, default_value_t = 30)]
+    pub poll_interval: u64,
 }
 
 #[derive(Debug, Args)]

@@ -99,8 +99,26 @@ impl Env {
         family: CallbackFamily,
     ) -> anyhow::Result<Self> {
         match std::env::var("KIE_API_KEY") {
-            Ok(key) if !key.trim().is_empty() => Self::real(global, follow, key).await,
-            _ => Self::embedded(global, family).await,
+            Ok(key) if !key.trim().is_empty() => Self::real(global, follow, family, key).await,
+            _ => Self::embedded(global, Some(family)).await,
+        }
+    }
+
+    /// For a task followed by polling only (Generate Sounds: no callback is
+    /// documented): no receiver; `callback_url` is sent when given.
+    pub async fn for_polling(
+        global: &Global,
+        callback_url: Option<String>,
+        poll_interval: u64,
+    ) -> anyhow::Result<Self> {
+        match std::env::var("KIE_API_KEY") {
+            Ok(key) if !key.trim().is_empty() => {
+                let mut env = Self::bare(build_client(global, key)?, false);
+                env.callback_url = callback_url;
+                env.poll = Duration::from_secs(poll_interval.max(1));
+                Ok(env)
+            }
+            _ => Self::embedded(global, None).await,
         }
     }
 
@@ -114,7 +132,8 @@ impl Env {
             _ => {
                 anyhow::bail!(crate::exit::Usage(
                     "KIE_API_KEY is not set: `lyrics show` and `credits` need the real API \
-                     (the embedded simulator lives only as long as one `lyrics` or `music` run)"
+                     (the embedded simulator lives only as long as one `lyrics`, `music` or \
+                     `sounds` run)"
                         .to_owned()
                 ))
             }
@@ -134,18 +153,34 @@ impl Env {
         }
     }
 
-    async fn real(global: &Global, follow: &Follow, key: String) -> anyhow::Result<Self> {
+    async fn real(
+        global: &Global,
+        follow: &Follow,
+        family: CallbackFamily,
+        key: String,
+    ) -> anyhow::Result<Self> {
         let client = build_client(global, key)?;
+        let mut env = Self::bare(client, false);
+        env.poll = Duration::from_secs(follow.poll_interval.max(1));
         let Some(callback_url) = follow.callback_url.clone() else {
+            if follow.listen.is_some() {
+                anyhow::bail!(crate::exit::Usage(
+                    "--listen receives callbacks at --callback-url: pass --callback-url URL \
+                     (or set KIE_CALLBACK_URL)"
+                        .to_owned()
+                ));
+            }
+            if callback_optional(family) {
+                // The newest docs make the URL optional here: poll only.
+                return Ok(env);
+            }
             anyhow::bail!(crate::exit::Usage(
                 "the API requires a callBackUrl: pass --callback-url URL (or set KIE_CALLBACK_URL); \
                  add --listen ADDR to receive the callback here"
                     .to_owned()
             ));
         };
-        let mut env = Self::bare(client, false);
         env.callback_url = Some(callback_url);
-        env.poll = Duration::from_secs(follow.poll_interval.max(1));
         if let Some(bind) = follow.listen {
             // A persistent store: callbacks acknowledged here stay after the run
             // (a `complete` arriving after --stop-at first, or after a timeout).
@@ -158,7 +193,9 @@ impl Env {
         Ok(env)
     }
 
-    async fn embedded(global: &Global, family: CallbackFamily) -> anyhow::Result<Self> {
+    /// The embedded simulator, and for a `family` a local receiver of its
+    /// callbacks (without one the task is followed by polling).
+    async fn embedded(global: &Global, family: Option<CallbackFamily>) -> anyhow::Result<Self> {
         // A fresh random webhook key, shared by the simulator (signs) and the receiver
         // (verifies), so the run exercises the real signature path.
         let mut raw = [0u8; 32];
@@ -168,6 +205,19 @@ impl Env {
         let sim = Simulator::spawn(SimConfig::new().with_hmac_key(key.clone()))
             .await
             .context("cannot start the embedded simulator")?;
+        let Some(family) = family else {
+            if !global.quiet {
+                eprintln!(
+                    "KIE_API_KEY is not set: using the embedded simulator at {}",
+                    sim.base_url
+                );
+            }
+            let client = embedded_client(&sim)?;
+            let mut env = Self::bare(client, true);
+            env.poll = Duration::from_millis(500);
+            env._sim = Some(sim);
+            return Ok(env);
+        };
         // The run's receiver lives as long as the run: its store is scratch.
         let dir = scratch_dir()?;
         let store = open_store(&dir.join("callbacks.db").to_string_lossy()).await?;
@@ -184,11 +234,7 @@ impl Env {
                 sim.base_url
             );
         }
-        let client = Client::builder()
-            .api_key("embedded-simulator")
-            .base_url(sim.base_url.clone())
-            .build()
-            .context("cannot build the client")?;
+        let client = embedded_client(&sim)?;
         Ok(Self {
             client,
             callback_url: Some(callback_url),
@@ -268,6 +314,20 @@ impl Env {
 /// A subscription to the local receiver's new callbacks.
 #[derive(Debug)]
 pub struct Subscription(tokio::sync::broadcast::Receiver<Arc<kie_suno_callbacks::CallbackEvent>>);
+
+/// Whether a family's create request may go without a `callBackUrl` (the
+/// newest docs: lyrics and cover images); the others require one.
+fn callback_optional(family: CallbackFamily) -> bool {
+    matches!(family, CallbackFamily::Lyrics | CallbackFamily::CoverImage)
+}
+
+fn embedded_client(sim: &SimHandle) -> anyhow::Result<Client> {
+    Client::builder()
+        .api_key("embedded-simulator")
+        .base_url(sim.base_url.clone())
+        .build()
+        .context("cannot build the client")
+}
 
 fn build_client(global: &Global, key: String) -> anyhow::Result<Client> {
     let mut builder = Client::builder().api_key(key);

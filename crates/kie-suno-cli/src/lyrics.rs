@@ -25,8 +25,11 @@ async fn run(
     prompt: &str,
     follow: &crate::args::Follow,
 ) -> anyhow::Result<()> {
-    let callback_url = env.callback_url.as_deref().unwrap_or_default();
-    let request = GenerateLyricsRequest::new(prompt, callback_url)?;
+    let mut request = GenerateLyricsRequest::builder(prompt);
+    if let Some(url) = &env.callback_url {
+        request = request.with_callback_url(url.clone());
+    }
+    let request = request.build()?;
     let spinner = Spinner::start(!global.quiet, "lyrics");
     spinner.status("submitting");
     let subscription = env.subscribe();

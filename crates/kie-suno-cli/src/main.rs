@@ -1,4 +1,5 @@
-//! `kie-suno`: lyrics and music from the KIE.AI Suno API; offline on the embedded simulator.
+//! `kie-suno`: lyrics, music and sounds from the KIE.AI Suno API; offline on the embedded
+//! simulator.
 
 mod args;
 mod embedded;
@@ -8,6 +9,7 @@ mod music;
 mod output;
 mod schema;
 mod serve;
+mod sounds;
 
 use std::process::ExitCode;
 
@@ -50,6 +52,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             None => lyrics::generate(&global, cmd.generate).await,
         },
         Command::Music(cmd) => music::generate(&global, cmd).await,
+        Command::Sounds(cmd) => sounds::generate(&global, cmd).await,
         Command::Credits => lyrics::credits(&global).await,
         Command::Callbacks(cmd) => match cmd.sub {
             args::CallbacksSub::Serve(serve) => serve::callbacks_serve(serve).await,

@@ -4,7 +4,7 @@ use std::io::Write;
 use std::time::Duration;
 
 use kie_suno_client::MusicStage;
-use kie_suno_types::{CallbackFamily, GenerateMusicRequest, Model};
+use kie_suno_types::{CallbackFamily, GenerateMusicRequest, Model, MusicTrack};
 
 use crate::args::{Global, MusicCmd, StopAt};
 use crate::embedded::Env;
@@ -54,17 +54,37 @@ async fn run(global: &Global, env: &Env, args: &MusicCmd) -> anyhow::Result<()> 
         writeln!(out)?;
         return Ok(());
     }
+    // At the text stage the tracks are lyrics without audio; past it, only the
+    // playable ones are shown (a track listed with `audioUrl: ""` is not ready).
+    let tracks: Vec<&MusicTrack> = if args.stop_at == StopAt::Text {
+        outcome.all_tracks().iter().collect()
+    } else {
+        outcome.tracks()
+    };
     if !global.quiet {
+        let waiting = outcome.all_tracks().len().saturating_sub(tracks.len());
+        let more = if waiting > 0 {
+            format!(" ({waiting} more without audio yet)")
+        } else {
+            String::new()
+        };
         eprintln!(
-            "task {} reached {} in {:.1} s: {} track(s)",
+            "task {} reached {} in {:.1} s: {} track(s){more}",
             outcome.task_id(),
             outcome.status(),
             elapsed.as_secs_f64(),
-            outcome.tracks().len()
+            tracks.len()
         );
     }
-    let n = outcome.tracks().len();
-    for (i, track) in outcome.tracks().iter().enumerate() {
+    write_tracks(&mut out, &tracks)?;
+    Ok(())
+}
+
+/// Prints each track: a numbered title line, then style, length and the URLs
+/// that exist (an empty URL is never printed).
+pub fn write_tracks(out: &mut impl Write, tracks: &[&MusicTrack]) -> std::io::Result<()> {
+    let n = tracks.len();
+    for (i, track) in tracks.iter().enumerate() {
         let title = track.title.as_deref().unwrap_or("(untitled)");
         writeln!(out, "── {}/{}: {} ──", i + 1, n, title)?;
         if let Some(tags) = track.tags.as_deref().filter(|t| !t.is_empty()) {
@@ -73,15 +93,45 @@ async fn run(global: &Global, env: &Env, args: &MusicCmd) -> anyhow::Result<()> 
         if let Some(d) = track.duration {
             writeln!(out, "length: {d:.0} s")?;
         }
-        if let Some(url) = track.audio_url.as_deref().filter(|u| !u.is_empty()) {
+        if let Some(url) = track.audio_url() {
             writeln!(out, "audio:  {url}")?;
         }
-        if let Some(url) = track.stream_audio_url.as_deref().filter(|u| !u.is_empty()) {
+        if let Some(url) = track.stream_audio_url() {
             writeln!(out, "stream: {url}")?;
         }
-        if let Some(url) = track.image_url.as_deref().filter(|u| !u.is_empty()) {
+        if let Some(url) = track.image_url() {
             writeln!(out, "image:  {url}")?;
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The documented record at `FIRST_SUCCESS` with a second track whose
+    /// `audioUrl` is `""`: its heading is printed, no empty `audio:` line.
+    #[test]
+    fn an_empty_audio_url_is_never_printed() {
+        let doc = include_str!(
+            "../../kie-suno-types/fixtures/documented/music-record-info.response.json"
+        );
+        let body: serde_json::Value = serde_json::from_str(doc).unwrap_or_default();
+        let mut first: MusicTrack =
+            serde_json::from_value(body["data"]["response"]["sunoData"][0].clone())
+                .unwrap_or_default();
+        assert!(first.is_playable());
+        let mut second = first.clone();
+        second.audio_url = Some(String::new());
+        second.image_url = Some(String::new());
+        first.title = Some("one".to_owned());
+        let mut out = Vec::new();
+        write_tracks(&mut out, &[&first, &second]).unwrap_or_default();
+        let text = String::from_utf8_lossy(&out);
+        assert_eq!(text.matches("audio:  ").count(), 1, "{text}");
+        assert_eq!(text.matches("image:  ").count(), 1, "{text}");
+        assert!(!text.contains("audio:  \n"), "{text}");
+        assert!(text.contains("── 1/2: one ──"), "{text}");
+    }
 }

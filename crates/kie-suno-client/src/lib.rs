@@ -13,6 +13,7 @@ mod media;
 mod music;
 mod raw;
 mod retry;
+mod sounds;
 mod wait;
 
 pub use client::{
@@ -30,6 +31,7 @@ pub use media::{Media, MediaTask};
 pub use music::{Music, MusicOutcome};
 pub use raw::Raw;
 pub use retry::RetryPolicy;
+pub use sounds::Sounds;
 pub use wait::{MusicStage, Signal, WaitOptions, MIN_POLL_INTERVAL};
 
 /// The wire types this client speaks, re-exported.

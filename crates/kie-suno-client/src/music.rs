@@ -21,7 +21,11 @@ pub struct Music<'a> {
     client: &'a Client,
 }
 
-/// A music task that reached the stage waited for, with its tracks (never empty).
+/// A music task that reached the stage waited for, with its tracks.
+///
+/// A track can be listed before its audio exists (at `FIRST_SUCCESS` the second
+/// track's `audioUrl` may still be `""`): [`tracks`](Self::tracks) hands out
+/// only the playable ones, [`all_tracks`](Self::all_tracks) every one.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MusicOutcome {
@@ -29,14 +33,20 @@ pub struct MusicOutcome {
 }
 
 impl MusicOutcome {
-    /// The outcome of a record that reached `stage` with at least one track, or
-    /// `None`.
+    /// The outcome of a record that reached `stage` with what that stage
+    /// promises, or `None`: at the text stage at least one track (lyrics, no
+    /// audio yet), at the first and complete stages at least one playable track
+    /// ([`MusicTrack::is_playable`]).
     pub fn from_record(record: MusicRecord, stage: MusicStage) -> Option<Self> {
         let reached = record
             .status
             .stage_rank()
             .is_some_and(|r| r >= stage.rank());
-        (reached && !record.tracks().is_empty()).then_some(Self { record })
+        let has = match stage {
+            MusicStage::TextSuccess => !record.tracks().is_empty(),
+            _ => record.playable_tracks().next().is_some(),
+        };
+        (reached && has).then_some(Self { record })
     }
 
     /// The outcome of a success callback whose stage reached `stage` and that
@@ -74,8 +84,16 @@ impl MusicOutcome {
         &self.record.status
     }
 
-    /// The tracks; at least one.
-    pub fn tracks(&self) -> &[MusicTrack] {
+    /// The playable tracks (a non-blank `audioUrl`): at least one at the first
+    /// and complete stages; none at the text stage. A track whose audio does not
+    /// exist yet is left out (see [`all_tracks`](Self::all_tracks)).
+    pub fn tracks(&self) -> Vec<&MusicTrack> {
+        self.record.playable_tracks().collect()
+    }
+
+    /// Every track listed, playable or not (the text stage's lyrics, the second
+    /// track at `FIRST_SUCCESS` before its audio exists).
+    pub fn all_tracks(&self) -> &[MusicTrack] {
         self.record.tracks()
     }
 

@@ -132,7 +132,7 @@ fn credits_without_a_key_is_a_usage_error() {
 #[test]
 fn real_mode_without_a_callback_url_is_a_usage_error_and_the_key_is_not_echoed() {
     let out = Command::new(env!("CARGO_BIN_EXE_kie-suno"))
-        .args(["lyrics", "hello"])
+        .args(["music", "hello"])
         .env("KIE_API_KEY", "sk-secret-test-key-123")
         .env_remove("KIE_CALLBACK_URL")
         .output()
@@ -158,4 +158,30 @@ fn schema_lists_and_prints_types() {
     assert!(schema.to_string().contains("callBackUrl"), "{schema}");
     let out = kie_suno(&["schema", "NoSuchType"]);
     assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn sounds_refuses_an_undocumented_key_before_starting_anything() {
+    let out = kie_suno(&["sounds", "rain on a tin roof", "--key", "Ebm"]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "stderr: {stderr}");
+    assert!(
+        stderr.contains("D#m"),
+        "the documented keys are listed: {stderr}"
+    );
+    assert!(!stderr.contains("embedded simulator"), "{stderr}");
+    let out = kie_suno(&["sounds", "rain", "--tempo", "301"]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(9), "stderr: {stderr}");
+    assert!(stderr.contains("soundTempo"), "{stderr}");
+}
+
+#[test]
+fn sounds_help_lists_its_flags() {
+    let out = kie_suno(&["sounds", "--help"]);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success());
+    for flag in ["--loop", "--tempo", "--key", "--model", "--json"] {
+        assert!(stdout.contains(flag), "{flag}: {stdout}");
+    }
 }

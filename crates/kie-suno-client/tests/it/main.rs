@@ -13,5 +13,6 @@ mod music;
 mod raw;
 mod retry;
 mod secrets;
+mod sounds;
 mod support;
 mod wait;

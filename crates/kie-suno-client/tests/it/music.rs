@@ -295,3 +295,94 @@ async fn a_progress_callback_below_the_stage_polls_now() {
     assert_eq!(out.status(), &MusicStatus::Success);
     assert!(clock.sleeps().is_empty());
 }
+
+/// The documented record at `FIRST_SUCCESS`, with a second track whose
+/// `audioUrl` is still `""` (what the live API sends at that stage); with
+/// `first_playable` false the first track's `audioUrl` is emptied too.
+fn first_stage_record(first_playable: bool) -> Value {
+    let mut body = record("FIRST_SUCCESS", true);
+    let tracks = body["data"]["response"]["sunoData"].as_array_mut().unwrap();
+    let mut second = tracks[0].clone();
+    second["id"] = json!("second-track");
+    second["audioUrl"] = json!("");
+    tracks.push(second);
+    if !first_playable {
+        tracks[0]["audioUrl"] = json!("");
+    }
+    body
+}
+
+/// The documented first-stage callback with a second track whose `audio_url`
+/// is `""`.
+fn first_stage_signal(task: &str) -> Signal {
+    let mut body = fixture_json("upload-cover-callback.first.json");
+    body["data"]["task_id"] = json!(task);
+    let mut second = body["data"]["data"][0].clone();
+    second["id"] = json!("second-track");
+    second["audio_url"] = json!("");
+    body["data"]["data"].as_array_mut().unwrap().push(second);
+    Signal::from(parse(CallbackFamily::Music, body.to_string().as_bytes()).unwrap())
+}
+
+#[tokio::test]
+async fn a_track_without_audio_yet_is_not_handed_out_as_playable() {
+    let server = server().await;
+    // No playable track yet at FIRST_SUCCESS: keep polling.
+    stage_mock(&server, first_stage_record(false), 1).await;
+    stage_mock(&server, first_stage_record(true), 1).await;
+    let (client, clock) = client(&server);
+    let out = client
+        .music()
+        .wait(
+            &TaskId::new(TASK),
+            opts().with_stop_at(MusicStage::FirstSuccess),
+        )
+        .await
+        .unwrap();
+    assert_eq!(clock.sleeps().len(), 1, "the unplayable stage was skipped");
+    assert_eq!(out.status(), &MusicStatus::FirstSuccess);
+    assert_eq!(out.all_tracks().len(), 2);
+    let tracks = out.tracks();
+    assert_eq!(tracks.len(), 1);
+    assert!(tracks.iter().all(|t| t.is_playable()));
+    assert_ne!(
+        tracks[0].id.as_ref().map(|i| i.as_str()),
+        Some("second-track")
+    );
+    assert_eq!(out.all_tracks()[1].audio_url(), None);
+}
+
+#[tokio::test]
+async fn a_first_stage_callback_hands_out_only_its_playable_track() {
+    let server = server().await;
+    stage_mock(&server, record("PENDING", false), 1).await;
+    let (client, _) = client(&server);
+    let out = client
+        .music()
+        .wait(
+            &TaskId::new(TASK),
+            opts()
+                .with_stop_at(MusicStage::FirstSuccess)
+                .with_signal_stream(futures::stream::iter([first_stage_signal(TASK)])),
+        )
+        .await
+        .unwrap();
+    assert_eq!(out.all_tracks().len(), 2);
+    assert_eq!(out.tracks().len(), 1);
+    assert_eq!(out.tracks()[0].title.as_deref(), Some("Iron Man"));
+}
+
+#[tokio::test]
+async fn success_with_no_playable_track_is_an_empty_result() {
+    let server = server().await;
+    let mut body = first_stage_record(false);
+    body["data"]["status"] = json!("SUCCESS");
+    stage_mock(&server, body, 1).await;
+    let (client, _) = client(&server);
+    let err = client
+        .music()
+        .wait(&TaskId::new(TASK), opts())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, ClientError::EmptyResult { .. }), "{err:?}");
+}

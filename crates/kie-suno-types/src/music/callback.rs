@@ -79,6 +79,12 @@ impl MusicCallback {
         self.data.data.as_deref().unwrap_or(&[])
     }
 
+    /// The tracks whose audio exists ([`CallbackTrack::is_playable`]); a track
+    /// sent with `audio_url: ""` is left out.
+    pub fn playable_tracks(&self) -> impl Iterator<Item = &CallbackTrack> {
+        self.tracks().iter().filter(|t| t.is_playable())
+    }
+
     /// The stage: `text` and `first` are progress, `complete` and `error` final.
     pub fn stage(&self) -> &CallbackType {
         &self.data.callback_type

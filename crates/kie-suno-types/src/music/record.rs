@@ -99,4 +99,10 @@ impl MusicRecord {
             .and_then(|r| r.suno_data.as_deref())
             .unwrap_or(&[])
     }
+
+    /// The tracks whose audio exists ([`MusicTrack::is_playable`]): a track
+    /// listed with `audioUrl: ""` (the second one at `FIRST_SUCCESS`) is left out.
+    pub fn playable_tracks(&self) -> impl Iterator<Item = &MusicTrack> {
+        self.tracks().iter().filter(|t| t.is_playable())
+    }
 }

@@ -19,7 +19,7 @@ validated_request! {
     /// may cover at most half of the track, which the API checks (the request
     /// does not carry the track's length; see [`Self::check_track_duration`]).
     /// `fullLyrics` is required (newest docs). `callBackUrl` is optional here
-    /// (unlike every other task endpoint).
+    /// (unlike the other music-family endpoints).
     pub struct ReplaceSectionRequest with ReplaceSectionRequestBuilder via ReplaceSectionWire {
         /// The parent music task.
         req task_id: TaskId => with_task_id,

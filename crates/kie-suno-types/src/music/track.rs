@@ -1,6 +1,12 @@
 //! One generated track in its two spellings: [`MusicTrack`] (record-info,
-//! camelCase) and [`CallbackTrack`] (callbacks, snake_case), and the
-//! conversions between them.
+//! camelCase) and [`CallbackTrack`] (callbacks, snake_case), the conversions
+//! between them, and whether a track is playable yet.
+//!
+//! A track can be listed before its audio exists: at the `first` stage the
+//! second track's `audioUrl` may still be `""` (reported from live use), and the
+//! text stage carries lyrics only. The fields keep what was sent; the accessors
+//! ([`MusicTrack::audio_url`], [`MusicTrack::is_playable`], ...) read a blank URL
+//! as none, so such a track is never handed out as playable.
 
 use serde::{Deserialize, Serialize};
 
@@ -143,6 +149,42 @@ pub struct CallbackTrack {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration: Option<f64>,
 }
+
+/// A URL field as an accessor gives it: `None` when absent or blank.
+fn url(field: &Option<String>) -> Option<&str> {
+    field.as_deref().filter(|u| !u.trim().is_empty())
+}
+
+macro_rules! url_accessors {
+    ($ty:ty) => {
+        impl $ty {
+            /// The MP3 URL, or `None` while there is none (absent or `""`).
+            pub fn audio_url(&self) -> Option<&str> {
+                url(&self.audio_url)
+            }
+
+            /// The streaming URL, or `None` while there is none (absent or `""`).
+            pub fn stream_audio_url(&self) -> Option<&str> {
+                url(&self.stream_audio_url)
+            }
+
+            /// The cover image URL, or `None` while there is none (absent or `""`).
+            pub fn image_url(&self) -> Option<&str> {
+                url(&self.image_url)
+            }
+
+            /// Whether the track's audio exists: it has a non-blank `audioUrl`.
+            /// A track listed at the `first` stage with `audioUrl: ""`, or at the
+            /// text stage, is not playable yet.
+            pub fn is_playable(&self) -> bool {
+                self.audio_url().is_some()
+            }
+        }
+    };
+}
+
+url_accessors!(MusicTrack);
+url_accessors!(CallbackTrack);
 
 impl From<CallbackTrack> for MusicTrack {
     fn from(t: CallbackTrack) -> Self {

@@ -374,3 +374,56 @@ fn constructed_requests_serialise_in_the_documented_form() {
         serde_json::json!({"defaultParamFlag": false, "audioId": "a1", "model": "V5", "callBackUrl": CB})
     );
 }
+
+/// The documented first-stage callback with a second track whose `audio_url` is
+/// still `""`, as the live API sends at `FIRST_SUCCESS`.
+fn first_stage_with_an_empty_audio_url() -> serde_json::Value {
+    let mut body: serde_json::Value =
+        serde_json::from_slice(&fixture("upload-cover-callback.first.json")).unwrap();
+    let mut second = body["data"]["data"][0].clone();
+    second["id"] = "second-track".into();
+    second["audio_url"] = "".into();
+    body["data"]["data"].as_array_mut().unwrap().push(second);
+    body
+}
+
+#[test]
+fn a_track_with_an_empty_audio_url_is_not_playable() {
+    let body = first_stage_with_an_empty_audio_url();
+    let cb = match parse(CallbackFamily::Music, body.to_string().as_bytes()).unwrap() {
+        kie_suno_types::Callback::Music(c) => c,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(cb.tracks().len(), 2);
+    let (first, second) = (&cb.tracks()[0], &cb.tracks()[1]);
+    assert!(first.is_playable());
+    assert_eq!(first.audio_url(), Some("https://example.cn/****.mp3"));
+    assert!(!second.is_playable());
+    assert_eq!(second.audio_url(), None);
+    // The field keeps what was sent, so nothing changes on re-encoding.
+    assert_eq!(second.audio_url.as_deref(), Some(""));
+    assert_eq!(second.stream_audio_url(), Some("https://example.cn/****"));
+    let playable: Vec<_> = cb.playable_tracks().map(|t| t.id.as_ref()).collect();
+    assert_eq!(playable, [first.id.as_ref()]);
+
+    // The same in record-info spelling, at FIRST_SUCCESS.
+    let mut rec: serde_json::Value =
+        serde_json::from_slice(&fixture("music-record-info.response.json")).unwrap();
+    rec["data"]["status"] = "FIRST_SUCCESS".into();
+    let tracks = rec["data"]["response"]["sunoData"].as_array_mut().unwrap();
+    let mut second = tracks[0].clone();
+    second["id"] = "second-track".into();
+    second["audioUrl"] = "".into();
+    tracks.push(second);
+    let r: ApiResponse<MusicRecord> = serde_json::from_value(rec).unwrap();
+    let r = r.data.unwrap();
+    assert_eq!(r.tracks().len(), 2);
+    assert_eq!(r.playable_tracks().count(), 1);
+    assert!(r.tracks()[0].is_playable() && !r.tracks()[1].is_playable());
+    // Blank counts as empty; absent too.
+    let mut t = r.tracks()[1].clone();
+    t.audio_url = Some("  ".to_owned());
+    assert!(!t.is_playable());
+    t.audio_url = None;
+    assert!(!t.is_playable());
+}
