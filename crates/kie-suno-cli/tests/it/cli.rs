@@ -185,3 +185,30 @@ fn sounds_help_lists_its_flags() {
         assert!(stdout.contains(flag), "{flag}: {stdout}");
     }
 }
+
+#[test]
+fn sounds_prints_playable_tracks_on_the_embedded_simulator() {
+    let out = kie_suno(&[
+        "sounds",
+        "rain on a tin roof",
+        "--loop",
+        "--tempo",
+        "90",
+        "--key",
+        "Am",
+        "--model",
+        "V5_5",
+    ]);
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert!(out.status.success(), "stderr: {stderr}");
+    assert!(stderr.contains("embedded simulator"), "{stderr}");
+    assert!(headings(&stdout) >= 1, "{stdout}");
+    assert!(stdout.contains("audio:  http"), "{stdout}");
+    assert!(!stdout.contains("audio:  \n"), "{stdout}");
+    let out = kie_suno(&["sounds", "--json", "waves on pebbles"]);
+    assert!(out.status.success(), "stderr: {}", text(&out.stderr));
+    let record: kie_suno_types::MusicRecord =
+        serde_json::from_slice(&out.stdout).expect("stdout is a MusicRecord");
+    assert_eq!(record.status, kie_suno_types::MusicStatus::Success);
+    assert!(record.playable_tracks().count() >= 1, "{record:?}");
+}
