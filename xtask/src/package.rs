@@ -59,6 +59,42 @@ fn published(root: &Path) -> Result<Vec<(String, String)>> {
     Ok(crates)
 }
 
+/// Removes what an earlier run left behind for our own crates.
+///
+/// `cargo package --workspace` verifies each crate against its packaged siblings through
+/// a local registry. Cargo treats a registry crate of a given version as immutable: its
+/// unpacked copy in `$CARGO_HOME/registry/src/<hash>/` and its compiled artifacts in the
+/// target dir are reused as they are, so an earlier run's sibling would be verified
+/// against instead of the current one. Our crates are never fetched from crates.io, so
+/// both can always go (`cargo clean -p` removes every source's artifacts of that name).
+fn forget_earlier_packages(crates: &[(String, String)]) -> Result<()> {
+    let mut clean = cargo();
+    clean.arg("clean").arg("--quiet");
+    for (name, _) in crates {
+        clean.args(["-p", name]);
+    }
+    run(&mut clean, "cargo clean -p <each published crate>")?;
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")));
+    let Some(src) = home.map(|h| h.join("registry").join("src")) else {
+        return Ok(());
+    };
+    let Ok(registries) = std::fs::read_dir(&src) else {
+        return Ok(());
+    };
+    for registry in registries.flatten() {
+        for (name, version) in crates {
+            let stale = registry.path().join(format!("{name}-{version}"));
+            if stale.is_dir() {
+                std::fs::remove_dir_all(&stale)
+                    .with_context(|| format!("removing {}", stale.display()))?;
+            }
+        }
+    }
+    Ok(())
+}
+
 pub(crate) fn main(args: impl Iterator<Item = String>) -> Result<()> {
     let mut allow_dirty = false;
     let mut no_default = false;
@@ -74,6 +110,8 @@ pub(crate) fn main(args: impl Iterator<Item = String>) -> Result<()> {
         }
     }
     let root = crate::bench::workspace_root();
+    let crates = published(&root)?;
+    forget_earlier_packages(&crates)?;
     let mut package = cargo();
     // xtask is left out: it is this repository's own tool (publish = false), and its
     // dependency on the unpublished test kit cannot resolve in cargo's local registry of
@@ -95,7 +133,6 @@ pub(crate) fn main(args: impl Iterator<Item = String>) -> Result<()> {
         std::fs::remove_dir_all(&dir).with_context(|| format!("removing {}", dir.display()))?;
     }
     std::fs::create_dir_all(&dir)?;
-    let crates = published(&root)?;
     let mut members = Vec::new();
     let mut patch = String::new();
     for (name, version) in &crates {
