@@ -74,15 +74,13 @@ fn dispatch(args: Vec<String>) -> Result<()> {
             }
         }
         "tidy" => {
-            xtask::tidy::run(&root).map_err(|p| problems("tidy", p))?;
-            let msrv = xtask::msrv::run(&root).map_err(|p| problems("tidy", p))?;
+            let report = xtask::tidy::run(&root).map_err(|p| problems("tidy", p))?;
+            let msrv = &report.msrv;
             println!(
                 "MSRV: Rust {} (set by {}); the test suite needs Rust {} (set by {})",
                 msrv.build.0, msrv.build.1, msrv.test.0, msrv.test.1
             );
-            for (package, n, limit) in
-                xtask::tidy::lean_tree_sizes(&root).map_err(|e| problems("tidy", vec![e]))?
-            {
+            for &(package, n, limit) in &report.lean_trees {
                 println!("{package} --no-default-features: {n} crates (at most {limit})");
             }
             println!("tidy: ok");

@@ -179,9 +179,13 @@ fn check_structure(root: &Path, problems: &mut Vec<String>) {
     }
 }
 
-fn check_msrv(root: &Path, problems: &mut Vec<String>) {
-    if let Err(p) = crate::msrv::run(root) {
-        problems.extend(p);
+fn check_msrv(root: &Path, problems: &mut Vec<String>) -> Option<crate::msrv::Requirement> {
+    match crate::msrv::run(root) {
+        Ok(req) => Some(req),
+        Err(p) => {
+            problems.extend(p);
+            None
+        }
     }
 }
 
@@ -225,33 +229,45 @@ pub fn lean_tree_sizes(root: &Path) -> Result<Vec<(&'static str, usize, usize)>,
     Ok(out)
 }
 
-fn check_lean_trees(root: &Path, problems: &mut Vec<String>) {
+fn check_lean_trees(root: &Path, problems: &mut Vec<String>) -> Vec<(&'static str, usize, usize)> {
     match lean_tree_sizes(root) {
         Ok(sizes) => {
-            for (package, n, limit) in sizes {
+            for &(package, n, limit) in &sizes {
                 if n > limit {
                     problems.push(format!(
                         "{package} without default features pulls {n} crates, more than {limit}"
                     ));
                 }
             }
+            sizes
         }
-        Err(e) => problems.push(e),
+        Err(e) => {
+            problems.push(e);
+            Vec::new()
+        }
     }
 }
 
+/// What a passing tidy run measured, for `cargo xtask tidy` to print.
+#[derive(Debug)]
+pub struct Report {
+    /// The MSRV and the test suite's toolchain, from the lockfile.
+    pub msrv: crate::msrv::Requirement,
+    /// `(package, crates without default features, limit)` per lean tree.
+    pub lean_trees: Vec<(&'static str, usize, usize)>,
+}
+
 /// Runs every tidy check; `Err` lists every problem.
-pub fn run(root: &Path) -> Result<(), Vec<String>> {
+pub fn run(root: &Path) -> Result<Report, Vec<String>> {
     let mut problems = Vec::new();
     check_manifests(root, &mut problems);
     check_module_docs(root, &mut problems);
     check_structure(root, &mut problems);
-    check_msrv(root, &mut problems);
-    check_lean_trees(root, &mut problems);
+    let msrv = check_msrv(root, &mut problems);
+    let lean_trees = check_lean_trees(root, &mut problems);
     check_layering(root, &mut problems);
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(problems)
+    match msrv {
+        Some(msrv) if problems.is_empty() => Ok(Report { msrv, lean_trees }),
+        _ => Err(problems),
     }
 }
