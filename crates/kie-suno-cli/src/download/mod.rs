@@ -1,0 +1,303 @@
+//! `kie-suno download <task-id>... [--dir D]` and the `--download D` of the
+//! generating commands: every file of each task's outcome into `D/<task-id>/`,
+//! a few at a time, with one progress bar; resumable, atomic, skipping what is
+//! already complete; a warning when KIE is about to delete a task's files (14 days
+//! after the task was created) and a typed error when it has.
+
+mod fetch;
+mod plan;
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use futures::StreamExt;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use kie_suno_client::Client;
+use kie_suno_types::TaskId;
+use serde_json::Value;
+
+pub use fetch::Fetched;
+
+use crate::args::{FileFamily, Global};
+use crate::exit::{Failure, EXPIRED, UNAVAILABLE, USAGE};
+
+/// KIE deletes generated media files this long after the task was created
+/// (Getting Started, "Data retention").
+pub const RETENTION: Duration = Duration::from_secs(14 * 24 * 60 * 60);
+/// Warn when less than this is left.
+pub const WARN_BEFORE: Duration = Duration::from_secs(2 * 24 * 60 * 60);
+
+/// One task's record, read from its record-info endpoint.
+#[derive(Debug, Clone)]
+pub struct TaskFiles {
+    pub task_id: TaskId,
+    pub family: FileFamily,
+    /// The record as the types crate serialises it.
+    pub record: Value,
+    /// When the task was created (Unix milliseconds), when the record says.
+    pub created_ms: Option<i64>,
+}
+
+/// The result of one task's downloads.
+#[derive(Debug, Clone, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TaskReport {
+    pub task_id: TaskId,
+    pub family: &'static str,
+    pub dir: PathBuf,
+    pub files: Vec<Fetched>,
+    pub errors: Vec<String>,
+    /// Whether the task, or one of its files, has expired.
+    pub expired: bool,
+}
+
+/// Reads a task's record from the record-info endpoint of its family.
+pub async fn read_task(
+    client: &Client,
+    task_id: &TaskId,
+    family: FileFamily,
+) -> anyhow::Result<TaskFiles> {
+    fn ms(t: Option<&kie_suno_types::KieTime>) -> Option<i64> {
+        t.and_then(kie_suno_types::KieTime::to_unix_millis)
+    }
+    let (record, created_ms) = match family {
+        FileFamily::Music => {
+            let r = client.music().details(task_id).await?;
+            (serde_json::to_value(&r)?, ms(r.create_time.as_ref()))
+        }
+        FileFamily::CoverImage => {
+            let r = client.cover_image().details(task_id).await?;
+            (serde_json::to_value(&r)?, ms(r.create_time.as_ref()))
+        }
+        FileFamily::Wav => {
+            let r = client.wav().details(task_id).await?;
+            (serde_json::to_value(&r)?, ms(r.create_time.as_ref()))
+        }
+        FileFamily::Separation => {
+            let r = client.separation().details(task_id).await?;
+            (serde_json::to_value(&r)?, ms(r.create_time.as_ref()))
+        }
+        FileFamily::Midi => {
+            let r = client.midi().details(task_id).await?;
+            (serde_json::to_value(&r)?, ms(r.create_time.as_ref()))
+        }
+        FileFamily::Video => {
+            let r = client.video().details(task_id).await?;
+            (serde_json::to_value(&r)?, ms(r.create_time.as_ref()))
+        }
+    };
+    Ok(TaskFiles {
+        task_id: task_id.clone(),
+        family,
+        record,
+        created_ms,
+    })
+}
+
+/// A task id as a directory name: letters, digits, `-` and `_` only.
+pub fn check_task_id(id: &str) -> Result<TaskId, Failure> {
+    if !id.is_empty()
+        && id.len() <= 128
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        Ok(TaskId::new(id))
+    } else {
+        Err(Failure::new(
+            USAGE,
+            format!("{id:?} is not a task id (letters, digits, '-' and '_')"),
+        ))
+    }
+}
+
+/// How long ago (`now_ms - created_ms`) a task was created, when known.
+fn age(created_ms: Option<i64>, now_ms: i64) -> Option<Duration> {
+    let created = created_ms?;
+    u64::try_from(now_ms.saturating_sub(created))
+        .ok()
+        .map(Duration::from_millis)
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
+/// The bar: bytes over the announced total; hidden unless stderr is a terminal.
+fn progress_bar(enabled: bool) -> ProgressBar {
+    if !enabled || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} downloading [{elapsed}] {bytes}/{total_bytes} {binary_bytes_per_sec} {msg}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar.enable_steady_tick(Duration::from_millis(100));
+    bar
+}
+
+/// The HTTP client of the file hosts: no API key is ever sent to them.
+pub fn file_client() -> anyhow::Result<reqwest::Client> {
+    Ok(reqwest::Client::builder()
+        .connect_timeout(Duration::from_secs(10))
+        .read_timeout(Duration::from_secs(60))
+        .user_agent(concat!("kie-suno/", env!("CARGO_PKG_VERSION")))
+        .build()?)
+}
+
+/// Downloads every file of `tasks` into `dir/<task-id>/`, `jobs` at a time.
+/// Returns one report per task (in the order given); files that failed are in
+/// each report's `errors`. Expiry is checked first: a task past KIE's 14 days is
+/// an error without a request; one with less than two days left is warned about.
+pub async fn download_all(
+    global: &Global,
+    tasks: &[TaskFiles],
+    dir: &Path,
+    jobs: usize,
+) -> anyhow::Result<Vec<TaskReport>> {
+    let http = file_client()?;
+    let now = now_ms();
+    let mut reports = Vec::new();
+    let mut work = Vec::new();
+    for (i, task) in tasks.iter().enumerate() {
+        let task_dir = dir.join(task.task_id.as_str());
+        let mut report = TaskReport {
+            task_id: task.task_id.clone(),
+            family: task.family.name(),
+            dir: task_dir.clone(),
+            files: Vec::new(),
+            errors: Vec::new(),
+            expired: false,
+        };
+        let planned = plan::plan(&task.record);
+        if let Some(age) = age(task.created_ms, now) {
+            if age >= RETENTION {
+                report.errors.push(format!(
+                    "task {} was created {} days ago: KIE deletes generated files after 14 days (expired)",
+                    task.task_id,
+                    age.as_secs() / 86_400
+                ));
+                report.expired = true;
+                reports.push(report);
+                continue;
+            }
+            let left = RETENTION - age;
+            if left < WARN_BEFORE && !planned.is_empty() {
+                eprintln!(
+                    "warning: task {} was created {:.1} days ago: KIE deletes its files in about {} hours",
+                    task.task_id,
+                    age.as_secs_f64() / 86_400.0,
+                    left.as_secs() / 3600
+                );
+            }
+        }
+        if planned.is_empty() {
+            report.errors.push(format!(
+                "task {} has no files (yet): its record lists no file URL",
+                task.task_id
+            ));
+            reports.push(report);
+            continue;
+        }
+        std::fs::create_dir_all(&task_dir).map_err(|e| {
+            Failure::new(
+                crate::exit::INTERNAL,
+                format!("cannot create {}: {e}", task_dir.display()),
+            )
+        })?;
+        for file in planned {
+            work.push((i, task_dir.clone(), file));
+        }
+        reports.push(report);
+    }
+    let bar = progress_bar(!global.quiet);
+    let results: Vec<(usize, Result<Fetched, fetch::FetchError>)> = futures::stream::iter(work)
+        .map(|(i, task_dir, file)| {
+            let http = &http;
+            let bar = &bar;
+            async move { (i, fetch::fetch(http, &file, &task_dir, bar).await) }
+        })
+        .buffer_unordered(jobs.clamp(1, 16))
+        .collect()
+        .await;
+    bar.finish_and_clear();
+    for (i, result) in results {
+        // One report per task, in the tasks' order.
+        let Some(report) = reports.get_mut(i) else {
+            continue;
+        };
+        match result {
+            Ok(f) => report.files.push(f),
+            Err(e) => {
+                report.expired |= matches!(e, fetch::FetchError::Expired { .. });
+                report.errors.push(e.to_string());
+            }
+        }
+    }
+    for report in &mut reports {
+        report.files.sort_by(|a, b| a.name.cmp(&b.name));
+    }
+    Ok(reports)
+}
+
+/// Prints the reports (JSON or one line per file) and turns errors into the exit
+/// status: any expired file or task → [`EXPIRED`], other failures → [`UNAVAILABLE`].
+pub fn finish(global: &Global, reports: &[TaskReport]) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    if global.json {
+        serde_json::to_writer_pretty(&mut out, &serde_json::json!({ "tasks": reports }))?;
+        writeln!(out)?;
+    } else {
+        for r in reports {
+            for f in &r.files {
+                let how = if f.skipped {
+                    " (already complete)".to_owned()
+                } else if f.resumed_from > 0 {
+                    format!(" (resumed at byte {})", f.resumed_from)
+                } else {
+                    String::new()
+                };
+                writeln!(
+                    out,
+                    "{}  {} bytes  sha256 {}{how}",
+                    f.path.display(),
+                    f.bytes,
+                    f.sha256
+                )?;
+            }
+        }
+    }
+    out.flush()?;
+    let errors: Vec<&String> = reports.iter().flat_map(|r| &r.errors).collect();
+    if errors.is_empty() {
+        return Ok(());
+    }
+    for e in &errors {
+        if !global.json {
+            eprintln!("error: {e}");
+        }
+    }
+    let expired = reports.iter().any(|r| r.expired);
+    let n = errors.len();
+    let message = if n == 1 {
+        errors[0].clone()
+    } else {
+        format!("{n} file(s) could not be downloaded; first: {}", errors[0])
+    };
+    let failure = if expired {
+        Failure::new(EXPIRED, message).with_hint(
+            "KIE deletes generated files 14 days after the task was created: download sooner next time (`--download DIR` on the generating command)",
+        )
+    } else {
+        Failure::new(UNAVAILABLE, message)
+            .with_hint("run the same command again: complete files are skipped, partial ones resumed")
+    };
+    Err(failure.into())
+}
