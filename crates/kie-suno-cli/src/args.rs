@@ -34,6 +34,10 @@ pub struct Global {
     /// API base URL. Default: https://api.kie.ai (env KIE_BASE_URL).
     #[arg(long, env = "KIE_BASE_URL", global = true, hide_env_values = true)]
     pub base_url: Option<String>,
+    /// The task ledger (SQLite) where every submitted task is recorded. Default:
+    /// ledger.db in the platform's data directory (~/.local/share/kie-suno on Linux).
+    #[arg(long, env = "KIE_SUNO_LEDGER", global = true, value_name = "PATH")]
+    pub ledger: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -4,6 +4,8 @@
 mod args;
 mod embedded;
 mod exit;
+mod family;
+mod ledger;
 mod lyrics;
 mod music;
 mod output;
