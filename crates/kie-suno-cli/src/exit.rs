@@ -250,7 +250,7 @@ fn describe_client(e: &ClientError) -> (u8, String, Option<&'static str>) {
             line,
             Some("the API is under maintenance: try again later"),
         ),
-        ClientError::PollFailed { task_id, source } => {
+        ClientError::PollFailed { task_id, source, .. } => {
             let (code, inner, hint) = describe_client(source);
             (code, format!("polling task {task_id} failed: {inner}"), hint)
         }

@@ -2,6 +2,7 @@
 //! simulator.
 
 mod args;
+mod download;
 mod embedded;
 mod exit;
 mod family;
@@ -13,15 +14,17 @@ mod schema;
 mod serve;
 mod sounds;
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 
 use crate::args::{Cli, Command, LyricsSub};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_tracing(cli.verbose);
+    let json = cli.global.json;
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -35,13 +38,19 @@ fn main() -> ExitCode {
     let result = runtime.block_on(run(cli));
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        // The reader went away (`kie-suno schema --all | head`): nothing more to say.
+        Err(e) if output::is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            let (code, line, hint) = exit::describe(&e);
-            eprintln!("error: {line}");
-            if let Some(hint) = hint {
-                eprintln!("hint: {hint}");
+            let report = exit::report(&e);
+            if json {
+                output::eprint_line(&report.to_json().to_string());
+            } else {
+                output::eprint_line(&format!("error: {}", report.message));
+                if let Some(hint) = &report.hint {
+                    output::eprint_line(&format!("hint: {hint}"));
+                }
             }
-            ExitCode::from(code)
+            ExitCode::from(report.code)
         }
     }
 }
@@ -55,16 +64,23 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         },
         Command::Music(cmd) => music::generate(&global, cmd).await,
         Command::Sounds(cmd) => sounds::generate(&global, cmd).await,
+        Command::Download(cmd) => download::command(&global, cmd).await,
         Command::Credits => lyrics::credits(&global).await,
         Command::Callbacks(cmd) => match cmd.sub {
             args::CallbacksSub::Serve(serve) => serve::callbacks_serve(serve).await,
         },
         Command::Sim(cmd) => serve::sim(cmd).await,
-        Command::Schema(cmd) => schema::run(cmd),
+        Command::Schema(cmd) => schema::run(&global, cmd),
+        Command::Completions(cmd) => {
+            let mut script = Vec::new();
+            clap_complete::generate(cmd.shell, &mut Cli::command(), "kie-suno", &mut script);
+            output::write_stdout(&script)
+        }
     }
 }
 
-/// Logs go to stderr; silent (warnings only) unless `-v` or `RUST_LOG` asks.
+/// Logs go to stderr; silent (warnings only) unless `-v` or `RUST_LOG` asks; no
+/// colour codes unless stderr is a terminal and `NO_COLOR` is unset.
 fn init_tracing(verbose: u8) {
     use tracing_subscriber::EnvFilter;
     let default = match verbose {
@@ -73,9 +89,11 @@ fn init_tracing(verbose: u8) {
         _ => "debug",
     };
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal() && !no_color)
         .with_target(false)
         .try_init();
 }

@@ -12,6 +12,7 @@ use crate::output::Spinner;
 
 /// Submits a music task, waits for the requested stage, prints the tracks.
 pub async fn generate(global: &Global, args: MusicCmd) -> anyhow::Result<()> {
+    Env::check_timeout(global, args.follow.timeout, args.follow.poll_interval)?;
     let env = Env::for_task(global, &args.follow, CallbackFamily::Music).await?;
     let result = run(global, &env, &args).await;
     env.close().await;
@@ -48,6 +49,17 @@ async fn run(global: &Global, env: &Env, args: &MusicCmd) -> anyhow::Result<()> 
     let outcome = env.client.music().wait(&task_id, options).await;
     let elapsed = spinner.finish();
     let outcome = outcome?;
+    if let Some(dir) = &args.download {
+        crate::download::after_outcome(
+            global,
+            dir,
+            outcome.task_id(),
+            crate::family::Family::Music,
+            outcome.record(),
+            outcome.record().create_time.as_ref(),
+        )
+        .await?;
+    }
     let mut out = std::io::stdout().lock();
     if global.json {
         serde_json::to_writer_pretty(&mut out, outcome.record())?;

@@ -17,6 +17,7 @@ use crate::output::Spinner;
 pub async fn generate(global: &Global, args: SoundsCmd) -> anyhow::Result<()> {
     // Refuse bad arguments before starting anything.
     let request = request(&args)?;
+    Env::check_timeout(global, args.timeout, args.poll_interval)?;
     let env = Env::for_polling(global, args.callback_url.clone(), args.poll_interval).await?;
     let result = run(global, &env, &request, &args).await;
     env.close().await;
@@ -72,6 +73,17 @@ async fn run(
     let outcome = env.client.sounds().wait(&task_id, options).await;
     let elapsed = spinner.finish();
     let outcome = outcome?;
+    if let Some(dir) = &args.download {
+        crate::download::after_outcome(
+            global,
+            dir,
+            outcome.task_id(),
+            crate::family::Family::Sounds,
+            outcome.record(),
+            outcome.record().create_time.as_ref(),
+        )
+        .await?;
+    }
     let mut out = std::io::stdout().lock();
     if global.json {
         serde_json::to_writer_pretty(&mut out, outcome.record())?;

@@ -114,7 +114,9 @@ pub async fn fetch(
     let f = tokio::fs::File::open(&part).await.map_err(io(&part))?;
     f.sync_all().await.map_err(io(&part))?;
     drop(f);
-    tokio::fs::rename(&part, &target).await.map_err(io(&target))?;
+    tokio::fs::rename(&part, &target)
+        .await
+        .map_err(io(&target))?;
     sync_dir(dir).await;
     Ok(Fetched {
         name: file.name.clone(),

@@ -19,8 +19,10 @@ use serde_json::Value;
 
 pub use fetch::Fetched;
 
-use crate::args::{FileFamily, Global};
+use crate::args::Global;
 use crate::exit::{Failure, EXPIRED, UNAVAILABLE, USAGE};
+use crate::family::Family;
+use crate::ledger::{DownloadRecord, Ledger};
 
 /// KIE deletes generated media files this long after the task was created
 /// (Getting Started, "Data retention").
@@ -32,7 +34,7 @@ pub const WARN_BEFORE: Duration = Duration::from_secs(2 * 24 * 60 * 60);
 #[derive(Debug, Clone)]
 pub struct TaskFiles {
     pub task_id: TaskId,
-    pub family: FileFamily,
+    pub family: Family,
     /// The record as the types crate serialises it.
     pub record: Value,
     /// When the task was created (Unix milliseconds), when the record says.
@@ -56,33 +58,40 @@ pub struct TaskReport {
 pub async fn read_task(
     client: &Client,
     task_id: &TaskId,
-    family: FileFamily,
+    family: Family,
 ) -> anyhow::Result<TaskFiles> {
     fn ms(t: Option<&kie_suno_types::KieTime>) -> Option<i64> {
         t.and_then(kie_suno_types::KieTime::to_unix_millis)
     }
     let (record, created_ms) = match family {
-        FileFamily::Music => {
+        Family::Lyrics => {
+            return Err(Failure::new(
+                USAGE,
+                format!("task {task_id} is a lyrics task: lyrics are text, there are no files to download (`kie-suno show {task_id}` prints them)"),
+            )
+            .into())
+        }
+        Family::Music | Family::Sounds => {
             let r = client.music().details(task_id).await?;
             (serde_json::to_value(&r)?, ms(r.create_time.as_ref()))
         }
-        FileFamily::CoverImage => {
+        Family::CoverImage => {
             let r = client.cover_image().details(task_id).await?;
             (serde_json::to_value(&r)?, ms(r.create_time.as_ref()))
         }
-        FileFamily::Wav => {
+        Family::Wav => {
             let r = client.wav().details(task_id).await?;
             (serde_json::to_value(&r)?, ms(r.create_time.as_ref()))
         }
-        FileFamily::Separation => {
+        Family::Separation => {
             let r = client.separation().details(task_id).await?;
             (serde_json::to_value(&r)?, ms(r.create_time.as_ref()))
         }
-        FileFamily::Midi => {
+        Family::Midi => {
             let r = client.midi().details(task_id).await?;
             (serde_json::to_value(&r)?, ms(r.create_time.as_ref()))
         }
-        FileFamily::Video => {
+        Family::Video => {
             let r = client.video().details(task_id).await?;
             (serde_json::to_value(&r)?, ms(r.create_time.as_ref()))
         }
@@ -120,12 +129,7 @@ fn age(created_ms: Option<i64>, now_ms: i64) -> Option<Duration> {
         .map(Duration::from_millis)
 }
 
-fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
-}
+use crate::ledger::now_ms;
 
 /// The bar: bytes over the announced total; hidden unless stderr is a terminal.
 fn progress_bar(enabled: bool) -> ProgressBar {
@@ -161,6 +165,7 @@ pub async fn download_all(
     tasks: &[TaskFiles],
     dir: &Path,
     jobs: usize,
+    ledger: Option<&Ledger>,
 ) -> anyhow::Result<Vec<TaskReport>> {
     let http = file_client()?;
     let now = now_ms();
@@ -234,7 +239,24 @@ pub async fn download_all(
             continue;
         };
         match result {
-            Ok(f) => report.files.push(f),
+            Ok(f) => {
+                if let Some(ledger) = ledger {
+                    let record = DownloadRecord {
+                        url: f
+                            .url
+                            .clone()
+                            .unwrap_or_else(|| format!("record:{}", f.name)),
+                        path: std::path::absolute(&f.path).unwrap_or_else(|_| f.path.clone()),
+                        size: f.bytes,
+                        sha256: f.sha256.clone(),
+                        completed_at_ms: crate::ledger::now_ms(),
+                    };
+                    if let Err(e) = ledger.record_download(report.task_id.as_str(), &record) {
+                        report.errors.push(format!("{}: {e:#}", f.name));
+                    }
+                }
+                report.files.push(f);
+            }
             Err(e) => {
                 report.expired |= matches!(e, fetch::FetchError::Expired { .. });
                 report.errors.push(e.to_string());
@@ -296,8 +318,108 @@ pub fn finish(global: &Global, reports: &[TaskReport]) -> anyhow::Result<()> {
             "KIE deletes generated files 14 days after the task was created: download sooner next time (`--download DIR` on the generating command)",
         )
     } else {
-        Failure::new(UNAVAILABLE, message)
-            .with_hint("run the same command again: complete files are skipped, partial ones resumed")
+        Failure::new(UNAVAILABLE, message).with_hint(
+            "run the same command again: complete files are skipped, partial ones resumed",
+        )
     };
     Err(failure.into())
+}
+
+/// The ledger named by `--ledger` / `KIE_SUNO_LEDGER`, or the default one.
+pub fn open_ledger(global: &Global) -> anyhow::Result<Ledger> {
+    let path = match &global.ledger {
+        Some(p) => p.clone(),
+        None => crate::ledger::default_path()?,
+    };
+    Ledger::open(&path)
+}
+
+/// `kie-suno download <task-id>... [--dir D] [--family F] [--jobs N]`.
+pub async fn command(global: &Global, args: crate::args::DownloadArgs) -> anyhow::Result<()> {
+    let ids = args
+        .task_ids
+        .iter()
+        .map(|id| check_task_id(id))
+        .collect::<Result<Vec<_>, _>>()?;
+    let ledger = open_ledger(global)?;
+    let env = crate::embedded::Env::for_query(global).await?;
+    let mut tasks = Vec::new();
+    for id in &ids {
+        let entry = ledger.task(id.as_str())?;
+        let family = match (args.family, &entry) {
+            (Some(f), _) => f,
+            (None, Some(e)) => e.family,
+            (None, None) => {
+                return Err(Failure::new(
+                    USAGE,
+                    format!("task {id} is not in the ledger: pass --family (music, sounds, cover-image, wav, separation, midi, video)"),
+                )
+                .into())
+            }
+        };
+        let mut task = read_task(&env.client, id, family).await?;
+        if task.created_ms.is_none() {
+            task.created_ms = entry.and_then(|e| e.submitted_at_ms.or(Some(e.created_at_ms)));
+        }
+        tasks.push(task);
+    }
+    let reports = download_all(
+        global,
+        &tasks,
+        &args.dir,
+        usize::from(args.jobs),
+        Some(&ledger),
+    )
+    .await?;
+    env.close().await;
+    finish(global, &reports)
+}
+
+/// `--download DIR` of a generating command: the files of the outcome just
+/// received, while its URLs (on the embedded simulator: the simulator itself) live.
+pub async fn after_outcome(
+    global: &Global,
+    dir: &Path,
+    task_id: &TaskId,
+    family: Family,
+    record: &impl serde::Serialize,
+    created: Option<&kie_suno_types::KieTime>,
+) -> anyhow::Result<()> {
+    let ledger = match open_ledger(global) {
+        Ok(l) => Some(l),
+        Err(e) => {
+            eprintln!("warning: the downloads are not recorded: {e:#}");
+            None
+        }
+    };
+    let task = TaskFiles {
+        task_id: task_id.clone(),
+        family,
+        record: serde_json::to_value(record)?,
+        created_ms: created.and_then(kie_suno_types::KieTime::to_unix_millis),
+    };
+    let reports =
+        download_all(global, std::slice::from_ref(&task), dir, 4, ledger.as_ref()).await?;
+    if !global.quiet && !global.json {
+        for r in &reports {
+            for f in &r.files {
+                eprintln!("saved {} ({} bytes)", f.path.display(), f.bytes);
+            }
+        }
+    }
+    let errors: Vec<&String> = reports.iter().flat_map(|r| &r.errors).collect();
+    if let Some(first) = errors.first() {
+        let code = if reports.iter().any(|r| r.expired) {
+            EXPIRED
+        } else {
+            UNAVAILABLE
+        };
+        return Err(Failure::new(code, format!("--download: {first}"))
+            .with_hint(format!(
+                "`kie-suno download {task_id} --dir {}` tries again (complete files are skipped)",
+                dir.display()
+            ))
+            .into());
+    }
+    Ok(())
 }

@@ -175,7 +175,10 @@ mod tests {
     #[test]
     fn music_tracks_give_audio_stream_and_image() {
         let v = documented("music-record-info.response.json");
-        assert_eq!(names(&v), ["1-audio.mp3", "1-stream-audio.mp3", "1-image.jpeg"]);
+        assert_eq!(
+            names(&v),
+            ["1-audio.mp3", "1-stream-audio.mp3", "1-image.jpeg"]
+        );
     }
 
     #[test]
@@ -197,8 +200,14 @@ mod tests {
             names(&documented("cover-image-record-info.response.json")),
             ["images-1.png", "images-2.png"]
         );
-        assert_eq!(names(&documented("video-record-info.response.json")), ["video.mp4"]);
-        assert_eq!(names(&documented("wav-record-info.response.json")), ["audio-wav.wav"]);
+        assert_eq!(
+            names(&documented("video-record-info.response.json")),
+            ["video.mp4"]
+        );
+        assert_eq!(
+            names(&documented("wav-record-info.response.json")),
+            ["audio-wav.wav"]
+        );
         let midi = plan(&documented("midi-record-info.response.json"));
         assert_eq!(midi.len(), 1);
         assert_eq!(midi[0].name, "midi.json");
