@@ -22,7 +22,10 @@ use clap::{CommandFactory, Parser};
 use crate::args::{Cli, Command, LyricsSub};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(&e),
+    };
     init_tracing(cli.verbose);
     let json = cli.global.json;
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -77,6 +80,44 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             output::write_stdout(&script)
         }
     }
+}
+
+/// A command line clap refused: with `--json` anywhere on it, one JSON object on
+/// stderr (exit 2); else clap's own report (help and version go to stdout, exit 0).
+fn usage_error(e: &clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    let informational = matches!(
+        e.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    );
+    let wants_json = std::env::args_os().skip(1).any(|a| a == "--json");
+    if informational || !wants_json {
+        // `print` writes help to stdout and errors to stderr; a closed pipe is no
+        // reason to fail `kie-suno --help | head`.
+        let _ = e.print();
+        return ExitCode::from(if e.use_stderr() { exit::USAGE } else { 0 });
+    }
+    let rendered = e.render().to_string();
+    let mut lines = rendered.lines().filter(|l| !l.trim().is_empty());
+    let message = lines
+        .next()
+        .unwrap_or_default()
+        .trim_start_matches("error: ")
+        .to_owned();
+    let hint = lines
+        .map(str::trim)
+        .filter(|l| !l.starts_with("Usage:") && !l.starts_with("For more information"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let report = exit::Report {
+        code: exit::USAGE,
+        message,
+        hint: (!hint.is_empty()).then_some(hint),
+    };
+    output::eprint_line(&report.to_json().to_string());
+    ExitCode::from(exit::USAGE)
 }
 
 /// Logs go to stderr; silent (warnings only) unless `-v` or `RUST_LOG` asks; no

@@ -56,7 +56,6 @@ async fn run(global: &Global, env: &Env, args: &MusicCmd) -> anyhow::Result<()> 
             outcome.task_id(),
             crate::family::Family::Music,
             outcome.record(),
-            outcome.record().create_time.as_ref(),
         )
         .await?;
     }

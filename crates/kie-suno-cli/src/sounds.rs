@@ -80,7 +80,6 @@ async fn run(
             outcome.task_id(),
             crate::family::Family::Sounds,
             outcome.record(),
-            outcome.record().create_time.as_ref(),
         )
         .await?;
     }
@@ -168,14 +167,18 @@ mod tests {
 
     #[test]
     fn bad_values_are_refused_before_sending() {
-        let usage = request(&parse(&["x", "--key", "Ebm"])).unwrap_err();
-        assert!(usage.downcast_ref::<Usage>().is_some(), "{usage}");
-        assert!(usage.to_string().contains("D#m"), "{usage}");
-        for args in [
-            &["x", "--tempo", "301"][..],
-            &["x", "--tempo", "0"],
-            &["x", "--model", "V4"],
-        ] {
+        // The documented keys and models are the only values the flags take.
+        for (flag, value) in [("--key", "Ebm"), ("--model", "V4"), ("--model", "V9")] {
+            let err = Cli::try_parse_from(["kie-suno", "sounds", "x", flag, value]).unwrap_err();
+            assert_eq!(err.kind(), clap::error::ErrorKind::InvalidValue, "{flag} {value}");
+            let text = err.to_string();
+            assert!(text.contains("possible values"), "{text}");
+        }
+        let keys = Cli::try_parse_from(["kie-suno", "sounds", "x", "--key", "Ebm"])
+            .unwrap_err()
+            .to_string();
+        assert!(keys.contains("D#m") && keys.contains("Any"), "{keys}");
+        for args in [&["x", "--tempo", "301"][..], &["x", "--tempo", "0"]] {
             let err = request(&parse(args)).unwrap_err();
             assert!(
                 err.downcast_ref::<kie_suno_types::ValidationError>()

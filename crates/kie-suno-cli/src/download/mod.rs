@@ -60,10 +60,7 @@ pub async fn read_task(
     task_id: &TaskId,
     family: Family,
 ) -> anyhow::Result<TaskFiles> {
-    fn ms(t: Option<&kie_suno_types::KieTime>) -> Option<i64> {
-        t.and_then(kie_suno_types::KieTime::to_unix_millis)
-    }
-    let (record, created_ms) = match family {
+    let record = match family {
         Family::Lyrics => {
             return Err(Failure::new(
                 USAGE,
@@ -73,35 +70,63 @@ pub async fn read_task(
         }
         Family::Music | Family::Sounds => {
             let r = client.music().details(task_id).await?;
-            (serde_json::to_value(&r)?, ms(r.create_time.as_ref()))
+            serde_json::to_value(&r)?
         }
         Family::CoverImage => {
             let r = client.cover_image().details(task_id).await?;
-            (serde_json::to_value(&r)?, ms(r.create_time.as_ref()))
+            serde_json::to_value(&r)?
         }
         Family::Wav => {
             let r = client.wav().details(task_id).await?;
-            (serde_json::to_value(&r)?, ms(r.create_time.as_ref()))
+            serde_json::to_value(&r)?
         }
         Family::Separation => {
             let r = client.separation().details(task_id).await?;
-            (serde_json::to_value(&r)?, ms(r.create_time.as_ref()))
+            serde_json::to_value(&r)?
         }
         Family::Midi => {
             let r = client.midi().details(task_id).await?;
-            (serde_json::to_value(&r)?, ms(r.create_time.as_ref()))
+            serde_json::to_value(&r)?
         }
         Family::Video => {
             let r = client.video().details(task_id).await?;
-            (serde_json::to_value(&r)?, ms(r.create_time.as_ref()))
+            serde_json::to_value(&r)?
         }
     };
     Ok(TaskFiles {
         task_id: task_id.clone(),
         family,
+        created_ms: created_ms(&record),
         record,
-        created_ms,
     })
+}
+
+/// When a task was created, from its record: the earliest `createTime` in it (a
+/// music record has one per track, not always one of its own).
+pub fn created_ms(record: &Value) -> Option<i64> {
+    fn walk(v: &Value, best: &mut Option<i64>) {
+        match v {
+            Value::Object(map) => {
+                for (k, x) in map {
+                    if k == "createTime" {
+                        let t = serde_json::from_value::<kie_suno_types::KieTime>(x.clone())
+                            .ok()
+                            .and_then(|t| t.to_unix_millis());
+                        if let Some(t) = t {
+                            *best = Some(best.map_or(t, |b| b.min(t)));
+                        }
+                    } else {
+                        walk(x, best);
+                    }
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|x| walk(x, best)),
+            _ => {}
+        }
+    }
+    let mut best = None;
+    walk(record, &mut best);
+    best
 }
 
 /// A task id as a directory name: letters, digits, `-` and `_` only.
@@ -383,7 +408,6 @@ pub async fn after_outcome(
     task_id: &TaskId,
     family: Family,
     record: &impl serde::Serialize,
-    created: Option<&kie_suno_types::KieTime>,
 ) -> anyhow::Result<()> {
     let ledger = match open_ledger(global) {
         Ok(l) => Some(l),
@@ -392,11 +416,12 @@ pub async fn after_outcome(
             None
         }
     };
+    let record = serde_json::to_value(record)?;
     let task = TaskFiles {
         task_id: task_id.clone(),
         family,
-        record: serde_json::to_value(record)?,
-        created_ms: created.and_then(kie_suno_types::KieTime::to_unix_millis),
+        created_ms: created_ms(&record),
+        record,
     };
     let reports =
         download_all(global, std::slice::from_ref(&task), dir, 4, ledger.as_ref()).await?;
