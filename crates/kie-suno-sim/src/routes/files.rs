@@ -114,6 +114,10 @@ fn parse_range(value: &str, len: u64) -> Option<Result<(u64, u64), ()>> {
     Some(Ok((start, end)))
 }
 
+async fn sink() -> Response {
+    json_response(StatusCode::OK, r#"{"status":"received"}"#)
+}
+
 #[cfg(test)]
 mod tests {
     use super::parse_range;
@@ -131,8 +135,4 @@ mod tests {
         assert_eq!(parse_range("items=0-1", 100), None);
         assert_eq!(parse_range("bytes=x-", 100), None);
     }
-}
-
-async fn sink() -> Response {
-    json_response(StatusCode::OK, r#"{"status":"received"}"#)
 }
