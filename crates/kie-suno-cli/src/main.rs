@@ -2,6 +2,7 @@
 //! simulator.
 
 mod args;
+mod batch;
 mod embedded;
 mod exit;
 mod family;
@@ -12,6 +13,8 @@ mod output;
 mod schema;
 mod serve;
 mod sounds;
+mod tasks;
+mod track;
 
 use std::process::ExitCode;
 
@@ -56,6 +59,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Music(cmd) => music::generate(&global, cmd).await,
         Command::Sounds(cmd) => sounds::generate(&global, cmd).await,
         Command::Credits => lyrics::credits(&global).await,
+        Command::Tasks(args) => tasks::list(&global, args),
+        Command::Show(args) => tasks::show(&global, args).await,
+        Command::Wait(args) => tasks::wait(&global, args).await,
+        Command::Batch(args) => batch::run(&global, args).await,
         Command::Callbacks(cmd) => match cmd.sub {
             args::CallbacksSub::Serve(serve) => serve::callbacks_serve(serve).await,
         },
