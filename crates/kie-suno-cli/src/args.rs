@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::family::Family;
+
 /// Lyrics and music from the KIE.AI Suno API.
 ///
 /// With KIE_API_KEY unset, `lyrics`, `music` and `sounds` run against an embedded
@@ -66,6 +68,10 @@ pub struct Global {
     /// ledger.db in the platform's data directory (~/.local/share/kie-suno on Linux).
     #[arg(long, env = "KIE_SUNO_LEDGER", global = true, value_name = "PATH")]
     pub ledger: Option<PathBuf>,
+    /// Set by `batch`, which paces its submissions itself: the client's own rate
+    /// limiter is then off.
+    #[arg(skip)]
+    pub self_paced: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -107,6 +113,31 @@ EXAMPLES:
   kie-suno credits
   kie-suno credits --json")]
     Credits,
+    /// List the tasks in the ledger (every task this machine submitted):
+    /// `kie-suno tasks [--family F] [--status S] [--json]`.
+    #[command(after_help = "EXAMPLES:
+  kie-suno tasks
+  kie-suno tasks --family music --status pending
+  kie-suno tasks --status unknown --json")]
+    Tasks(TasksArgs),
+    /// Show a task of any family: its ledger entry, refreshed from the API.
+    #[command(after_help = "EXAMPLES:
+  kie-suno show 5c79be8e0f2a4b1d
+  kie-suno show 1f2e3d4c5b6a7988 --family separation --json")]
+    Show(TaskArgs),
+    /// Wait for a task of any family (submitted earlier, interrupted, timed out):
+    /// `kie-suno wait <task-id>`.
+    #[command(after_help = "EXAMPLES:
+  kie-suno wait 5c79be8e0f2a4b1d
+  kie-suno wait 5c79be8e0f2a4b1d --timeout 1200 --json")]
+    Wait(WaitArgs),
+    /// Submit many tasks from a file at the rate limit and wait for them all:
+    /// `kie-suno batch FILE` (one prompt per line, or JSON Lines).
+    #[command(after_help = "EXAMPLES:
+  kie-suno batch prompts.txt > results.jsonl
+  kie-suno batch songs.txt --family music --model V5_5
+  kie-suno batch requests.jsonl --rate 10/10")]
+    Batch(BatchArgs),
     /// The callback receiver.
     #[command(after_help = "EXAMPLES:
   KIE_WEBHOOK_HMAC_KEY=... kie-suno callbacks serve --bind 0.0.0.0:8787
@@ -296,6 +327,79 @@ pub struct CompletionsArgs {
     /// The shell.
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct TasksArgs {
+    /// Only tasks of this family.
+    #[arg(long, value_enum)]
+    pub family: Option<Family>,
+    /// Only tasks in this state (submitting, unknown, refused, pending, succeeded,
+    /// failed) or with this API status (e.g. PENDING, TEXT_SUCCESS, SUCCESS).
+    #[arg(long)]
+    pub status: Option<String>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct TaskArgs {
+    /// The task id.
+    pub task_id: String,
+    /// The task's family, for a task the ledger does not know. Default: the ledger's.
+    #[arg(long, value_enum)]
+    pub family: Option<Family>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct WaitArgs {
+    #[command(flatten)]
+    pub task: TaskArgs,
+    /// Give up waiting after this many seconds. Default: 600.
+    #[arg(long, default_value_t = 600)]
+    pub timeout: u64,
+    /// Seconds between polls. Default: 10 (the docs advise 10-30).
+    #[arg(long, default_value_t = 10)]
+    pub poll_interval: u64,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct BatchArgs {
+    /// The file: one prompt per line (blank lines and lines starting with # are
+    /// skipped), or JSON Lines: `{"family": "music", "request": {...}}` or a bare
+    /// request object (of --family). `-` reads stdin (no resume then).
+    pub file: PathBuf,
+    /// The family of prompt lines and of bare JSON requests. Default: lyrics.
+    #[arg(long, value_enum, default_value_t = Family::Lyrics)]
+    pub family: Family,
+    /// For prompt lines of music: the model. Default: V5.
+    #[arg(long, default_value = "V5", value_parser = clap::builder::PossibleValuesParser::new(kie_suno_types::Model::KNOWN))]
+    pub model: String,
+    /// The submission limit, N/SECONDS. Default: 20/10, the documented account limit.
+    #[arg(long, default_value = "20/10", value_parser = parse_rate)]
+    pub rate: (u32, f64),
+    #[command(flatten)]
+    pub follow: Follow,
+}
+
+/// `N/SECONDS`, e.g. `20/10`.
+fn parse_rate(s: &str) -> Result<(u32, f64), String> {
+    let (n, secs) = s
+        .split_once('/')
+        .ok_or_else(|| format!("{s:?} is not N/SECONDS (e.g. 20/10)"))?;
+    let n: u32 = n
+        .trim()
+        .parse()
+        .map_err(|_| format!("{n:?} is not a whole number of requests"))?;
+    let secs: f64 = secs
+        .trim()
+        .trim_end_matches('s')
+        .parse()
+        .map_err(|_| format!("{secs:?} is not a number of seconds"))?;
+    if n == 0 || !(secs > 0.0 && secs.is_finite()) {
+        return Err(format!(
+            "{s:?}: both the count and the window must be above 0"
+        ));
+    }
+    Ok((n, secs))
 }
 
 #[derive(Debug, Args)]

@@ -292,7 +292,7 @@ impl Env {
                     sim.base_url
                 );
             }
-            let client = embedded_client(&sim)?;
+            let client = embedded_client(global, &sim)?;
             let mut env = Self::bare(client, true);
             env.poll = Duration::from_millis(500);
             env._sim = Some(sim);
@@ -314,7 +314,7 @@ impl Env {
                 sim.base_url
             );
         }
-        let client = embedded_client(&sim)?;
+        let client = embedded_client(global, &sim)?;
         Ok(Self {
             client,
             callback_url: Some(callback_url),
@@ -325,6 +325,14 @@ impl Env {
             receiver: Some(receiver),
             scratch: Some(dir),
         })
+    }
+
+    /// Polls every `poll` (with a real API; the embedded simulator keeps its pace).
+    pub fn with_poll(mut self, poll: Duration) -> Self {
+        if !self.simulated {
+            self.poll = poll.max(Duration::from_secs(1));
+        }
+        self
     }
 
     /// Subscribes to the local receiver's callbacks. Call it before submitting, so
@@ -408,12 +416,14 @@ fn callback_optional(family: CallbackFamily) -> bool {
     matches!(family, CallbackFamily::Lyrics | CallbackFamily::CoverImage)
 }
 
-fn embedded_client(sim: &SimHandle) -> anyhow::Result<Client> {
-    Client::builder()
+fn embedded_client(global: &Global, sim: &SimHandle) -> anyhow::Result<Client> {
+    let mut builder = Client::builder()
         .api_key("embedded-simulator")
-        .base_url(sim.base_url.clone())
-        .build()
-        .context("cannot build the client")
+        .base_url(sim.base_url.clone());
+    if global.self_paced {
+        builder = builder.rate_limit(None);
+    }
+    builder.build().context("cannot build the client")
 }
 
 fn build_client(global: &Global, key: String) -> anyhow::Result<Client> {
@@ -423,6 +433,9 @@ fn build_client(global: &Global, key: String) -> anyhow::Result<Client> {
             eprintln!("using the API at {url}");
         }
         builder = builder.base_url(url.clone());
+    }
+    if global.self_paced {
+        builder = builder.rate_limit(None);
     }
     builder.build().context("cannot build the client")
 }

@@ -16,6 +16,8 @@
 //!
 //! With `--json` the report is one JSON object on stderr:
 //! `{"error": {"code": "expired", "exit": 10, "message": "...", "hint": "..."}}`.
+//! | 130 | interrupted by SIGINT (Ctrl-C) during a wait |
+//! | 143 | interrupted by SIGTERM during a wait |
 
 use kie_suno_client::ClientError;
 use kie_suno_types::ValidationError;
@@ -175,8 +177,26 @@ impl std::fmt::Display for Usage {
 
 impl std::error::Error for Usage {}
 
+/// Some tasks of a batch did not succeed: exit code 6.
+#[derive(Debug)]
+pub struct TasksFailed(pub String);
+
+impl std::fmt::Display for TasksFailed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for TasksFailed {}
+
 /// The exit code, the one-line message and an optional hint for an error.
 fn describe(e: &anyhow::Error) -> (u8, String, Option<&'static str>) {
+    if let Some(i) = e.downcast_ref::<crate::track::Interrupted>() {
+        return (i.signal.exit_code(), i.to_string(), None);
+    }
+    if let Some(t) = e.downcast_ref::<TasksFailed>() {
+        return (TASK_FAILED, t.0.clone(), None);
+    }
     if let Some(u) = e.downcast_ref::<Usage>() {
         return (USAGE, u.0.clone(), None);
     }
@@ -241,7 +261,10 @@ fn describe_client(e: &ClientError) -> (u8, String, Option<&'static str>) {
         ClientError::WaitDeadline { .. } => (
             DEADLINE,
             line,
-            Some("the task may still finish: `kie-suno lyrics show <task-id>` looks it up later"),
+            Some(
+                "the task may still finish: `kie-suno wait <task-id>` follows it again, \
+                 `kie-suno show <task-id>` looks it up",
+            ),
         ),
         ClientError::InvalidRequest(_) | ClientError::Validation(_) => (INVALID_INPUT, line, None),
         ClientError::Config(_) => (USAGE, line, None),

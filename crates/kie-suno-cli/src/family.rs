@@ -70,19 +70,6 @@ impl Family {
             Family::Video => Endpoint::MusicVideo,
         }
     }
-
-    /// The endpoint that reads a task's details.
-    pub fn details(self) -> Endpoint {
-        match self {
-            Family::Lyrics => Endpoint::LyricsDetails,
-            Family::Music | Family::Sounds => Endpoint::MusicDetails,
-            Family::CoverImage => Endpoint::CoverImageDetails,
-            Family::Wav => Endpoint::WavDetails,
-            Family::Separation => Endpoint::SeparationDetails,
-            Family::Midi => Endpoint::MidiDetails,
-            Family::Video => Endpoint::MusicVideoDetails,
-        }
-    }
 }
 
 impl std::fmt::Display for Family {
@@ -105,7 +92,6 @@ mod tests {
                 .unwrap_or_default();
             assert_eq!(clap_name, family.name());
             assert!(family.submit().creates_task(), "{family}");
-            assert!(!family.details().creates_task(), "{family}");
         }
         assert_eq!(Family::parse("Lyrics"), None);
     }

@@ -4,18 +4,22 @@ use std::io::Write;
 use std::time::Duration;
 
 use anyhow::Context;
-use kie_suno_types::{CallbackFamily, GenerateLyricsRequest, TaskId, TaskState};
+use kie_suno_types::{CallbackFamily, GenerateLyricsRequest, LyricsRecord, TaskId, TaskState};
 
 use crate::args::{Global, LyricsGenerate, ShowArgs};
 use crate::embedded::Env;
+use crate::family::Family;
+use crate::ledger::State;
 use crate::output::{write_lyrics, Spinner};
+use crate::track::{self, Interrupts};
 
 /// Submits a lyrics task, waits (callback or polling), prints the variations.
 pub async fn generate(global: &Global, args: LyricsGenerate) -> anyhow::Result<()> {
     let prompt = args.prompt.unwrap_or_default();
     Env::check_timeout(global, args.follow.timeout, args.follow.poll_interval)?;
+    let ledger = track::open_ledger(global)?;
     let env = Env::for_task(global, &args.follow, CallbackFamily::Lyrics).await?;
-    let result = run(global, &env, &prompt, &args.follow).await;
+    let result = run(global, &env, &ledger, &prompt, &args.follow).await;
     env.close().await;
     result
 }
@@ -23,6 +27,7 @@ pub async fn generate(global: &Global, args: LyricsGenerate) -> anyhow::Result<(
 async fn run(
     global: &Global,
     env: &Env,
+    ledger: &crate::ledger::Ledger,
     prompt: &str,
     follow: &crate::args::Follow,
 ) -> anyhow::Result<()> {
@@ -34,15 +39,42 @@ async fn run(
     let spinner = Spinner::start(!global.quiet, "lyrics");
     spinner.status("submitting");
     let subscription = env.subscribe();
-    let task_id = env.client.lyrics().generate(&request).await?;
+    let mut interrupts = Interrupts::install()?;
+    let task_id = track::submit(
+        ledger,
+        &spinner,
+        Family::Lyrics,
+        &request,
+        None,
+        env.client.lyrics().generate(&request),
+    )
+    .await?;
     let options = env.wait_options(
         &task_id,
         Duration::from_secs(follow.timeout),
         subscription,
         &spinner,
     );
-    let outcome = env.client.lyrics().wait(&task_id, options).await;
+    let outcome = interrupts
+        .guard(
+            || vec![task_id.to_string()],
+            env.simulated,
+            env.client.lyrics().wait(&task_id, options),
+        )
+        .await;
     let elapsed = spinner.finish();
+    let outcome = outcome?;
+    match &outcome {
+        Ok(o) => {
+            let status = o.record().status.to_string();
+            track::record(
+                ledger,
+                &task_id,
+                Ok((o.record(), State::Succeeded, &status)),
+            );
+        }
+        Err(e) => track::record::<LyricsRecord>(ledger, &task_id, Err(e)),
+    }
     let outcome = outcome?;
     let mut out = std::io::stdout().lock();
     if global.json {

@@ -2,6 +2,7 @@
 //! simulator.
 
 mod args;
+mod batch;
 mod download;
 mod embedded;
 mod exit;
@@ -13,6 +14,8 @@ mod output;
 mod schema;
 mod serve;
 mod sounds;
+mod tasks;
+mod track;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -69,6 +72,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Sounds(cmd) => sounds::generate(&global, cmd).await,
         Command::Download(cmd) => download::command(&global, cmd).await,
         Command::Credits => lyrics::credits(&global).await,
+        Command::Tasks(args) => tasks::list(&global, args),
+        Command::Show(args) => tasks::show(&global, args).await,
+        Command::Wait(args) => tasks::wait(&global, args).await,
+        Command::Batch(args) => batch::run(&global, args).await,
         Command::Callbacks(cmd) => match cmd.sub {
             args::CallbacksSub::Serve(serve) => serve::callbacks_serve(serve).await,
         },

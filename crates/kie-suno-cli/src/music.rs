@@ -4,22 +4,28 @@ use std::io::Write;
 use std::time::Duration;
 
 use kie_suno_client::MusicStage;
-use kie_suno_types::{CallbackFamily, GenerateMusicRequest, Model, MusicTrack};
+use kie_suno_types::{
+    CallbackFamily, GenerateMusicRequest, Model, MusicRecord, MusicTrack, TaskState,
+};
 
 use crate::args::{Global, MusicCmd, StopAt};
 use crate::embedded::Env;
+use crate::family::Family;
+use crate::ledger::{Ledger, State};
 use crate::output::Spinner;
+use crate::track::{self, Interrupts};
 
 /// Submits a music task, waits for the requested stage, prints the tracks.
 pub async fn generate(global: &Global, args: MusicCmd) -> anyhow::Result<()> {
     Env::check_timeout(global, args.follow.timeout, args.follow.poll_interval)?;
+    let ledger = track::open_ledger(global)?;
     let env = Env::for_task(global, &args.follow, CallbackFamily::Music).await?;
-    let result = run(global, &env, &args).await;
+    let result = run(global, &env, &ledger, &args).await;
     env.close().await;
     result
 }
 
-async fn run(global: &Global, env: &Env, args: &MusicCmd) -> anyhow::Result<()> {
+async fn run(global: &Global, env: &Env, ledger: &Ledger, args: &MusicCmd) -> anyhow::Result<()> {
     let callback_url = env.callback_url.as_deref().unwrap_or_default();
     let model = Model::from_wire(&args.model);
     let request = match (&args.style, &args.title) {
@@ -37,7 +43,16 @@ async fn run(global: &Global, env: &Env, args: &MusicCmd) -> anyhow::Result<()> 
     let spinner = Spinner::start(!global.quiet, "music");
     spinner.status("submitting");
     let subscription = env.subscribe();
-    let task_id = env.client.music().generate(&request).await?;
+    let mut interrupts = Interrupts::install()?;
+    let task_id = track::submit(
+        ledger,
+        &spinner,
+        Family::Music,
+        &request,
+        None,
+        env.client.music().generate(&request),
+    )
+    .await?;
     let options = env
         .wait_options(
             &task_id,
@@ -46,12 +61,32 @@ async fn run(global: &Global, env: &Env, args: &MusicCmd) -> anyhow::Result<()> 
             &spinner,
         )
         .with_stop_at(stage);
-    let outcome = env.client.music().wait(&task_id, options).await;
+    let outcome = interrupts
+        .guard(
+            || vec![task_id.to_string()],
+            env.simulated,
+            env.client.music().wait(&task_id, options),
+        )
+        .await;
     let elapsed = spinner.finish();
+    let outcome = outcome?;
+    match &outcome {
+        Ok(o) => {
+            let status = o.status().to_string();
+            let state = if o.status().is_success() {
+                State::Succeeded
+            } else {
+                State::Pending
+            };
+            track::record(ledger, &task_id, Ok((o.record(), state, &status)));
+        }
+        Err(e) => track::record::<MusicRecord>(ledger, &task_id, Err(e)),
+    }
     let outcome = outcome?;
     if let Some(dir) = &args.download {
         crate::download::after_outcome(
             global,
+            ledger,
             dir,
             outcome.task_id(),
             crate::family::Family::Music,

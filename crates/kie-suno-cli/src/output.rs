@@ -54,6 +54,11 @@ impl Spinner {
         }
     }
 
+    /// Prints a line on stderr above the spinner, shown or not (a task id, a warning).
+    pub fn line(&self, line: &str) {
+        self.bar.suspend(|| eprintln!("{line}"));
+    }
+
     /// Shows the task's current status.
     pub fn status(&self, status: &str) {
         self.bar.set_message(status.to_owned());

@@ -5,21 +5,25 @@ use std::io::Write;
 use std::time::Duration;
 
 use kie_suno_client::MusicStage;
-use kie_suno_types::{GenerateSoundsRequest, Model, MusicTrack, SoundKey};
+use kie_suno_types::{GenerateSoundsRequest, Model, MusicRecord, MusicTrack, SoundKey};
 
 use crate::args::{Global, SoundsCmd};
 use crate::embedded::Env;
 use crate::exit::Usage;
+use crate::family::Family;
+use crate::ledger::{Ledger, State};
 use crate::music::write_tracks;
 use crate::output::Spinner;
+use crate::track::{self, Interrupts};
 
 /// Submits a sounds task, polls until it succeeds, prints the tracks.
 pub async fn generate(global: &Global, args: SoundsCmd) -> anyhow::Result<()> {
     // Refuse bad arguments before starting anything.
     let request = request(&args)?;
     Env::check_timeout(global, args.timeout, args.poll_interval)?;
+    let ledger = track::open_ledger(global)?;
     let env = Env::for_polling(global, args.callback_url.clone(), args.poll_interval).await?;
-    let result = run(global, &env, &request, &args).await;
+    let result = run(global, &env, &ledger, &request, &args).await;
     env.close().await;
     result
 }
@@ -61,21 +65,50 @@ pub fn request(args: &SoundsCmd) -> anyhow::Result<GenerateSoundsRequest> {
 async fn run(
     global: &Global,
     env: &Env,
+    ledger: &Ledger,
     request: &GenerateSoundsRequest,
     args: &SoundsCmd,
 ) -> anyhow::Result<()> {
     let spinner = Spinner::start(!global.quiet, "sounds");
     spinner.status("submitting");
-    let task_id = env.client.sounds().generate(request).await?;
+    let mut interrupts = Interrupts::install()?;
+    let task_id = track::submit(
+        ledger,
+        &spinner,
+        Family::Sounds,
+        request,
+        None,
+        env.client.sounds().generate(request),
+    )
+    .await?;
     let options = env
         .wait_options(&task_id, Duration::from_secs(args.timeout), None, &spinner)
         .with_stop_at(MusicStage::Success);
-    let outcome = env.client.sounds().wait(&task_id, options).await;
+    let outcome = interrupts
+        .guard(
+            || vec![task_id.to_string()],
+            env.simulated,
+            env.client.sounds().wait(&task_id, options),
+        )
+        .await;
     let elapsed = spinner.finish();
+    let outcome = outcome?;
+    match &outcome {
+        Ok(o) => {
+            let status = o.status().to_string();
+            track::record(
+                ledger,
+                &task_id,
+                Ok((o.record(), State::Succeeded, &status)),
+            );
+        }
+        Err(e) => track::record::<MusicRecord>(ledger, &task_id, Err(e)),
+    }
     let outcome = outcome?;
     if let Some(dir) = &args.download {
         crate::download::after_outcome(
             global,
+            ledger,
             dir,
             outcome.task_id(),
             crate::family::Family::Sounds,
@@ -170,7 +203,11 @@ mod tests {
         // The documented keys and models are the only values the flags take.
         for (flag, value) in [("--key", "Ebm"), ("--model", "V4"), ("--model", "V9")] {
             let err = Cli::try_parse_from(["kie-suno", "sounds", "x", flag, value]).unwrap_err();
-            assert_eq!(err.kind(), clap::error::ErrorKind::InvalidValue, "{flag} {value}");
+            assert_eq!(
+                err.kind(),
+                clap::error::ErrorKind::InvalidValue,
+                "{flag} {value}"
+            );
             let text = err.to_string();
             assert!(text.contains("possible values"), "{text}");
         }

@@ -25,7 +25,7 @@ pub use error::{
     ApiError, ClientError, ConfigError, DecodeError, Result, TaskFailure, BODY_EXCERPT_BYTES,
 };
 pub use files::{Files, StreamUpload};
-pub use limiter::RateLimit;
+pub use limiter::{Limiter, RateLimit};
 pub use lyrics::{Lyrics, LyricsOutcome};
 pub use media::{Media, MediaTask};
 pub use music::{Music, MusicOutcome};

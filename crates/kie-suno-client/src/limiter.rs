@@ -70,18 +70,40 @@ impl Default for RateLimit {
 }
 
 /// A sliding-window log: the start instants of the last `max_requests` admissions.
+///
+/// The client keeps one for its task-creating calls. A caller that must do
+/// something just before each admitted request leaves (write a ledger entry) builds
+/// its own, with the client's own limiter off (`rate_limit(None)`):
+///
+/// ```
+/// # async fn f() {
+/// use std::time::Duration;
+/// use kie_suno_client::{Limiter, RateLimit, TokioClock};
+/// let limiter = Limiter::new(RateLimit::new(2, Duration::from_millis(50)));
+/// let clock = TokioClock;
+/// limiter.acquire(&clock).await;
+/// limiter.acquire(&clock).await; // both at once
+/// assert!(limiter.acquire(&clock).await > Duration::ZERO); // the third waits
+/// # }
+/// ```
 #[derive(Debug)]
-pub(crate) struct Limiter {
+pub struct Limiter {
     limit: RateLimit,
     starts: Mutex<VecDeque<Instant>>,
 }
 
 impl Limiter {
-    pub(crate) fn new(limit: RateLimit) -> Self {
+    /// A limiter with nothing admitted yet.
+    pub fn new(limit: RateLimit) -> Self {
         Self {
             limit,
             starts: Mutex::new(VecDeque::with_capacity(limit.max_requests as usize)),
         }
+    }
+
+    /// The limit.
+    pub fn limit(&self) -> RateLimit {
+        self.limit
     }
 
     /// Admits now, or tells how long to wait before trying again.
@@ -103,7 +125,7 @@ impl Limiter {
     }
 
     /// Waits until a request may start; returns how long it waited.
-    pub(crate) async fn acquire(&self, clock: &dyn Clock) -> Duration {
+    pub async fn acquire(&self, clock: &dyn Clock) -> Duration {
         let mut waited = Duration::ZERO;
         loop {
             match self.try_admit(clock.now()) {

@@ -350,15 +350,6 @@ pub fn finish(global: &Global, reports: &[TaskReport]) -> anyhow::Result<()> {
     Err(failure.into())
 }
 
-/// The ledger named by `--ledger` / `KIE_SUNO_LEDGER`, or the default one.
-pub fn open_ledger(global: &Global) -> anyhow::Result<Ledger> {
-    let path = match &global.ledger {
-        Some(p) => p.clone(),
-        None => crate::ledger::default_path()?,
-    };
-    Ledger::open(&path)
-}
-
 /// `kie-suno download <task-id>... [--dir D] [--family F] [--jobs N]`.
 pub async fn command(global: &Global, args: crate::args::DownloadArgs) -> anyhow::Result<()> {
     let ids = args
@@ -366,7 +357,7 @@ pub async fn command(global: &Global, args: crate::args::DownloadArgs) -> anyhow
         .iter()
         .map(|id| check_task_id(id))
         .collect::<Result<Vec<_>, _>>()?;
-    let ledger = open_ledger(global)?;
+    let ledger = crate::track::open_ledger(global)?;
     let env = crate::embedded::Env::for_query(global).await?;
     let mut tasks = Vec::new();
     for id in &ids {
@@ -404,18 +395,12 @@ pub async fn command(global: &Global, args: crate::args::DownloadArgs) -> anyhow
 /// received, while its URLs (on the embedded simulator: the simulator itself) live.
 pub async fn after_outcome(
     global: &Global,
+    ledger: &Ledger,
     dir: &Path,
     task_id: &TaskId,
     family: Family,
     record: &impl serde::Serialize,
 ) -> anyhow::Result<()> {
-    let ledger = match open_ledger(global) {
-        Ok(l) => Some(l),
-        Err(e) => {
-            eprintln!("warning: the downloads are not recorded: {e:#}");
-            None
-        }
-    };
     let record = serde_json::to_value(record)?;
     let task = TaskFiles {
         task_id: task_id.clone(),
@@ -423,8 +408,7 @@ pub async fn after_outcome(
         created_ms: created_ms(&record),
         record,
     };
-    let reports =
-        download_all(global, std::slice::from_ref(&task), dir, 4, ledger.as_ref()).await?;
+    let reports = download_all(global, std::slice::from_ref(&task), dir, 4, Some(ledger)).await?;
     if !global.quiet && !global.json {
         for r in &reports {
             for f in &r.files {

@@ -25,10 +25,7 @@ impl Clock {
         let now = Utc::now() + chrono::Duration::seconds(days * DAY);
         let cell = Arc::new(Mutex::new(now));
         let read = Arc::clone(&cell);
-        (
-            Self(cell),
-            SimClock::from_fn(move || *read.lock().unwrap()),
-        )
+        (Self(cell), SimClock::from_fn(move || *read.lock().unwrap()))
     }
 
     fn advance_days(&self, days: i64) {
@@ -213,7 +210,10 @@ async fn every_file_is_downloaded_hashed_recorded_and_skipped_the_second_time() 
     assert_eq!(again.len(), 6);
     for f in &again {
         assert_eq!(f["skipped"], true, "{f}");
-        assert_eq!(f["sha256"], named(&got, f["name"].as_str().unwrap())["sha256"]);
+        assert_eq!(
+            f["sha256"],
+            named(&got, f["name"].as_str().unwrap())["sha256"]
+        );
     }
 }
 
@@ -234,7 +234,11 @@ async fn a_partial_file_is_resumed_with_a_range_request_and_a_bad_one_restarted(
     let task_dir = dir.path().join("out").join(&id);
     std::fs::create_dir_all(&task_dir).unwrap();
     std::fs::write(task_dir.join(".1-audio.mp3.part"), &audio[..4000]).unwrap();
-    std::fs::write(task_dir.join(".1-image.png.part"), vec![7u8; image.len() + 10]).unwrap();
+    std::fs::write(
+        task_dir.join(".1-image.png.part"),
+        vec![7u8; image.len() + 10],
+    )
+    .unwrap();
 
     let out = kie_suno(dir.path(), download_args(&sim, &id, dir.path())).await;
     assert!(out.status.success(), "{}", text(&out.stderr));
@@ -252,9 +256,9 @@ async fn a_partial_file_is_resumed_with_a_range_request_and_a_bad_one_restarted(
     assert!(!task_dir.join(".1-image.png.part").exists());
     let recorded = ledger_downloads(dir.path(), &id);
     assert!(
-        recorded
-            .iter()
-            .any(|(p, s, h)| p.ends_with("1-audio.mp3") && *s == audio.len() as i64 && *h == sha(&audio)),
+        recorded.iter().any(|(p, s, h)| p.ends_with("1-audio.mp3")
+            && *s == audio.len() as i64
+            && *h == sha(&audio)),
         "{recorded:?}"
     );
 }
@@ -276,7 +280,10 @@ async fn files_the_host_no_longer_has_are_an_expired_error() {
     assert_eq!(err["error"]["code"], "expired", "{err}");
     assert_eq!(err["error"]["exit"], 10);
     assert!(
-        err["error"]["message"].as_str().unwrap().contains("HTTP 404"),
+        err["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("HTTP 404"),
         "{err}"
     );
     assert!(err["error"]["hint"].as_str().unwrap().contains("14 days"));
@@ -311,10 +318,15 @@ async fn a_task_past_14_days_is_refused_and_one_near_the_end_warned_about() {
     let stderr = text(&out.stderr);
     assert!(out.status.success(), "{stderr}");
     assert!(
-        stderr.contains(&format!("warning: task {near_id} was created 13.0 days ago")),
+        stderr.contains(&format!(
+            "warning: task {near_id} was created 13.0 days ago"
+        )),
         "{stderr}"
     );
-    assert!(stderr.contains("deletes its files in about 23 hours"), "{stderr}");
+    assert!(
+        stderr.contains("deletes its files in about 23 hours"),
+        "{stderr}"
+    );
     assert_eq!(files(&out).len(), 6);
 }
 

@@ -109,7 +109,10 @@ async fn a_closed_stdout_ends_quietly_with_exit_0() {
         let stderr = text(&out.stderr);
         assert_eq!(out.status.code(), Some(0), "{case:?}: {stderr}");
         assert!(!stderr.contains("panicked"), "{case:?}: {stderr}");
-        assert!(!stderr.to_lowercase().contains("broken pipe"), "{case:?}: {stderr}");
+        assert!(
+            !stderr.to_lowercase().contains("broken pipe"),
+            "{case:?}: {stderr}"
+        );
     }
 }
 
@@ -137,6 +140,10 @@ fn help_has_an_environment_section_and_every_command_examples() {
         "sounds",
         "download",
         "credits",
+        "tasks",
+        "show",
+        "wait",
+        "batch",
         "callbacks",
         "sim",
         "schema",
@@ -170,7 +177,13 @@ async fn base_url_works_without_a_key_and_says_which_api_is_used() {
         move || {
             let dir = tempfile::tempdir().unwrap();
             bin()
-                .args(["lyrics", "--json", "--poll-interval", "1", "a harbour at dawn"])
+                .args([
+                    "lyrics",
+                    "--json",
+                    "--poll-interval",
+                    "1",
+                    "a harbour at dawn",
+                ])
                 .env("KIE_BASE_URL", base)
                 .env("KIE_SUNO_LEDGER", dir.path().join("l.db"))
                 .output()
@@ -242,7 +255,10 @@ async fn a_timeout_below_the_first_poll_is_refused_before_anything_is_billed() {
         let out = run(args(&case)).await;
         let stderr = text(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{case:?}: {stderr}");
-        assert!(stderr.contains("shorter than the first poll"), "{case:?}: {stderr}");
+        assert!(
+            stderr.contains("shorter than the first poll"),
+            "{case:?}: {stderr}"
+        );
         assert!(!stderr.contains("simulator"), "nothing started: {stderr}");
     }
     assert_eq!(sim.stats().requests.values().sum::<u64>(), 0);
@@ -301,7 +317,10 @@ fn logs_carry_no_colour_codes_when_stderr_is_not_a_terminal() {
         let out = cmd.output().unwrap();
         let stderr = text(&out.stderr);
         assert!(out.status.success(), "{stderr}");
-        assert!(stderr.contains("DEBUG") || stderr.contains("INFO"), "{stderr}");
+        assert!(
+            stderr.contains("DEBUG") || stderr.contains("INFO"),
+            "{stderr}"
+        );
         assert!(!stderr.contains('\u{1b}'), "{stderr}");
     }
 }
@@ -329,8 +348,24 @@ async fn json_errors_are_one_object_on_stderr() {
         (vec!["--json", "music", "x", "--model", "V9"], "usage", 2),
         (vec!["music", "x", "--json", "--bogus-flag"], "usage", 2),
         (vec!["--json", "schema", "NoSuchType"], "usage", 2),
-        (vec!["--json", "lyrics", "rude [sim:sensitive]"], "task_failed", 6),
-        (vec!["--json", "download", "../etc", "--family", "music", "--base-url", "http://127.0.0.1:9"], "usage", 2),
+        (
+            vec!["--json", "lyrics", "rude [sim:sensitive]"],
+            "task_failed",
+            6,
+        ),
+        (
+            vec![
+                "--json",
+                "download",
+                "../etc",
+                "--family",
+                "music",
+                "--base-url",
+                "http://127.0.0.1:9",
+            ],
+            "usage",
+            2,
+        ),
     ];
     for (case, code, exit) in cases {
         let out = run(args(&case)).await;
@@ -342,7 +377,10 @@ async fn json_errors_are_one_object_on_stderr() {
         assert_eq!(err["error"]["code"], code, "{case:?}: {err}");
         assert_eq!(err["error"]["exit"], exit, "{case:?}: {err}");
         assert!(
-            !err["error"]["message"].as_str().unwrap_or_default().is_empty(),
+            !err["error"]["message"]
+                .as_str()
+                .unwrap_or_default()
+                .is_empty(),
             "{err}"
         );
         assert!(out.stdout.is_empty(), "{case:?}");
