@@ -285,3 +285,64 @@ fn describe_client(e: &ClientError) -> (u8, String, Option<&'static str>) {
         _ => (UNAVAILABLE, line, None),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An error with a source, as reqwest and hyper wrap an `io::Error`.
+    #[derive(Debug)]
+    struct Wrap(&'static str, std::io::Error);
+
+    impl std::fmt::Display for Wrap {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.0)
+        }
+    }
+
+    impl std::error::Error for Wrap {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            Some(&self.1)
+        }
+    }
+
+    #[test]
+    fn transport_causes_are_named_from_the_source_chain() {
+        use std::io::{Error, ErrorKind};
+        let refused = Wrap(
+            "error sending request",
+            Error::new(ErrorKind::ConnectionRefused, "tcp connect error"),
+        );
+        assert_eq!(
+            transport_cause(&refused),
+            "connection refused (tcp connect error)"
+        );
+        let slow = Wrap("client error", Error::new(ErrorKind::TimedOut, "deadline"));
+        assert_eq!(transport_cause(&slow), "timed out (deadline)");
+        let dns = Wrap(
+            "error sending request",
+            Error::other("dns error: failed to lookup address information"),
+        );
+        assert!(
+            transport_cause(&dns).starts_with("dns"),
+            "{}",
+            transport_cause(&dns)
+        );
+        let other = Wrap("outer", Error::other("inner"));
+        assert_eq!(transport_cause(&other), "outer: inner");
+    }
+
+    #[test]
+    fn json_reports_carry_code_exit_message_and_hint() {
+        let e = anyhow::Error::from(Failure::new(EXPIRED, "gone").with_hint("sooner"));
+        let v = report(&e).to_json();
+        assert_eq!(
+            v,
+            serde_json::json!({"error": {"code": "expired", "exit": 10, "message": "gone", "hint": "sooner"}})
+        );
+        let usage = report(&anyhow::Error::from(Usage("bad".to_owned())));
+        assert_eq!(usage.code, USAGE);
+        assert_eq!(usage.to_json()["error"]["code"], "usage");
+        assert!(usage.to_json()["error"]["hint"].is_null());
+    }
+}

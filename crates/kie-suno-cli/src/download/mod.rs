@@ -432,3 +432,37 @@ pub async fn after_outcome(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_created_time_is_the_earliest_create_time_of_the_record() {
+        let v = serde_json::json!({
+            "response": {"sunoData": [
+                {"createTime": "2026-01-02 00:00:00"},
+                {"createTime": 1_767_225_600_000_i64}
+            ]}
+        });
+        assert_eq!(created_ms(&v), Some(1_767_225_600_000));
+        assert_eq!(created_ms(&serde_json::json!({"createTime": 5})), Some(5));
+        assert_eq!(created_ms(&serde_json::json!({"x": 1})), None);
+    }
+
+    #[test]
+    fn task_ids_must_be_safe_directory_names() {
+        assert!(check_task_id("5c79be8e_0f2a-4b1d").is_ok());
+        for bad in ["", "../etc", "a/b", "a b", "a\\b", "."] {
+            assert!(check_task_id(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn age_is_known_only_with_a_created_time() {
+        assert_eq!(age(None, 10), None);
+        assert_eq!(age(Some(4_000), 10_000), Some(Duration::from_secs(6)));
+        // A created time in the future (clock skew) is no age.
+        assert_eq!(age(Some(20_000), 10_000), None);
+    }
+}

@@ -23,11 +23,30 @@ pub struct PlannedFile {
 /// The files of a record (the record-info `data`, as the types crate serialises it):
 /// every string that is an http(s) URL, except the callback URL sent with the task
 /// and the `source*` copies of a track's URLs on the upstream host (the same
-/// files again). URLs repeated under two keys are downloaded once.
+/// files again). A URL listed twice is downloaded once, named after the place with
+/// the fewest list positions (a separation's `drumsUrl` rather than its
+/// `originData[3].audio_url`).
 pub fn plan(record: &Value) -> Vec<PlannedFile> {
-    let mut out: Vec<PlannedFile> = Vec::new();
+    let mut found: Vec<(Vec<String>, String)> = Vec::new();
     let mut path = Vec::new();
-    walk(record, &mut path, &mut out);
+    walk(record, &mut path, &mut found);
+    let positions = |p: &[String]| p.iter().filter(|s| s.parse::<usize>().is_ok()).count();
+    let mut best: Vec<(Vec<String>, String)> = Vec::new();
+    for (p, url) in found {
+        match best.iter_mut().find(|(_, u)| *u == url) {
+            Some(slot) if positions(&p) < positions(&slot.0) => slot.0 = p,
+            Some(_) => {}
+            None => best.push((p, url)),
+        }
+    }
+    let mut out: Vec<PlannedFile> = Vec::new();
+    for (p, url) in best {
+        let name = unique(name_for(&p, &url), &out);
+        out.push(PlannedFile {
+            name,
+            source: Source::Url(url),
+        });
+    }
     if let Some(midi) = record.get("midiData").filter(|m| !m.is_null()) {
         if let Ok(bytes) = serde_json::to_vec_pretty(midi) {
             out.push(PlannedFile {
@@ -39,7 +58,7 @@ pub fn plan(record: &Value) -> Vec<PlannedFile> {
     out
 }
 
-fn walk(v: &Value, path: &mut Vec<String>, out: &mut Vec<PlannedFile>) {
+fn walk(v: &Value, path: &mut Vec<String>, out: &mut Vec<(Vec<String>, String)>) {
     match v {
         Value::Object(map) => {
             for (k, x) in map {
@@ -59,16 +78,7 @@ fn walk(v: &Value, path: &mut Vec<String>, out: &mut Vec<PlannedFile>) {
                 path.pop();
             }
         }
-        Value::String(s) if is_http(s) => {
-            if out.iter().any(|f| f.source == Source::Url(s.clone())) {
-                return;
-            }
-            let name = unique(name_for(path, s), out);
-            out.push(PlannedFile {
-                name,
-                source: Source::Url(s.clone()),
-            });
-        }
+        Value::String(s) if is_http(s) => out.push((path.clone(), s.clone())),
         _ => {}
     }
 }
@@ -226,5 +236,11 @@ mod tests {
         });
         let n = names(&v);
         assert_eq!(n, ["a-audio.mp3", "audio.mp3", "audio-2.mp3"]);
+        // The name without a list position wins.
+        let v = serde_json::json!({
+            "originData": [{"audio_url": "https://x.test/d"}, {"audio_url": "https://x.test/o"}],
+            "drumsUrl": "https://x.test/d"
+        });
+        assert_eq!(names(&v), ["drums.mp3", "origin-data-2-audio.mp3"]);
     }
 }

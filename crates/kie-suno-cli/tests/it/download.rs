@@ -370,3 +370,103 @@ async fn music_with_download_saves_the_tracks_on_the_embedded_simulator() {
     let audio = std::fs::read(task_dir.join("1-audio.mp3")).unwrap();
     assert_eq!(&audio[..2], &[0xFF, 0xFB]);
 }
+
+/// Submits `body` to `path` on `sim` and waits until everything settled; the id.
+async fn submit_settled(sim: &SimHandle, path: &str, body: Value) -> String {
+    let created: Value = reqwest::Client::new()
+        .post(format!("{}{path}", sim.base_url))
+        .bearer_auth("k")
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    sim.settle().await;
+    created["data"]["taskId"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{created}"))
+        .to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stems_of_a_separation_and_the_notes_of_a_midi_task_are_downloaded() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_clock, sim_clock) = Clock::at_offset(0);
+    let sim = sim_with(sim_clock).await;
+    let (music, record) = finished_music(&sim).await;
+    let audio_id = record["response"]["sunoData"][0]["id"].as_str().unwrap();
+    let sink = format!("{}/sim/sink", sim.base_url);
+    let sep = submit_settled(
+        &sim,
+        "/api/v1/vocal-removal/generate",
+        json!({"taskId": music, "audioId": audio_id, "type": "split_stem", "callBackUrl": sink}),
+    )
+    .await;
+    let sep_record: Value = reqwest::Client::new()
+        .get(format!(
+            "{}/api/v1/vocal-removal/record-info?taskId={sep}",
+            sim.base_url
+        ))
+        .bearer_auth("k")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let stem_id = sep_record["data"]["response"]["originData"][2]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let midi = submit_settled(
+        &sim,
+        "/api/v1/midi/generate",
+        json!({"taskId": sep, "audioId": stem_id, "callBackUrl": sink}),
+    )
+    .await;
+
+    let mut args = download_args(&sim, &sep, dir.path());
+    args.retain(|a| a != "music");
+    let at = args.iter().position(|a| a == "--family").unwrap();
+    args.insert(at + 1, "separation".into());
+    let out = kie_suno(dir.path(), args).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let got = files(&out);
+    let drums_url = sep_record["data"]["response"]["drumsUrl"].as_str().unwrap();
+    let drums = named(&got, "drums.mp3");
+    assert_eq!(drums["url"], drums_url);
+    assert_eq!(drums["sha256"], sha(&fetch(drums_url).await));
+    assert!(named(&got, "woodwinds.mp3")["bytes"].as_u64().unwrap() > 0);
+    assert!(got.len() >= 12, "{got:?}");
+
+    let mut args = download_args(&sim, &midi, dir.path());
+    args.retain(|a| a != "music");
+    let at = args.iter().position(|a| a == "--family").unwrap();
+    args.insert(at + 1, "midi".into());
+    let out = kie_suno(dir.path(), args).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let got = files(&out);
+    assert_eq!(got.len(), 1, "{got:?}");
+    let notes: Value =
+        serde_json::from_slice(&std::fs::read(got[0]["path"].as_str().unwrap()).unwrap()).unwrap();
+    assert!(
+        notes["instruments"][0]["notes"][0]["pitch"].is_u64(),
+        "{notes}"
+    );
+    assert_eq!(ledger_downloads(dir.path(), &midi).len(), 1);
+
+    // A lyrics task has no files: a usage error that says so.
+    let mut args = download_args(&sim, &music, dir.path());
+    args.retain(|a| a != "music");
+    let at = args.iter().position(|a| a == "--family").unwrap();
+    args.insert(at + 1, "lyrics".into());
+    let out = kie_suno(dir.path(), args).await;
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("no files"),
+        "{}",
+        text(&out.stderr)
+    );
+}
