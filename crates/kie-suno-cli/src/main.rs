@@ -79,7 +79,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Callbacks(cmd) => match cmd.sub {
             args::CallbacksSub::Serve(serve) => serve::callbacks_serve(serve).await,
         },
-        Command::Sim(cmd) => serve::sim(cmd).await,
+        Command::Sim(cmd) => serve::sim(cmd, global.json).await,
         Command::Schema(cmd) => schema::run(&global, cmd),
         Command::Completions(cmd) => {
             let mut script = Vec::new();

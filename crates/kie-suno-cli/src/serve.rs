@@ -84,17 +84,24 @@ pub fn sim_config(cmd: &SimCmd) -> SimConfig {
 
 /// Runs the simulator until Ctrl-C / SIGTERM; prints `listening on http://ADDR` and
 /// `seed: N` on stdout once bound.
-pub async fn sim(cmd: SimCmd) -> anyhow::Result<()> {
+/// With `json`, one line instead: `{"listening": URL, "seed": N}`.
+pub async fn sim(cmd: SimCmd, json: bool) -> anyhow::Result<()> {
     let config = sim_config(&cmd);
     let handle = kie_suno_sim::Simulator::spawn_on(cmd.bind, config)
         .await
         .with_context(|| format!("cannot start the simulator on {}", cmd.bind))?;
-    crate::output::println(&format!("listening on {}", handle.base_url))?;
-    crate::output::println(&format!(
-        "seed: {} (--seed {} repeats this run)",
-        handle.seed(),
-        handle.seed()
-    ))?;
+    if json {
+        crate::output::println(
+            &serde_json::json!({ "listening": handle.base_url, "seed": handle.seed() }).to_string(),
+        )?;
+    } else {
+        crate::output::println(&format!("listening on {}", handle.base_url))?;
+        crate::output::println(&format!(
+            "seed: {} (--seed {} repeats this run)",
+            handle.seed(),
+            handle.seed()
+        ))?;
+    }
     shutdown_signal().await;
     handle.shutdown().await;
     Ok(())

@@ -386,3 +386,82 @@ async fn json_errors_are_one_object_on_stderr() {
         assert!(out.stdout.is_empty(), "{case:?}");
     }
 }
+
+/// A `kie-suno sim --json` child, killed when dropped.
+struct SimChild(std::process::Child);
+
+impl Drop for SimChild {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn a_standalone_sim_serves_music_download_and_a_later_download_by_ledger_family() {
+    use std::io::BufRead as _;
+    let mut child = bin()
+        .args(["sim", "--json", "--bind", "127.0.0.1:0", "--step-ms", "0"])
+        .env_remove("KIE_SIM_API_KEY")
+        .env_remove("KIE_SIM_HMAC_KEY")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let sim = SimChild(child);
+    let mut line = String::new();
+    std::io::BufReader::new(stdout)
+        .read_line(&mut line)
+        .unwrap();
+    let hello: Value = serde_json::from_str(&line).unwrap_or_else(|e| panic!("{e}: {line}"));
+    let base = hello["listening"].as_str().unwrap().to_owned();
+    assert!(hello["seed"].is_u64(), "{hello}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = dir.path().join("ledger.db");
+    let songs = dir.path().join("songs");
+    let out = bin()
+        .args(["--base-url", &base, "--json", "music", "a song about rain"])
+        .args(["--poll-interval", "1", "--download"])
+        .arg(&songs)
+        .env("KIE_SUNO_LEDGER", &ledger)
+        .output()
+        .unwrap();
+    let stderr = text(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains(&format!("using the API at {base}")),
+        "{stderr}"
+    );
+    let record: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let id = record["taskId"].as_str().unwrap().to_owned();
+    assert_eq!(std::fs::read_dir(songs.join(&id)).unwrap().count(), 6);
+
+    // Later: the family comes from the ledger; every file is already complete.
+    let out = bin()
+        .args(["--base-url", &base, "--json", "download", &id, "--dir"])
+        .arg(&songs)
+        .env("KIE_SUNO_LEDGER", &ledger)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["tasks"][0]["family"], "music");
+    let files = report["tasks"][0]["files"].as_array().unwrap();
+    assert_eq!(files.len(), 6);
+    assert!(files.iter().all(|f| f["skipped"] == true), "{files:?}");
+    // An id the ledger does not know needs --family.
+    let out = bin()
+        .args(["--base-url", &base, "download", "0123abcd"])
+        .env("KIE_SUNO_LEDGER", &ledger)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("--family"),
+        "{}",
+        text(&out.stderr)
+    );
+    drop(sim);
+}
