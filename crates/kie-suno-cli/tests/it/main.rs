@@ -2,6 +2,10 @@
 
 #![allow(clippy::unwrap_used)] // tests may unwrap
 
+mod batch;
 mod cli;
+mod interrupt;
+mod kit;
+mod ledger;
 mod signed;
 mod sim;
