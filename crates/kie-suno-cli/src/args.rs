@@ -11,9 +11,10 @@ use crate::family::Family;
 ///
 /// With KIE_API_KEY unset, `lyrics`, `music` and `sounds` run against an embedded
 /// simulator (and a local callback receiver), so everything works offline and without
-/// an account.
+/// an account; with --base-url (or KIE_BASE_URL) and no key, every command talks to
+/// that API without a key (a standalone `kie-suno sim`).
 #[derive(Debug, Parser)]
-#[command(name = "kie-suno", version, about, long_about = None)]
+#[command(name = "kie-suno", version, about, long_about = None, after_help = ENVIRONMENT)]
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,
@@ -24,10 +25,37 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// The ENVIRONMENT and EXAMPLES sections of `kie-suno --help`.
+pub const ENVIRONMENT: &str = "\
+ENVIRONMENT:
+  KIE_API_KEY           The API key (https://kie.ai/api-key). Unset: the embedded simulator,
+                        or the API at KIE_BASE_URL without a key
+  KIE_BASE_URL          The API base URL (--base-url). Default: https://api.kie.ai
+  KIE_CALLBACK_URL      The callBackUrl sent with each task (--callback-url)
+  KIE_WEBHOOK_HMAC_KEY  The webhook HMAC key a callback receiver verifies signatures with
+  KIE_CALLBACKS_DB      Where received callbacks are stored: a SQLite path or postgres:// URL
+  KIE_SUNO_LEDGER       The task ledger (--ledger). Default: ledger.db in the data directory
+  NO_COLOR              Set (to anything) for no colour in logs; logs are plain when stderr
+                        is not a terminal anyway
+  RUST_LOG              Log filter, e.g. kie_suno_client=debug (overrides -v)
+
+EXAMPLES:
+  kie-suno lyrics \"a lighthouse keeper who talks to the sea\"
+  kie-suno music \"an upbeat song about coffee\" --download ./songs
+  kie-suno download 5c79be8e0f2a4b1d --dir ./songs
+  kie-suno sim --bind 127.0.0.1:8080 &  KIE_BASE_URL=http://127.0.0.1:8080 kie-suno credits
+  kie-suno schema --all | head
+  kie-suno completions zsh > ~/.zfunc/_kie-suno
+
+EXIT STATUS:
+  0 ok, 1 internal, 2 usage, 3 unauthorized, 4 credits, 5 rate limited, 6 task failed,
+  7 gave up waiting, 8 network or server, 9 invalid input, 10 file expired";
+
 /// Options every command shares.
 #[derive(Debug, Clone, Args)]
 pub struct Global {
-    /// Print the typed result as JSON on stdout instead of the readable form.
+    /// Print the typed result as JSON on stdout instead of the readable form; errors
+    /// as one JSON object on stderr ({"error": {"code", "exit", "message", "hint"}}).
     #[arg(long, global = true)]
     pub json: bool,
     /// No spinner and no informational lines on stderr.
@@ -50,13 +78,40 @@ pub struct Global {
 pub enum Command {
     /// Generate lyrics and wait for them: `kie-suno lyrics "<prompt>"`; or
     /// `kie-suno lyrics show <task-id>`.
+    #[command(after_help = "EXAMPLES:
+  kie-suno lyrics \"a lighthouse keeper who talks to the sea\"
+  kie-suno lyrics --json \"rain on a tin roof\" | jq '.response.data[0].text'
+  kie-suno lyrics show 5c79be8e0f2a4b1d")]
     Lyrics(LyricsCmd),
     /// Generate music and wait for the tracks.
+    #[command(after_help = "EXAMPLES:
+  kie-suno music \"an upbeat song about coffee\"
+  kie-suno music \"[Verse] ...\" --style \"indie folk\" --title \"Coffee\" --model V5_5
+  kie-suno music \"a lullaby\" --stop-at first --download ./songs")]
     Music(MusicCmd),
     /// Generate sounds (ambience, loops, effects) and wait for them:
     /// `kie-suno sounds "<prompt>" [--loop] [--tempo BPM] [--key KEY] [--model V5|V5_5]`.
+    #[command(after_help = "EXAMPLES:
+  kie-suno sounds \"rain on a tin roof\" --loop --tempo 90 --key D#m
+  kie-suno sounds \"a door creaking open\" --download ./fx")]
     Sounds(SoundsCmd),
+    /// Download every file of finished tasks (audio, streams, images, stems, WAV,
+    /// video, MIDI notes) before KIE deletes them (14 days after the task was made).
+    #[command(
+        after_help = "Files go to DIR/<task-id>/. A file already there is skipped; a partial
+one (.NAME.part, left by an interrupted run) is resumed with an HTTP range
+request. Sizes and SHA-256 are recorded in the task ledger.
+
+EXAMPLES:
+  kie-suno download 5c79be8e0f2a4b1d
+  kie-suno download 5c79be8e0f2a4b1d 9a8f77c2d4e1b0aa --dir ./songs --jobs 8
+  kie-suno download 1f2e3d4c5b6a7988 --family separation --json"
+    )]
+    Download(DownloadArgs),
     /// Print the account's remaining credits.
+    #[command(after_help = "EXAMPLES:
+  kie-suno credits
+  kie-suno credits --json")]
     Credits,
     /// List the tasks in the ledger (every task this machine submitted):
     /// `kie-suno tasks [--family F] [--status S] [--json]`.
@@ -70,11 +125,28 @@ pub enum Command {
     /// `kie-suno batch FILE` (one prompt per line, or JSON Lines).
     Batch(BatchArgs),
     /// The callback receiver.
+    #[command(after_help = "EXAMPLES:
+  KIE_WEBHOOK_HMAC_KEY=... kie-suno callbacks serve --bind 0.0.0.0:8787
+  kie-suno callbacks serve --db postgres://kie@db/kie --require-submitted")]
     Callbacks(CallbacksCmd),
     /// Run the simulator of the KIE API standalone.
+    #[command(after_help = "EXAMPLES:
+  kie-suno sim --bind 127.0.0.1:8080 --seed 7
+  KIE_BASE_URL=http://127.0.0.1:8080 kie-suno music \"a song\" --poll-interval 1")]
     Sim(SimCmd),
     /// Print the JSON Schema of a wire type, or list them.
+    #[command(after_help = "EXAMPLES:
+  kie-suno schema
+  kie-suno schema GenerateLyricsRequest
+  kie-suno schema --all | head")]
     Schema(SchemaCmd),
+    /// Print a shell completion script.
+    #[command(after_help = "EXAMPLES:
+  kie-suno completions bash > ~/.local/share/bash-completion/completions/kie-suno
+  kie-suno completions zsh > ~/.zfunc/_kie-suno
+  kie-suno completions fish > ~/.config/fish/completions/kie-suno.fish
+  kie-suno completions powershell >> $PROFILE")]
+    Completions(CompletionsArgs),
 }
 
 #[derive(Debug, Args)]
@@ -156,8 +228,8 @@ pub enum StopAt {
 pub struct MusicCmd {
     /// The idea of the song (non-custom mode), or the lyrics with --style/--title.
     pub prompt: String,
-    /// Model: V4, V4_5, V4_5PLUS, V4_5ALL, V5, V5_5. Default: V5.
-    #[arg(long, default_value = "V5")]
+    /// Model. Default: V5.
+    #[arg(long, default_value = "V5", value_parser = clap::builder::PossibleValuesParser::new(kie_suno_types::Model::KNOWN))]
     pub model: String,
     /// Custom mode: the style (requires --title).
     #[arg(long, requires = "title")]
@@ -171,6 +243,9 @@ pub struct MusicCmd {
     /// The stage to stop at. Default: complete.
     #[arg(long, value_enum, default_value_t = StopAt::Complete)]
     pub stop_at: StopAt,
+    /// Download the tracks' files into DIR/<task-id>/ once they are there.
+    #[arg(long, value_name = "DIR")]
+    pub download: Option<PathBuf>,
     #[command(flatten)]
     pub follow: Follow,
 }
@@ -185,13 +260,15 @@ pub struct SoundsCmd {
     /// Tempo in BPM, 1-300. Default: Auto (not sent).
     #[arg(long, value_name = "BPM")]
     pub tempo: Option<u16>,
-    /// Key: Cm, C#m, Dm, D#m, Em, Fm, F#m, Gm, G#m, Am, A#m, Bm, C, C#, D, D#, E, F,
-    /// F#, G, G#, A, A#, B (sharps only), or Any. Default: Any (not sent).
-    #[arg(long)]
+    /// Key (sharps only), or Any. Default: Any (not sent).
+    #[arg(long, value_parser = sound_keys())]
     pub key: Option<String>,
-    /// Model: V5 or V5_5. Default: V5.
-    #[arg(long, default_value = "V5")]
+    /// Model. Default: V5.
+    #[arg(long, default_value = "V5", value_parser = ["V5", "V5_5"])]
     pub model: String,
+    /// Download the sounds' files into DIR/<task-id>/ once they are there.
+    #[arg(long, value_name = "DIR")]
+    pub download: Option<PathBuf>,
     /// Ask the API to capture lyric subtitles (grabLyrics). Default: no.
     #[arg(long)]
     pub grab_lyrics: bool,
@@ -278,6 +355,37 @@ fn parse_rate(s: &str) -> Result<(u32, f64), String> {
         ));
     }
     Ok((n, secs))
+}
+
+/// The documented sound keys, and `Any`.
+fn sound_keys() -> clap::builder::PossibleValuesParser {
+    let mut keys: Vec<&'static str> = kie_suno_types::SoundKey::KNOWN.to_vec();
+    keys.push("Any");
+    clap::builder::PossibleValuesParser::new(keys)
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DownloadArgs {
+    /// The tasks whose files to download.
+    #[arg(required = true, value_name = "TASK_ID")]
+    pub task_ids: Vec<String>,
+    /// Where to put them (one directory per task inside). Default: the current
+    /// directory.
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    pub dir: PathBuf,
+    /// The tasks' family, for tasks not in the ledger. Default: from the ledger.
+    #[arg(long, value_enum)]
+    pub family: Option<crate::family::Family>,
+    /// Files downloaded at once, 1-16. Default: 4.
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=16))]
+    pub jobs: u16,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]

@@ -98,10 +98,86 @@ impl Env {
         follow: &Follow,
         family: CallbackFamily,
     ) -> anyhow::Result<Self> {
-        match std::env::var("KIE_API_KEY") {
-            Ok(key) if !key.trim().is_empty() => Self::real(global, follow, family, key).await,
-            _ => Self::embedded(global, Some(family)).await,
+        match api_key() {
+            Some(key) => Self::real(global, follow, family, key).await,
+            None if global.base_url.is_some() => {
+                Self::standalone(
+                    global,
+                    follow.callback_url.clone(),
+                    Some(family),
+                    follow.poll_interval,
+                )
+                .await
+            }
+            None => Self::embedded(global, Some(family)).await,
         }
+    }
+
+    /// Refuses a `--timeout` shorter than the first poll interval (the wait would
+    /// give up before its first look, after the task was billed): a usage error
+    /// before anything is sent.
+    pub fn check_timeout(global: &Global, timeout: u64, poll_interval: u64) -> anyhow::Result<()> {
+        let first_poll = if api_key().is_none() && global.base_url.is_none() {
+            // The embedded simulator is polled every 0.5 s.
+            1
+        } else {
+            poll_interval.max(1)
+        };
+        if timeout < first_poll {
+            anyhow::bail!(crate::exit::Usage(format!(
+                "--timeout {timeout} is shorter than the first poll ({first_poll} s): the task would be \
+                 billed and given up on before its first look; use --timeout {first_poll} or more"
+            )));
+        }
+        Ok(())
+    }
+
+    /// The API at `--base-url` without a key (a standalone `kie-suno sim`): a
+    /// placeholder key is sent; for a callback family without `--callback-url`, a
+    /// local receiver on 127.0.0.1 takes the callbacks (they make the waiter poll
+    /// at once; signatures are checked when KIE_WEBHOOK_HMAC_KEY is set).
+    async fn standalone(
+        global: &Global,
+        callback_url: Option<String>,
+        family: Option<CallbackFamily>,
+        poll_interval: u64,
+    ) -> anyhow::Result<Self> {
+        let base = global.base_url.clone().unwrap_or_default();
+        let client = Client::builder()
+            .api_key("kie-suno-no-key")
+            .base_url(base.clone())
+            .build()
+            .context("cannot build the client")?;
+        let mut env = Self::bare(client, false);
+        env.poll = Duration::from_secs(poll_interval.max(1));
+        let receiver_note = match (family, callback_url) {
+            (_, Some(url)) => {
+                env.callback_url = Some(url);
+                String::new()
+            }
+            (None, None) => String::new(),
+            (Some(family), None) => {
+                let dir = scratch_dir()?;
+                let store = open_store(&dir.join("callbacks.db").to_string_lossy()).await?;
+                let keys = hmac_keys_from_env(None)?;
+                let (receiver, addr) =
+                    start_receiver(SocketAddr::from(([127, 0, 0, 1], 0)), keys, store).await?;
+                env.callback_url = Some(format!(
+                    "http://{addr}{}",
+                    kie_suno_callbacks::callback_path(family)
+                ));
+                env.outcomes = Some(receiver.serving.outcomes());
+                env.receiver = Some(receiver);
+                env.scratch = Some(dir);
+                format!(" and a local callback receiver at http://{addr}")
+            }
+        };
+        if !global.quiet {
+            eprintln!(
+                "KIE_API_KEY is not set: using the API at {base} without a key{receiver_note}"
+            );
+        }
+        Ok(env)
     }
 
     /// For a task followed by polling only (Generate Sounds: no callback is
@@ -111,29 +187,33 @@ impl Env {
         callback_url: Option<String>,
         poll_interval: u64,
     ) -> anyhow::Result<Self> {
-        match std::env::var("KIE_API_KEY") {
-            Ok(key) if !key.trim().is_empty() => {
+        match api_key() {
+            Some(key) => {
                 let mut env = Self::bare(build_client(global, key)?, false);
                 env.callback_url = callback_url;
                 env.poll = Duration::from_secs(poll_interval.max(1));
                 Ok(env)
             }
-            _ => Self::embedded(global, None).await,
+            None if global.base_url.is_some() => {
+                Self::standalone(global, callback_url, None, poll_interval).await
+            }
+            None => Self::embedded(global, None).await,
         }
     }
 
     /// Only a client (no callbacks needed): details, credits.
     pub async fn for_query(global: &Global) -> anyhow::Result<Self> {
-        match std::env::var("KIE_API_KEY") {
-            Ok(key) if !key.trim().is_empty() => {
+        match api_key() {
+            Some(key) => {
                 let client = build_client(global, key)?;
                 Ok(Self::bare(client, false))
             }
-            _ => {
+            None if global.base_url.is_some() => Self::standalone(global, None, None, 10).await,
+            None => {
                 anyhow::bail!(crate::exit::Usage(
-                    "KIE_API_KEY is not set: `lyrics show` and `credits` need the real API \
-                     (the embedded simulator lives only as long as one `lyrics`, `music` or \
-                     `sounds` run)"
+                    "KIE_API_KEY is not set: this command needs the real API, or --base-url \
+                     (KIE_BASE_URL) of a running `kie-suno sim` (the embedded simulator lives \
+                     only as long as one `lyrics`, `music` or `sounds` run)"
                         .to_owned()
                 ))
             }
@@ -319,6 +399,13 @@ impl Env {
     }
 }
 
+/// KIE_API_KEY, when set to something.
+fn api_key() -> Option<String> {
+    std::env::var("KIE_API_KEY")
+        .ok()
+        .filter(|k| !k.trim().is_empty())
+}
+
 /// A subscription to the local receiver's new callbacks.
 #[derive(Debug)]
 pub struct Subscription(tokio::sync::broadcast::Receiver<Arc<kie_suno_callbacks::CallbackEvent>>);
@@ -342,6 +429,9 @@ fn embedded_client(global: &Global, sim: &SimHandle) -> anyhow::Result<Client> {
 fn build_client(global: &Global, key: String) -> anyhow::Result<Client> {
     let mut builder = Client::builder().api_key(key);
     if let Some(url) = &global.base_url {
+        if !global.quiet {
+            eprintln!("using the API at {url}");
+        }
         builder = builder.base_url(url.clone());
     }
     if global.self_paced {

@@ -12,8 +12,12 @@
 //! | 7 | gave up waiting (deadline) |
 //! | 8 | network, server or maintenance error; unreadable answer |
 //! | 9 | invalid input (a request value broke a documented rule) |
+//! | 10 | a file has expired (KIE deletes generated files after 14 days) |
 //! | 130 | interrupted by SIGINT (Ctrl-C) during a wait |
 //! | 143 | interrupted by SIGTERM during a wait |
+//!
+//! With `--json` the report is one JSON object on stderr:
+//! `{"error": {"code": "expired", "exit": 10, "message": "...", "hint": "..."}}`.
 
 use kie_suno_client::ClientError;
 use kie_suno_types::ValidationError;
@@ -27,6 +31,140 @@ pub const TASK_FAILED: u8 = 6;
 pub const DEADLINE: u8 = 7;
 pub const UNAVAILABLE: u8 = 8;
 pub const INVALID_INPUT: u8 = 9;
+pub const EXPIRED: u8 = 10;
+
+/// The stable name of an exit code, for `--json` error reports.
+pub fn code_name(code: u8) -> &'static str {
+    match code {
+        USAGE => "usage",
+        UNAUTHORIZED => "unauthorized",
+        CREDITS => "insufficient_credits",
+        RATE_LIMITED => "rate_limited",
+        TASK_FAILED => "task_failed",
+        DEADLINE => "deadline",
+        UNAVAILABLE => "unavailable",
+        INVALID_INPUT => "invalid_input",
+        EXPIRED => "expired",
+        130 | 143 => "interrupted",
+        _ => "internal",
+    }
+}
+
+/// A failure with its exit code, message and hint, for errors the commands
+/// classify themselves.
+#[derive(Debug)]
+pub struct Failure {
+    pub code: u8,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl Failure {
+    pub fn new(code: u8, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Failure {}
+
+/// What a transport failure comes down to, from its source chain: "connection
+/// refused", "dns", "timed out", "connection reset", ..., followed by the innermost
+/// message in parentheses; or the chain itself when no cause is recognised.
+pub fn transport_cause(e: &(dyn std::error::Error + 'static)) -> String {
+    use std::io::ErrorKind;
+    let mut kind: Option<&'static str> = None;
+    let mut messages: Vec<String> = Vec::new();
+    let mut current = Some(e);
+    while let Some(err) = current {
+        if let Some(io) = err.downcast_ref::<std::io::Error>() {
+            kind = kind.or(match io.kind() {
+                ErrorKind::ConnectionRefused => Some("connection refused"),
+                ErrorKind::TimedOut => Some("timed out"),
+                ErrorKind::ConnectionReset => Some("connection reset"),
+                ErrorKind::ConnectionAborted => Some("connection aborted"),
+                ErrorKind::UnexpectedEof => Some("connection closed early"),
+                _ => None,
+            });
+        }
+        if let Some(r) = err.downcast_ref::<reqwest::Error>() {
+            if r.is_timeout() {
+                kind = kind.or(Some("timed out"));
+            }
+        }
+        let text = err.to_string();
+        let lower = text.to_ascii_lowercase();
+        if lower.contains("dns error") || lower.contains("failed to lookup address") {
+            kind = kind.or(Some("dns: the host name does not resolve"));
+        } else if lower.contains("connection refused") {
+            kind = kind.or(Some("connection refused"));
+        } else if lower.contains("certificate") || lower.contains("tls") {
+            kind = kind.or(Some("tls"));
+        }
+        if messages.last() != Some(&text) {
+            messages.push(text);
+        }
+        current = err.source();
+    }
+    match (kind, messages.last()) {
+        (Some(kind), Some(inner)) if !inner.to_ascii_lowercase().starts_with(kind) => {
+            format!("{kind} ({inner})")
+        }
+        (Some(kind), _) => kind.to_owned(),
+        (None, _) => messages.join(": "),
+    }
+}
+
+/// An error, classified: exit code, one-line message, optional hint.
+#[derive(Debug)]
+pub struct Report {
+    pub code: u8,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl Report {
+    /// The `--json` form.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({ "error": {
+            "code": code_name(self.code),
+            "exit": self.code,
+            "message": self.message,
+            "hint": self.hint,
+        }})
+    }
+}
+
+/// Classifies `e`.
+pub fn report(e: &anyhow::Error) -> Report {
+    if let Some(f) = e.downcast_ref::<Failure>() {
+        return Report {
+            code: f.code,
+            message: f.message.clone(),
+            hint: f.hint.clone(),
+        };
+    }
+    let (code, message, hint) = describe(e);
+    Report {
+        code,
+        message,
+        hint: hint.map(str::to_owned),
+    }
+}
 
 /// A usage problem (missing configuration) reported with exit code 2.
 #[derive(Debug)]
@@ -53,7 +191,7 @@ impl std::fmt::Display for TasksFailed {
 impl std::error::Error for TasksFailed {}
 
 /// The exit code, the one-line message and an optional hint for an error.
-pub fn describe(e: &anyhow::Error) -> (u8, String, Option<&'static str>) {
+fn describe(e: &anyhow::Error) -> (u8, String, Option<&'static str>) {
     if let Some(i) = e.downcast_ref::<crate::track::Interrupted>() {
         return (i.signal.exit_code(), i.to_string(), None);
     }
@@ -79,7 +217,15 @@ pub fn describe(e: &anyhow::Error) -> (u8, String, Option<&'static str>) {
 }
 
 fn describe_client(e: &ClientError) -> (u8, String, Option<&'static str>) {
-    let line = e.to_string();
+    let line = match e {
+        ClientError::Transport { .. } | ClientError::Timeout { .. } => {
+            let cause = std::error::Error::source(e)
+                .map(transport_cause)
+                .unwrap_or_else(|| "timed out".to_owned());
+            format!("{e}: {cause}")
+        }
+        _ => e.to_string(),
+    };
     match e {
         ClientError::Unauthorized(_) => (
             UNAUTHORIZED,
@@ -128,10 +274,15 @@ fn describe_client(e: &ClientError) -> (u8, String, Option<&'static str>) {
             line,
             Some("the API is under maintenance: try again later"),
         ),
-        ClientError::PollFailed { source, .. } => {
-            let (code, _, hint) = describe_client(source);
-            (code, line, hint)
+        ClientError::PollFailed { task_id, source, .. } => {
+            let (code, inner, hint) = describe_client(source);
+            (code, format!("polling task {task_id} failed: {inner}"), hint)
         }
+        ClientError::Transport { .. } | ClientError::Timeout { .. } => (
+            UNAVAILABLE,
+            line,
+            Some("check the network, and KIE_BASE_URL / --base-url when set"),
+        ),
         _ => (UNAVAILABLE, line, None),
     }
 }

@@ -16,6 +16,7 @@ use crate::track::{self, Interrupts};
 /// Submits a lyrics task, waits (callback or polling), prints the variations.
 pub async fn generate(global: &Global, args: LyricsGenerate) -> anyhow::Result<()> {
     let prompt = args.prompt.unwrap_or_default();
+    Env::check_timeout(global, args.follow.timeout, args.follow.poll_interval)?;
     let ledger = track::open_ledger(global)?;
     let env = Env::for_task(global, &args.follow, CallbackFamily::Lyrics).await?;
     let result = run(global, &env, &ledger, &prompt, &args.follow).await;
@@ -126,9 +127,8 @@ pub async fn credits(global: &Global) -> anyhow::Result<()> {
     let env = Env::for_query(global).await?;
     let credits = env.client.credits().await?;
     if global.json {
-        println!("{}", serde_json::json!({ "credits": credits }));
+        crate::output::println(&serde_json::json!({ "credits": credits }).to_string())
     } else {
-        println!("{credits}");
+        crate::output::println(&credits.to_string())
     }
-    Ok(())
 }

@@ -17,6 +17,7 @@ use crate::track::{self, Interrupts};
 
 /// Submits a music task, waits for the requested stage, prints the tracks.
 pub async fn generate(global: &Global, args: MusicCmd) -> anyhow::Result<()> {
+    Env::check_timeout(global, args.follow.timeout, args.follow.poll_interval)?;
     let ledger = track::open_ledger(global)?;
     let env = Env::for_task(global, &args.follow, CallbackFamily::Music).await?;
     let result = run(global, &env, &ledger, &args).await;
@@ -82,6 +83,16 @@ async fn run(global: &Global, env: &Env, ledger: &Ledger, args: &MusicCmd) -> an
         Err(e) => track::record::<MusicRecord>(ledger, &task_id, Err(e)),
     }
     let outcome = outcome?;
+    if let Some(dir) = &args.download {
+        crate::download::after_outcome(
+            global,
+            dir,
+            outcome.task_id(),
+            crate::family::Family::Music,
+            outcome.record(),
+        )
+        .await?;
+    }
     let mut out = std::io::stdout().lock();
     if global.json {
         serde_json::to_writer_pretty(&mut out, outcome.record())?;

@@ -70,3 +70,45 @@ impl Spinner {
         self.started.elapsed()
     }
 }
+
+/// Whether `e` is a write to a closed pipe (the reader of stdout went away):
+/// the command then ends quietly with exit 0, as `gh` and `git` do.
+pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            || c.downcast_ref::<serde_json::Error>()
+                .and_then(serde_json::Error::io_error_kind)
+                == Some(std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Writes `bytes` to stdout and flushes; a closed pipe comes back as an
+/// `io::Error` of kind `BrokenPipe` (never a panic, unlike `println!`).
+pub fn write_stdout(bytes: &[u8]) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(bytes)?;
+    out.flush()?;
+    Ok(())
+}
+
+/// One line on stdout.
+pub fn println(line: &str) -> anyhow::Result<()> {
+    let mut text = String::with_capacity(line.len() + 1);
+    text.push_str(line);
+    text.push('\n');
+    write_stdout(text.as_bytes())
+}
+
+/// `value` as pretty JSON and a newline on stdout.
+pub fn print_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
+    let mut text = serde_json::to_string_pretty(value)?;
+    text.push('\n');
+    write_stdout(text.as_bytes())
+}
+
+/// One line on stderr; a closed stderr is ignored (`eprintln!` would panic).
+pub fn eprint_line(line: &str) {
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "{line}");
+}

@@ -50,7 +50,7 @@ pub async fn callbacks_serve(args: ServeArgs) -> anyhow::Result<()> {
         .serve(args.bind, shutdown_signal())
         .await
         .with_context(|| format!("cannot listen on {}", args.bind))?;
-    println!("listening on http://{}", serving.local_addr());
+    crate::output::println(&format!("listening on http://{}", serving.local_addr()))?;
     serving.wait().await.context("the receiver failed")?;
     Ok(())
 }
@@ -89,12 +89,12 @@ pub async fn sim(cmd: SimCmd) -> anyhow::Result<()> {
     let handle = kie_suno_sim::Simulator::spawn_on(cmd.bind, config)
         .await
         .with_context(|| format!("cannot start the simulator on {}", cmd.bind))?;
-    println!("listening on {}", handle.base_url);
-    println!(
+    crate::output::println(&format!("listening on {}", handle.base_url))?;
+    crate::output::println(&format!(
         "seed: {} (--seed {} repeats this run)",
         handle.seed(),
         handle.seed()
-    );
+    ))?;
     shutdown_signal().await;
     handle.shutdown().await;
     Ok(())

@@ -20,6 +20,7 @@ use crate::track::{self, Interrupts};
 pub async fn generate(global: &Global, args: SoundsCmd) -> anyhow::Result<()> {
     // Refuse bad arguments before starting anything.
     let request = request(&args)?;
+    Env::check_timeout(global, args.timeout, args.poll_interval)?;
     let ledger = track::open_ledger(global)?;
     let env = Env::for_polling(global, args.callback_url.clone(), args.poll_interval).await?;
     let result = run(global, &env, &ledger, &request, &args).await;
@@ -104,6 +105,16 @@ async fn run(
         Err(e) => track::record::<MusicRecord>(ledger, &task_id, Err(e)),
     }
     let outcome = outcome?;
+    if let Some(dir) = &args.download {
+        crate::download::after_outcome(
+            global,
+            dir,
+            outcome.task_id(),
+            crate::family::Family::Sounds,
+            outcome.record(),
+        )
+        .await?;
+    }
     let mut out = std::io::stdout().lock();
     if global.json {
         serde_json::to_writer_pretty(&mut out, outcome.record())?;
@@ -188,14 +199,22 @@ mod tests {
 
     #[test]
     fn bad_values_are_refused_before_sending() {
-        let usage = request(&parse(&["x", "--key", "Ebm"])).unwrap_err();
-        assert!(usage.downcast_ref::<Usage>().is_some(), "{usage}");
-        assert!(usage.to_string().contains("D#m"), "{usage}");
-        for args in [
-            &["x", "--tempo", "301"][..],
-            &["x", "--tempo", "0"],
-            &["x", "--model", "V4"],
-        ] {
+        // The documented keys and models are the only values the flags take.
+        for (flag, value) in [("--key", "Ebm"), ("--model", "V4"), ("--model", "V9")] {
+            let err = Cli::try_parse_from(["kie-suno", "sounds", "x", flag, value]).unwrap_err();
+            assert_eq!(
+                err.kind(),
+                clap::error::ErrorKind::InvalidValue,
+                "{flag} {value}"
+            );
+            let text = err.to_string();
+            assert!(text.contains("possible values"), "{text}");
+        }
+        let keys = Cli::try_parse_from(["kie-suno", "sounds", "x", "--key", "Ebm"])
+            .unwrap_err()
+            .to_string();
+        assert!(keys.contains("D#m") && keys.contains("Any"), "{keys}");
+        for args in [&["x", "--tempo", "301"][..], &["x", "--tempo", "0"]] {
             let err = request(&parse(args)).unwrap_err();
             assert!(
                 err.downcast_ref::<kie_suno_types::ValidationError>()

@@ -4,8 +4,10 @@
 
 mod batch;
 mod cli;
+mod download;
 mod interrupt;
 mod kit;
 mod ledger;
+mod polish;
 mod signed;
 mod sim;

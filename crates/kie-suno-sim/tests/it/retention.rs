@@ -135,3 +135,50 @@ async fn retention_is_configurable() {
         404
     );
 }
+
+/// A generated file answers a byte range with 206 and `Content-Range`, the rest of
+/// a resumed download is byte-for-byte the tail of the whole file, and a range past
+/// the end is 416.
+#[tokio::test]
+async fn files_answer_byte_ranges() {
+    let sim = sim(fast()).await;
+    let (music, _) = finished_music(&sim).await;
+    let (_, record) = get(
+        &sim,
+        &format!("/api/v1/generate/record-info?taskId={music}"),
+    )
+    .await;
+    let url = record["data"]["response"]["sunoData"][0]["audioUrl"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let http = reqwest::Client::new();
+    let whole = http.get(&url).send().await.unwrap();
+    assert_eq!(whole.status().as_u16(), 200);
+    assert_eq!(whole.headers()["accept-ranges"].to_str().unwrap(), "bytes");
+    let whole = whole.bytes().await.unwrap();
+    assert!(whole.len() > 100, "{}", whole.len());
+    let part = http
+        .get(&url)
+        .header("range", "bytes=100-")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(part.status().as_u16(), 206);
+    assert_eq!(
+        part.headers()["content-range"].to_str().unwrap(),
+        format!("bytes 100-{}/{}", whole.len() - 1, whole.len())
+    );
+    assert_eq!(part.bytes().await.unwrap(), whole.slice(100..));
+    let past = http
+        .get(&url)
+        .header("range", format!("bytes={}-", whole.len()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(past.status().as_u16(), 416);
+    assert_eq!(
+        past.headers()["content-range"].to_str().unwrap(),
+        format!("bytes */{}", whole.len())
+    );
+}

@@ -1,0 +1,297 @@
+//! One file onto disk: resumable (a `.NAME.part` file in the target directory is
+//! continued with `Range: bytes=N-`, kept only when the answer is a 206 whose
+//! `Content-Range` starts at N; a 200 starts again from zero), atomic (the part file
+//! is synced and renamed into place, so a file under its final name is always
+//! complete), hashed with SHA-256 as it is written.
+
+use std::path::{Path, PathBuf};
+
+use indicatif::ProgressBar;
+use reqwest::header::{CONTENT_RANGE, RANGE};
+use reqwest::StatusCode;
+use sha2::{Digest, Sha256};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+use super::plan::{PlannedFile, Source};
+
+/// What became of one file.
+#[derive(Debug, Clone, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Fetched {
+    pub name: String,
+    pub path: PathBuf,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    pub bytes: u64,
+    pub sha256: String,
+    /// The bytes already on disk that a range request continued (0: fetched whole).
+    pub resumed_from: u64,
+    /// The file was already complete under its final name: nothing fetched.
+    pub skipped: bool,
+}
+
+/// Why a file could not be downloaded.
+#[derive(Debug, thiserror::Error)]
+pub enum FetchError {
+    /// The file host no longer has the file (404 / 410): KIE deletes generated
+    /// files 14 days after the task was created.
+    #[error("{name}: the file has expired (HTTP {status} from {host}; KIE keeps generated files 14 days)")]
+    Expired {
+        name: String,
+        status: u16,
+        host: String,
+    },
+    /// Another non-success answer.
+    #[error("{name}: HTTP {status} from {host}")]
+    Status {
+        name: String,
+        status: u16,
+        host: String,
+    },
+    /// The connection failed or broke off (a part file, when any, is kept for the
+    /// next run to resume).
+    #[error("{name}: {cause}")]
+    Transport { name: String, cause: String },
+    /// The body ended before the length the server announced.
+    #[error("{name}: the download stopped at {got} of {expected} bytes (run again to resume)")]
+    Short {
+        name: String,
+        got: u64,
+        expected: u64,
+    },
+    /// Reading or writing the file.
+    #[error("{name}: {path}: {source}")]
+    Io {
+        name: String,
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// The part file of `name` in `dir`.
+pub fn part_path(dir: &Path, name: &str) -> PathBuf {
+    dir.join(format!(".{name}.part"))
+}
+
+/// Downloads `file` into `dir` (which exists), skipping it when it is already there.
+pub async fn fetch(
+    http: &reqwest::Client,
+    file: &PlannedFile,
+    dir: &Path,
+    bar: &ProgressBar,
+) -> Result<Fetched, FetchError> {
+    let target = dir.join(&file.name);
+    let io = |path: &Path| {
+        let name = file.name.clone();
+        let path = path.display().to_string();
+        move |source| FetchError::Io { name, path, source }
+    };
+    let url = match &file.source {
+        Source::Url(u) => Some(u.clone()),
+        Source::Inline(_) => None,
+    };
+    if tokio::fs::try_exists(&target).await.map_err(io(&target))? {
+        let (bytes, sha256) = hash_file(&target).await.map_err(io(&target))?;
+        return Ok(Fetched {
+            name: file.name.clone(),
+            path: target,
+            url,
+            bytes,
+            sha256,
+            resumed_from: 0,
+            skipped: true,
+        });
+    }
+    let part = part_path(dir, &file.name);
+    let (bytes, sha256, resumed_from) = match &file.source {
+        Source::Inline(data) => {
+            tokio::fs::write(&part, data).await.map_err(io(&part))?;
+            (data.len() as u64, hex(&Sha256::digest(data)), 0)
+        }
+        Source::Url(url) => download(http, &file.name, url, &part, bar).await?,
+    };
+    let f = tokio::fs::File::open(&part).await.map_err(io(&part))?;
+    f.sync_all().await.map_err(io(&part))?;
+    drop(f);
+    tokio::fs::rename(&part, &target)
+        .await
+        .map_err(io(&target))?;
+    sync_dir(dir).await;
+    Ok(Fetched {
+        name: file.name.clone(),
+        path: target,
+        url,
+        bytes,
+        sha256,
+        resumed_from,
+        skipped: false,
+    })
+}
+
+/// Fetches `url` into `part`, continuing what is there; returns (length, SHA-256
+/// hex, bytes resumed from).
+async fn download(
+    http: &reqwest::Client,
+    name: &str,
+    url: &str,
+    part: &Path,
+    bar: &ProgressBar,
+) -> Result<(u64, String, u64), FetchError> {
+    let host = url::Url::parse(url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_owned))
+        .unwrap_or_default();
+    let io = |source| FetchError::Io {
+        name: name.to_owned(),
+        path: part.display().to_string(),
+        source,
+    };
+    let have = match tokio::fs::metadata(part).await {
+        Ok(m) => m.len(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => 0,
+        Err(e) => return Err(io(e)),
+    };
+    let mut request = http.get(url);
+    if have > 0 {
+        request = request.header(RANGE, format!("bytes={have}-"));
+    }
+    let mut response = request.send().await.map_err(|e| FetchError::Transport {
+        name: name.to_owned(),
+        cause: crate::exit::transport_cause(&e),
+    })?;
+    let status = response.status();
+    if status == StatusCode::RANGE_NOT_SATISFIABLE && have > 0 {
+        // The part file is not a prefix of this file (it may be of an older one):
+        // start again.
+        tokio::fs::remove_file(part).await.map_err(io)?;
+        return Box::pin(download(http, name, url, part, bar)).await;
+    }
+    if matches!(status, StatusCode::NOT_FOUND | StatusCode::GONE) {
+        return Err(FetchError::Expired {
+            name: name.to_owned(),
+            status: status.as_u16(),
+            host,
+        });
+    }
+    if !status.is_success() {
+        return Err(FetchError::Status {
+            name: name.to_owned(),
+            status: status.as_u16(),
+            host,
+        });
+    }
+    // Continue only a 206 that starts where the part file ends; anything else is
+    // the whole file from byte 0.
+    let continued = status == StatusCode::PARTIAL_CONTENT
+        && response
+            .headers()
+            .get(CONTENT_RANGE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(content_range_start)
+            == Some(have);
+    if status == StatusCode::PARTIAL_CONTENT && !continued {
+        // A range we did not ask for: fetch the whole file instead.
+        tokio::fs::remove_file(part).await.map_err(io)?;
+        return Box::pin(download(http, name, url, part, bar)).await;
+    }
+    let start = if continued { have } else { 0 };
+    let mut hasher = Sha256::new();
+    let mut file = if continued {
+        hash_prefix(part, &mut hasher).await.map_err(io)?;
+        tokio::fs::OpenOptions::new()
+            .append(true)
+            .open(part)
+            .await
+            .map_err(io)?
+    } else {
+        tokio::fs::File::create(part).await.map_err(io)?
+    };
+    let expected = response.content_length().map(|n| n + start);
+    bar.inc_length(expected.unwrap_or(0));
+    bar.inc(start);
+    let mut written = start;
+    loop {
+        let chunk = response.chunk().await.map_err(|e| FetchError::Transport {
+            name: name.to_owned(),
+            cause: crate::exit::transport_cause(&e),
+        });
+        let chunk = match chunk {
+            Ok(Some(c)) => c,
+            Ok(None) => break,
+            Err(e) => {
+                let _ = file.flush().await;
+                return Err(e);
+            }
+        };
+        file.write_all(&chunk).await.map_err(io)?;
+        hasher.update(&chunk);
+        written += chunk.len() as u64;
+        bar.inc(chunk.len() as u64);
+    }
+    file.flush().await.map_err(io)?;
+    if let Some(expected) = expected.filter(|e| *e != written) {
+        return Err(FetchError::Short {
+            name: name.to_owned(),
+            got: written,
+            expected,
+        });
+    }
+    Ok((written, hex(&hasher.finalize()), start))
+}
+
+/// The first byte of `bytes FIRST-LAST/TOTAL`.
+fn content_range_start(value: &str) -> Option<u64> {
+    let range = value.trim().strip_prefix("bytes ")?;
+    let (span, _) = range.split_once('/')?;
+    let (first, _) = span.split_once('-')?;
+    first.trim().parse().ok()
+}
+
+async fn hash_prefix(path: &Path, hasher: &mut Sha256) -> std::io::Result<u64> {
+    let mut f = tokio::fs::File::open(path).await?;
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut total = 0u64;
+    loop {
+        let n = f.read(&mut buf).await?;
+        if n == 0 {
+            return Ok(total);
+        }
+        hasher.update(&buf[..n]);
+        total += n as u64;
+    }
+}
+
+/// The length and SHA-256 (hex) of a file on disk.
+pub async fn hash_file(path: &Path) -> std::io::Result<(u64, String)> {
+    let mut hasher = Sha256::new();
+    let n = hash_prefix(path, &mut hasher).await?;
+    Ok((n, hex(&hasher.finalize())))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Makes a rename in `dir` durable (Unix; elsewhere a no-op).
+async fn sync_dir(dir: &Path) {
+    #[cfg(unix)]
+    if let Ok(d) = tokio::fs::File::open(dir).await {
+        let _ = d.sync_all().await;
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::content_range_start;
+
+    #[test]
+    fn content_range() {
+        assert_eq!(content_range_start("bytes 100-199/200"), Some(100));
+        assert_eq!(content_range_start("bytes 0-0/*"), Some(0));
+        assert_eq!(content_range_start("bytes */200"), None);
+        assert_eq!(content_range_start("items 1-2/3"), None);
+    }
+}
