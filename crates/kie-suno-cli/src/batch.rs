@@ -354,6 +354,7 @@ fn progress(enabled: bool, total: usize) -> ProgressBar {
 
 /// Runs a batch file.
 pub async fn run(global: &Global, args: BatchArgs) -> anyhow::Result<()> {
+    Env::check_timeout(global, args.follow.timeout, args.follow.poll_interval)?;
     let items = read_items(&args)?;
     let ledger = track::open_ledger(global)?;
     let mut global = global.clone();
