@@ -8,6 +8,7 @@
 //! printed and judged by a reader (docs/benchmarks.md).
 
 pub(crate) mod args;
+mod batch;
 mod client;
 pub(crate) mod load;
 pub(crate) mod pg;
@@ -24,7 +25,7 @@ use anyhow::{bail, Context, Result};
 use args::Args;
 
 const USAGE: &str = "\
-usage: cargo xtask bench <receiver|client> [options]
+usage: cargo xtask bench <receiver|client|batch> [options]
 
   receiver   N signed lyrics callbacks over loopback against (a) a bare axum handler,
              (b) the receiver on SQLite, (c) the receiver on PostgreSQL when one can be started
@@ -38,6 +39,12 @@ usage: cargo xtask bench <receiver|client> [options]
              client call vs a raw reqwest call against the simulator
              --decode-iters N  decodes per payload and per kind (default 2000)
              --calls N         HTTP calls per kind (default 10000)
+  batch      `kie-suno batch` (the real binary) of N lyrics tasks against the simulator
+             with the documented window shape, 20 per window, the window scaled down
+             --tasks N         lines in the batch (default 200)
+             --limit L         tasks per window, simulator and batch (default 20)
+             --window-ms W     the window (default 1000; the documented one is 10000)
+             --step-ms S       the simulator's stage time (default 50)
 ";
 
 /// Entry point of `cargo xtask bench ...`; `args` are the words after `bench`.
@@ -54,13 +61,13 @@ where
     match verb.as_str() {
         // Hidden: the servers under test, started as child processes.
         "serve" => server::serve(rest),
-        "receiver" | "client" => {
+        "receiver" | "client" | "batch" => {
             ensure_release("bench", &words)?;
             let args = Args::parse(rest)?;
-            if verb == "receiver" {
-                receiver::run(&args)
-            } else {
-                client::run(&args)
+            match verb.as_str() {
+                "receiver" => receiver::run(&args),
+                "client" => client::run(&args),
+                _ => batch::run(&args),
             }
         }
         "-h" | "--help" | "help" => {
@@ -113,7 +120,7 @@ pub(crate) fn workspace_root() -> PathBuf {
     manifest.parent().unwrap_or(manifest).to_path_buf()
 }
 
-fn target_dir(root: &Path) -> PathBuf {
+pub(crate) fn target_dir(root: &Path) -> PathBuf {
     match std::env::var_os("CARGO_TARGET_DIR") {
         Some(dir) => {
             let dir = PathBuf::from(dir);

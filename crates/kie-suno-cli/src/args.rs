@@ -298,37 +298,6 @@ pub struct SoundsCmd {
     pub poll_interval: u64,
 }
 
-/// The documented sound keys, and `Any`.
-fn sound_keys() -> clap::builder::PossibleValuesParser {
-    let mut keys: Vec<&'static str> = kie_suno_types::SoundKey::KNOWN.to_vec();
-    keys.push("Any");
-    clap::builder::PossibleValuesParser::new(keys)
-}
-
-#[derive(Debug, Clone, Args)]
-pub struct DownloadArgs {
-    /// The tasks whose files to download.
-    #[arg(required = true, value_name = "TASK_ID")]
-    pub task_ids: Vec<String>,
-    /// Where to put them (one directory per task inside). Default: the current
-    /// directory.
-    #[arg(long, default_value = ".", value_name = "DIR")]
-    pub dir: PathBuf,
-    /// The tasks' family, for tasks not in the ledger. Default: from the ledger.
-    #[arg(long, value_enum)]
-    pub family: Option<crate::family::Family>,
-    /// Files downloaded at once, 1-16. Default: 4.
-    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=16))]
-    pub jobs: u16,
-}
-
-#[derive(Debug, Clone, Args)]
-pub struct CompletionsArgs {
-    /// The shell.
-    #[arg(value_enum)]
-    pub shell: clap_complete::Shell,
-}
-
 #[derive(Debug, Clone, Args)]
 pub struct TasksArgs {
     /// Only tasks of this family.
@@ -400,6 +369,37 @@ fn parse_rate(s: &str) -> Result<(u32, f64), String> {
         ));
     }
     Ok((n, secs))
+}
+
+/// The documented sound keys, and `Any`.
+fn sound_keys() -> clap::builder::PossibleValuesParser {
+    let mut keys: Vec<&'static str> = kie_suno_types::SoundKey::KNOWN.to_vec();
+    keys.push("Any");
+    clap::builder::PossibleValuesParser::new(keys)
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DownloadArgs {
+    /// The tasks whose files to download.
+    #[arg(required = true, value_name = "TASK_ID")]
+    pub task_ids: Vec<String>,
+    /// Where to put them (one directory per task inside). Default: the current
+    /// directory.
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    pub dir: PathBuf,
+    /// The tasks' family, for tasks not in the ledger. Default: from the ledger.
+    #[arg(long, value_enum)]
+    pub family: Option<crate::family::Family>,
+    /// Files downloaded at once, 1-16. Default: 4.
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=16))]
+    pub jobs: u16,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]

@@ -354,23 +354,16 @@ fn progress(enabled: bool, total: usize) -> ProgressBar {
 
 /// Runs a batch file.
 pub async fn run(global: &Global, args: BatchArgs) -> anyhow::Result<()> {
+    Env::check_timeout(global, args.follow.timeout, args.follow.poll_interval)?;
     let items = read_items(&args)?;
     let ledger = track::open_ledger(global)?;
     let mut global = global.clone();
     global.self_paced = true;
-    let first = items.first().map_or(args.family, |i| i.family);
-    let env = match callback_family(first) {
-        Some(cf) => Env::for_task(&global, &args.follow, cf).await?,
-        None => {
-            Env::for_polling(
-                &global,
-                args.follow.callback_url.clone(),
-                args.follow.poll_interval,
-            )
-            .await?
-        }
-    }
-    .with_poll(Duration::from_secs(args.follow.poll_interval));
+    // Lyrics: the one family whose callback URL is optional, so a batch without
+    // --callback-url is followed by polling; a line that needs a URL carries its own.
+    let env = Env::for_task(&global, &args.follow, CallbackFamily::Lyrics)
+        .await?
+        .with_poll(Duration::from_secs(args.follow.poll_interval));
     let result = drive(&global, &env, &ledger, &args, items).await;
     env.close().await;
     result
@@ -430,7 +423,18 @@ async fn drive(
                 ledger.path().display()
             ));
         }
-        let mut queue = queue.into_iter();
+        // Every line to submit, with its callback URL, checked before the first POST.
+        let mut ready = Vec::with_capacity(queue.len());
+        for (item, retry) in queue {
+            let url = callback_url(env, item.family);
+            let body = check(
+                item.family,
+                with_callback(item.body.clone(), url.as_deref()),
+            )
+            .map_err(|e| Usage(format!("{}:{}: {e}", args.file.display(), item.line)))?;
+            ready.push((item, retry, body));
+        }
+        let mut queue = ready.into_iter();
         let mut next = queue.next();
         loop {
             tokio::select! {
@@ -440,10 +444,8 @@ async fn drive(
                     lines.push(line);
                 }
                 _ = limiter.acquire(&TokioClock), if next.is_some() => {
-                    let Some((item, retry)) = next.take() else { continue };
+                    let Some((item, retry, body)) = next.take() else { continue };
                     next = queue.next();
-                    let body = check(item.family, with_callback(item.body.clone(), callback_url(env, item.family).as_deref()))
-                        .map_err(|e| Usage(format!("line {}: {e}", item.line)))?;
                     let local = match retry {
                         Some(id) => { ledger.reintent(id)?; id }
                         None => ledger.intent(item.family, &body, item.key.as_deref())?,

@@ -13,11 +13,11 @@
 //! | 8 | network, server or maintenance error; unreadable answer |
 //! | 9 | invalid input (a request value broke a documented rule) |
 //! | 10 | a file has expired (KIE deletes generated files after 14 days) |
+//! | 130 | interrupted by SIGINT (Ctrl-C) during a wait |
+//! | 143 | interrupted by SIGTERM during a wait |
 //!
 //! With `--json` the report is one JSON object on stderr:
 //! `{"error": {"code": "expired", "exit": 10, "message": "...", "hint": "..."}}`.
-//! | 130 | interrupted by SIGINT (Ctrl-C) during a wait |
-//! | 143 | interrupted by SIGTERM during a wait |
 
 use kie_suno_client::ClientError;
 use kie_suno_types::ValidationError;
@@ -45,6 +45,7 @@ pub fn code_name(code: u8) -> &'static str {
         UNAVAILABLE => "unavailable",
         INVALID_INPUT => "invalid_input",
         EXPIRED => "expired",
+        130 | 143 => "interrupted",
         _ => "internal",
     }
 }

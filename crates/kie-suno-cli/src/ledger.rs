@@ -119,7 +119,6 @@ pub struct Entry {
 }
 
 /// A file of a task's outcome saved on this machine.
-#[allow(dead_code)] // built by `download`
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DownloadRecord {
     /// The URL it came from.
@@ -418,7 +417,6 @@ impl Ledger {
     }
 
     /// Records (or replaces, for the same task and URL) a downloaded file.
-    #[allow(dead_code)] // called by `download`
     pub fn record_download(&self, task_id: &str, file: &DownloadRecord) -> anyhow::Result<()> {
         let size = i64::try_from(file.size).context("file size out of range")?;
         self.with(|c| {

@@ -4,9 +4,18 @@ use std::process::{Command, Output};
 
 use kie_suno_types::{LyricsRecord, LyricsStatus, TaskState};
 
+/// A ledger for this test binary's runs (never the user's own).
+fn ledger() -> std::path::PathBuf {
+    static DIR: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| tempfile::tempdir().expect("tempdir"))
+        .path()
+        .join("ledger.db")
+}
+
 fn kie_suno(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_kie-suno"))
         .args(args)
+        .env("KIE_SUNO_LEDGER", ledger())
         .env_remove("KIE_API_KEY")
         .env_remove("KIE_BASE_URL")
         .env_remove("KIE_CALLBACK_URL")
@@ -132,6 +141,7 @@ fn credits_without_a_key_is_a_usage_error() {
 #[test]
 fn real_mode_without_a_callback_url_is_a_usage_error_and_the_key_is_not_echoed() {
     let out = Command::new(env!("CARGO_BIN_EXE_kie-suno"))
+        .env("KIE_SUNO_LEDGER", ledger())
         .args(["music", "hello"])
         .env("KIE_API_KEY", "sk-secret-test-key-123")
         .env_remove("KIE_CALLBACK_URL")

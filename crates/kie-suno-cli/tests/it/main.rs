@@ -2,8 +2,12 @@
 
 #![allow(clippy::unwrap_used)] // tests may unwrap
 
+mod batch;
 mod cli;
 mod download;
+mod interrupt;
+mod kit;
+mod ledger;
 mod polish;
 mod signed;
 mod sim;
