@@ -74,12 +74,15 @@ pub fn part_path(dir: &Path, name: &str) -> PathBuf {
     dir.join(format!(".{name}.part"))
 }
 
-/// Downloads `file` into `dir` (which exists), skipping it when it is already there.
+/// Downloads `file` into `dir` (which exists), skipping it when it is already there
+/// (and, when `recorded` holds the size and SHA-256 the ledger has for it, matches
+/// them: a file changed on disk since is downloaded again).
 pub async fn fetch(
     http: &reqwest::Client,
     file: &PlannedFile,
     dir: &Path,
     bar: &ProgressBar,
+    recorded: Option<(u64, String)>,
 ) -> Result<Fetched, FetchError> {
     let target = dir.join(&file.name);
     let io = |path: &Path| {
@@ -93,15 +96,24 @@ pub async fn fetch(
     };
     if tokio::fs::try_exists(&target).await.map_err(io(&target))? {
         let (bytes, sha256) = hash_file(&target).await.map_err(io(&target))?;
-        return Ok(Fetched {
-            name: file.name.clone(),
-            path: target,
-            url,
-            bytes,
-            sha256,
-            resumed_from: 0,
-            skipped: true,
-        });
+        let matches = recorded
+            .as_ref()
+            .is_none_or(|(size, sha)| *size == bytes && *sha == sha256);
+        if matches {
+            return Ok(Fetched {
+                name: file.name.clone(),
+                path: target,
+                url,
+                bytes,
+                sha256,
+                resumed_from: 0,
+                skipped: true,
+            });
+        }
+        eprintln!(
+            "warning: {} differs from the size and SHA-256 the ledger recorded for it: downloading it again",
+            target.display()
+        );
     }
     let part = part_path(dir, &file.name);
     let (bytes, sha256, resumed_from) = match &file.source {

@@ -242,17 +242,29 @@ pub async fn download_all(
                 format!("cannot create {}: {e}", task_dir.display()),
             )
         })?;
+        let recorded = match ledger {
+            Some(l) => l.downloads(task.task_id.as_str())?,
+            None => Vec::new(),
+        };
         for file in planned {
-            work.push((i, task_dir.clone(), file));
+            let key = match &file.source {
+                plan::Source::Url(u) => u.clone(),
+                plan::Source::Inline(_) => format!("record:{}", file.name),
+            };
+            let known = recorded
+                .iter()
+                .find(|r| r.url == key)
+                .map(|r| (r.size, r.sha256.clone()));
+            work.push((i, task_dir.clone(), file, known));
         }
         reports.push(report);
     }
     let bar = progress_bar(!global.quiet);
     let results: Vec<(usize, Result<Fetched, fetch::FetchError>)> = futures::stream::iter(work)
-        .map(|(i, task_dir, file)| {
+        .map(|(i, task_dir, file, known)| {
             let http = &http;
             let bar = &bar;
-            async move { (i, fetch::fetch(http, &file, &task_dir, bar).await) }
+            async move { (i, fetch::fetch(http, &file, &task_dir, bar, known).await) }
         })
         .buffer_unordered(jobs.clamp(1, 16))
         .collect()
