@@ -52,6 +52,10 @@ pub struct TaskReport {
     pub errors: Vec<String>,
     /// Whether the task, or one of its files, has expired.
     pub expired: bool,
+    /// Whether the record lists no file yet (a task still running, or stopped at its
+    /// text stage).
+    #[serde(skip)]
+    pub nothing_yet: bool,
 }
 
 /// Reads a task's record from the record-info endpoint of its family.
@@ -205,6 +209,7 @@ pub async fn download_all(
             files: Vec::new(),
             errors: Vec::new(),
             expired: false,
+            nothing_yet: false,
         };
         let planned = plan::plan(&task.record);
         if let Some(age) = age(task.created_ms, now) {
@@ -229,6 +234,7 @@ pub async fn download_all(
             }
         }
         if planned.is_empty() {
+            report.nothing_yet = true;
             report.errors.push(format!(
                 "task {} has no files (yet): its record lists no file URL",
                 task.task_id
@@ -420,7 +426,17 @@ pub async fn after_outcome(
         created_ms: created_ms(&record),
         record,
     };
-    let reports = download_all(global, std::slice::from_ref(&task), dir, 4, Some(ledger)).await?;
+    let mut reports =
+        download_all(global, std::slice::from_ref(&task), dir, 4, Some(ledger)).await?;
+    // `--stop-at text` has no files yet: nothing to download is no failure here.
+    for r in &mut reports {
+        if r.nothing_yet {
+            if !global.quiet {
+                eprintln!("--download: task {} has no files yet", r.task_id);
+            }
+            r.errors.clear();
+        }
+    }
     if !global.quiet && !global.json {
         for r in &reports {
             for f in &r.files {

@@ -369,6 +369,23 @@ async fn music_with_download_saves_the_tracks_on_the_embedded_simulator() {
     // The first bytes of an MP3 frame header.
     let audio = std::fs::read(task_dir.join("1-audio.mp3")).unwrap();
     assert_eq!(&audio[..2], &[0xFF, 0xFB]);
+
+    // Stopped at the text stage there is nothing to save yet: said, not failed.
+    let out = kie_suno(
+        dir.path(),
+        vec![
+            "music".into(),
+            "a song about tea".into(),
+            "--stop-at".into(),
+            "text".into(),
+            "--download".into(),
+            dir.path().join("text").display().to_string(),
+        ],
+    )
+    .await;
+    let stderr = text(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("has no files yet"), "{stderr}");
 }
 
 /// Submits `body` to `path` on `sim` and waits until everything settled; the id.
