@@ -370,11 +370,14 @@ pub fn finish(global: &Global, reports: &[TaskReport]) -> anyhow::Result<()> {
 
 /// `kie-suno download <task-id>... [--dir D] [--family F] [--jobs N]`.
 pub async fn command(global: &Global, args: crate::args::DownloadArgs) -> anyhow::Result<()> {
-    let ids = args
-        .task_ids
-        .iter()
-        .map(|id| check_task_id(id))
-        .collect::<Result<Vec<_>, _>>()?;
+    let mut ids: Vec<TaskId> = Vec::new();
+    for id in &args.task_ids {
+        let id = check_task_id(id)?;
+        // Twice on the command line is once: two fetches must never share a part file.
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
     let ledger = crate::track::open_ledger(global)?;
     let env = crate::embedded::Env::for_query(global).await?;
     let mut tasks = Vec::new();

@@ -203,9 +203,14 @@ async fn every_file_is_downloaded_hashed_recorded_and_skipped_the_second_time() 
         assert_eq!(*sha256, sha(&bytes));
     }
 
-    // A second run finds them complete and fetches nothing.
-    let again = kie_suno(dir.path(), download_args(&sim, &id, dir.path())).await;
+    // A second run finds them complete and fetches nothing; an id given twice is
+    // one task.
+    let mut twice = download_args(&sim, &id, dir.path());
+    twice.push(id.clone());
+    let again = kie_suno(dir.path(), twice).await;
     assert!(again.status.success(), "{}", text(&again.stderr));
+    let report: Value = serde_json::from_slice(&again.stdout).unwrap();
+    assert_eq!(report["tasks"].as_array().unwrap().len(), 1);
     let again = files(&again);
     assert_eq!(again.len(), 6);
     for f in &again {
