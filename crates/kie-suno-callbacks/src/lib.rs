@@ -6,6 +6,10 @@ mod clock;
 mod confirm;
 mod error;
 #[cfg(feature = "router")]
+mod metrics;
+#[cfg(feature = "router")]
+mod ops;
+#[cfg(feature = "router")]
 mod outcomes;
 mod parse;
 #[cfg(feature = "router")]
@@ -14,6 +18,8 @@ mod record;
 mod rejection;
 #[cfg(feature = "router")]
 mod router;
+#[cfg(feature = "router")]
+mod serve;
 pub mod store;
 mod verify;
 
@@ -21,10 +27,18 @@ mod verify;
 pub use confirm::{ConfirmError, ConfirmRequest, Confirmer, Verdict};
 pub use error::Error;
 #[cfg(feature = "router")]
+pub use metrics::{Metrics, METRICS_CONTENT_TYPE};
+#[cfg(feature = "router")]
+pub use ops::{Endpoints, HEALTHZ_PATH, METRICS_PATH, READYZ_PATH};
+#[cfg(feature = "router")]
 pub use outcomes::{CallbackEvent, Outcomes};
 pub use parse::parse;
 #[cfg(feature = "router")]
-pub use receiver::{Receiver, ReceiverConfig, Serving, DEFAULT_BIND, DEFAULT_BODY_LIMIT};
+pub use receiver::{
+    Receiver, ReceiverConfig, Serving, DEFAULT_BIND, DEFAULT_BODY_LIMIT, DEFAULT_BODY_READ_TIMEOUT,
+    DEFAULT_DRAIN_LIMIT, DEFAULT_FD_RESERVE, DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_IDLE_TIMEOUT,
+    DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_IN_FLIGHT,
+};
 pub use record::{
     is_secret_header, storable_headers, Confirmation, NewCallback, Recorded, StoreStats,
     StoredCallback,

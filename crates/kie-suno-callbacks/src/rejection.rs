@@ -24,6 +24,8 @@ pub enum Rejection {
     UnknownFamily,
     /// 405: the path only accepts `POST`.
     MethodNotAllowed,
+    /// 408: the body did not arrive within the body read timeout.
+    BodyTimeout,
     /// 413: the body is larger than the limit.
     PayloadTooLarge,
     /// 415: the content type is not `application/json`.
@@ -32,6 +34,9 @@ pub enum Rejection {
     InvalidCallback,
     /// 503: the store could not commit; KIE should retry.
     StoreUnavailable,
+    /// 503 with `Retry-After: 1`: as many callbacks as allowed are being
+    /// handled; retry shortly.
+    Overloaded,
 }
 
 impl Rejection {
@@ -43,10 +48,12 @@ impl Rejection {
         Self::UnknownTask,
         Self::UnknownFamily,
         Self::MethodNotAllowed,
+        Self::BodyTimeout,
         Self::PayloadTooLarge,
         Self::UnsupportedMediaType,
         Self::InvalidCallback,
         Self::StoreUnavailable,
+        Self::Overloaded,
     ];
 
     /// The HTTP status.
@@ -57,10 +64,11 @@ impl Rejection {
             Self::UnknownTask => StatusCode::FORBIDDEN,
             Self::UnknownFamily => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Self::BodyTimeout => StatusCode::REQUEST_TIMEOUT,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::InvalidCallback => StatusCode::UNPROCESSABLE_ENTITY,
-            Self::StoreUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Self::StoreUnavailable | Self::Overloaded => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 
@@ -73,10 +81,12 @@ impl Rejection {
             Self::UnknownTask => "unknown_task",
             Self::UnknownFamily => "unknown_callback_family",
             Self::MethodNotAllowed => "method_not_allowed",
+            Self::BodyTimeout => "body_timeout",
             Self::PayloadTooLarge => "payload_too_large",
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::InvalidCallback => "invalid_callback",
             Self::StoreUnavailable => "store_unavailable",
+            Self::Overloaded => "overloaded",
         }
     }
 
@@ -89,10 +99,12 @@ impl Rejection {
             Self::UnknownTask => "the task id is not known to this receiver",
             Self::UnknownFamily => "no callback family at this path",
             Self::MethodNotAllowed => "only post is accepted here",
+            Self::BodyTimeout => "the request body was not received in time",
             Self::PayloadTooLarge => "the request body is too large",
             Self::UnsupportedMediaType => "the content type must be application/json",
             Self::InvalidCallback => "the body is not a callback of this family",
             Self::StoreUnavailable => "the callback could not be stored, retry later",
+            Self::Overloaded => "too many callbacks in progress, retry shortly",
         }
     }
 
@@ -121,9 +133,22 @@ impl IntoResponse for Rejection {
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/json"),
         );
-        if self == Self::MethodNotAllowed {
-            res.headers_mut()
-                .insert(header::ALLOW, HeaderValue::from_static("POST"));
+        match self {
+            Self::MethodNotAllowed => {
+                res.headers_mut()
+                    .insert(header::ALLOW, HeaderValue::from_static("POST"));
+            }
+            Self::Overloaded => {
+                res.headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+            }
+            // The rest of the body is not read (or not all of it): the connection
+            // cannot carry another request.
+            Self::PayloadTooLarge | Self::BodyTimeout | Self::BodyUnreadable => {
+                res.headers_mut()
+                    .insert(header::CONNECTION, HeaderValue::from_static("close"));
+            }
+            _ => {}
         }
         res
     }

@@ -2,7 +2,7 @@
 //! the thin handler that buffers the body and calls the pure functions.
 
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use axum::body::Body;
 use axum::extract::rejection::PathRejection;
@@ -14,9 +14,12 @@ use bytes::Bytes;
 use futures::StreamExt;
 use http::{header, HeaderMap, HeaderValue, StatusCode};
 use kie_suno_types::{ApiCode, Callback, CallbackFamily, CallbackKey};
+use tokio::sync::Semaphore;
 
 use crate::clock::system_ms;
 use crate::confirm::{ConfirmRequest, Confirmer, Verdict};
+use crate::metrics::Metrics;
+use crate::ops::{routes as ops_routes, Endpoints};
 use crate::outcomes::{CallbackEvent, Outcomes};
 use crate::parse::parse;
 use crate::record::storable_headers;
@@ -44,6 +47,16 @@ pub(crate) struct StateInner {
     pub(crate) confirm_timeout: Duration,
     pub(crate) outcomes: Outcomes,
     pub(crate) store_parsed_json: bool,
+    /// How long the whole body may take to arrive.
+    pub(crate) body_read_timeout: Duration,
+    /// How much of an oversized body is read and discarded before the 413, so a
+    /// sender that writes its whole body before reading sees the answer.
+    pub(crate) drain_limit: usize,
+    /// One permit per running pipeline.
+    pub(crate) in_flight: Arc<Semaphore>,
+    pub(crate) max_in_flight: usize,
+    pub(crate) metrics: Metrics,
+    pub(crate) endpoints: Endpoints,
 }
 
 /// The router's state: store, keys, limits, confirmer and outcome stream.
@@ -63,26 +76,48 @@ impl std::fmt::Debug for ReceiverState {
             .field("require_submitted", &i.require_submitted)
             .field("confirmer", &i.confirmer.is_some())
             .field("confirm_timeout", &i.confirm_timeout)
+            .field("body_read_timeout", &i.body_read_timeout)
+            .field("drain_limit", &i.drain_limit)
+            .field("max_in_flight", &i.max_in_flight)
+            .field("endpoints", &i.endpoints)
             .finish()
     }
 }
 
 /// The callback router: `POST /callbacks/{family}` for every family.
 ///
-/// Per request, in order: unknown family -> 404; `Content-Length` over the limit
-/// -> 413; content type not `application/json` -> 415; body over the limit ->
-/// 413; not UTF-8 -> 400; with keys configured, signature checks -> 401 (400 / 422 when the body
+/// Per request, in order: unknown family -> 404; as many pipelines running as
+/// allowed -> 503 with `Retry-After: 1`; `Content-Length` over the limit -> 413
+/// (an oversized body up to the drain limit is read and discarded first, so the
+/// sender can read the answer; the connection is then closed); content type not
+/// `application/json` -> 415; body over the limit -> 413; body not received within
+/// the body read timeout -> 408; not UTF-8 -> 400; with keys configured, signature checks -> 401 (400 / 422 when the body
 /// has no readable task id); parse -> 400 (syntax) / 422 (shape); optional
 /// unknown-task check -> 403; optional confirmation; durable store (failure ->
 /// 503, so KIE retries); only then 200 `{"status":"received","duplicate":bool}`.
 /// Any other method -> 405. Every rejection is a fixed JSON body ([`Rejection`]).
+///
+/// Also `GET /healthz`, `GET /readyz` and `GET /metrics` as configured
+/// ([`crate::ReceiverConfig::endpoints`]).
 pub fn router(state: ReceiverState) -> Router {
+    let ops = ops_routes(
+        state.inner.endpoints,
+        Arc::clone(&state.inner.store),
+        state.inner.metrics.clone(),
+    );
     Router::new()
-        .route(
-            ROUTE,
-            post(receive).fallback(|| async { Rejection::MethodNotAllowed }),
-        )
+        .route(ROUTE, post(receive).fallback(not_allowed))
         .with_state(state)
+        .merge(ops)
+}
+
+async fn not_allowed(State(state): State<ReceiverState>) -> Response {
+    reject(&state.inner.metrics, Rejection::MethodNotAllowed)
+}
+
+fn reject(metrics: &Metrics, rejection: Rejection) -> Response {
+    metrics.rejection(rejection.code());
+    rejection.into_response()
 }
 
 async fn receive(
@@ -94,21 +129,38 @@ async fn receive(
         Ok(Path(slug)) => CallbackFamily::from_slug(&slug),
         Err(_) => None,
     };
+    let metrics = &state.inner.metrics;
     let Some(family) = family else {
-        return Rejection::UnknownFamily.into_response();
+        return reject(metrics, Rejection::UnknownFamily);
     };
+    // The pipeline outlives a sender that hangs up, so the bound on pipelines is a
+    // semaphore, not a timeout around this handler: beyond it, a fast 503.
+    let Ok(permit) = Arc::clone(&state.inner.in_flight).try_acquire_owned() else {
+        return reject(metrics, Rejection::Overloaded);
+    };
+    metrics.in_flight(state.inner.max_in_flight - state.inner.in_flight.available_permits());
     // The pipeline runs in a task of its own: when the sender hangs up (KIE's 15 s
     // timeout), hyper drops this handler's future, but a callback already handed to
     // the store must still be committed *and* published to subscribers and waiters;
     // otherwise its redelivery, counted as a repeat, would never be published.
     let inner = Arc::clone(&state.inner);
-    let pipeline = tokio::spawn(async move { handle(&inner, family, request).await });
+    let pipeline = tokio::spawn(async move {
+        let handled = handle(&inner, family, request).await;
+        drop(permit);
+        inner
+            .metrics
+            .in_flight(inner.max_in_flight - inner.in_flight.available_permits());
+        handled
+    });
     match pipeline.await {
-        Ok(Ok(duplicate)) => accepted(duplicate),
-        Ok(Err(r)) => r.into_response(),
+        Ok(Ok(duplicate)) => {
+            metrics.delivery(family.as_str(), duplicate);
+            accepted(duplicate)
+        }
+        Ok(Err(r)) => reject(metrics, r),
         Err(e) => {
             tracing::error!(%family, error = %e, "callback pipeline task failed");
-            Rejection::StoreUnavailable.into_response()
+            reject(metrics, Rejection::StoreUnavailable)
         }
     }
 }
@@ -138,7 +190,10 @@ fn is_json(headers: &HeaderMap) -> bool {
     essence.eq_ignore_ascii_case("application/json")
 }
 
-async fn read_body(body: Body, limit: usize) -> Result<Bytes, Rejection> {
+/// Reads the body, at most `limit` bytes; past it, reads and discards up to
+/// `drain` bytes in all (so a sender that writes its whole body before reading
+/// can read the 413), then answers 413.
+async fn read_body(body: Body, limit: usize, drain: usize) -> Result<Bytes, Rejection> {
     let mut stream = body.into_data_stream();
     let mut first: Option<Bytes> = None;
     let mut rest: Vec<u8> = Vec::new();
@@ -147,6 +202,12 @@ async fn read_body(body: Body, limit: usize) -> Result<Bytes, Rejection> {
         let chunk = chunk.map_err(|_| Rejection::BodyUnreadable)?;
         total = total.saturating_add(chunk.len());
         if total > limit {
+            while total <= drain {
+                match stream.next().await {
+                    Some(Ok(chunk)) => total = total.saturating_add(chunk.len()),
+                    Some(Err(_)) | None => break,
+                }
+            }
             return Err(Rejection::PayloadTooLarge);
         }
         match &first {
@@ -180,12 +241,24 @@ async fn handle(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|n| n > state.body_limit as u64) {
+        // A sender that waits for `100 Continue` has not sent the body: nothing
+        // to drain. Neither is a body larger than the drain limit read.
+        let expects = headers.contains_key(header::EXPECT);
+        if !expects && declared.is_some_and(|n| n <= state.drain_limit as u64) {
+            let drain = read_body(body, 0, state.drain_limit);
+            let _ = tokio::time::timeout(state.body_read_timeout, drain).await;
+        }
         return Err(Rejection::PayloadTooLarge);
     }
     if !is_json(headers) {
         return Err(Rejection::UnsupportedMediaType);
     }
-    let body = read_body(body, state.body_limit).await?;
+    let body = tokio::time::timeout(
+        state.body_read_timeout,
+        read_body(body, state.body_limit, state.drain_limit),
+    )
+    .await
+    .map_err(|_| Rejection::BodyTimeout)??;
     // JSON is UTF-8; serde skips unknown strings without checking them.
     if std::str::from_utf8(&body).is_err() {
         return Err(Rejection::MalformedJson);
@@ -276,7 +349,9 @@ async fn handle(
         tracing::error!(%family, task_id = %key.task_id, error = &e as &dyn std::error::Error, "callback not stored; answering 503 so it is retried");
         Rejection::StoreUnavailable
     };
+    let started = Instant::now();
     let mut recorded = state.store.record(record).await.map_err(store_failed)?;
+    state.metrics.store_commit(started.elapsed());
     let mut replaced = false;
     if let (false, Some(replacement)) = (recorded.is_new(), replacement) {
         if let Some(id) = state

@@ -59,6 +59,15 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     /// Counters over the whole store.
     fn stats(&self) -> BoxFuture<'_, Result<StoreStats, Error>>;
 
+    /// A cheap health check for readiness probes (`GET /readyz`): resolves `Ok`
+    /// when the store is reachable and can commit. The default runs
+    /// [`Store::stats`]; both backends override it with something cheaper (a
+    /// `SELECT 1` on PostgreSQL, an empty batch through SQLite's writer and WAL
+    /// sync threads, which fails once a sync has failed).
+    fn health(&self) -> BoxFuture<'_, Result<(), Error>> {
+        Box::pin(async move { self.stats().await.map(|_| ()) })
+    }
+
     /// Flushes and closes the store; later calls fail with [`Error::StoreClosed`].
     fn close(&self) -> BoxFuture<'_, Result<(), Error>>;
 }

@@ -345,6 +345,14 @@ impl Store for PostgresStore {
         })
     }
 
+    fn health(&self) -> BoxFuture<'_, Result<(), Error>> {
+        Box::pin(async move {
+            let client = self.client().await?;
+            client.query_one("SELECT 1", &[]).await?;
+            Ok(())
+        })
+    }
+
     fn close(&self) -> BoxFuture<'_, Result<(), Error>> {
         Box::pin(async move {
             // Every acknowledged write is already committed; closing only drops

@@ -101,6 +101,10 @@ impl Store for SqliteStore {
         Box::pin(self.call(Cmd::Stats))
     }
 
+    fn health(&self) -> BoxFuture<'_, Result<(), Error>> {
+        Box::pin(self.call(Cmd::Health))
+    }
+
     fn close(&self) -> BoxFuture<'_, Result<(), Error>> {
         Box::pin(async move {
             let (done, rx) = oneshot::channel();
