@@ -70,6 +70,8 @@ fn nofile_limit() -> Option<u64> {
 
 /// One open connection.
 struct Conn {
+    /// Accept order (breaks ties between equal waiting times).
+    id: u64,
     /// Milliseconds since the registry's epoch when the connection last started
     /// waiting for a request (its accept, or the end of its last response).
     waiting_since: AtomicU64,
@@ -108,6 +110,7 @@ impl Registry {
     fn add(&self) -> (u64, Arc<Conn>) {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let conn = Arc::new(Conn {
+            id,
             waiting_since: AtomicU64::new(self.now_ms()),
             reading: AtomicBool::new(false),
             busy: AtomicUsize::new(0),
@@ -132,7 +135,7 @@ impl Registry {
         let victim = conns
             .values()
             .filter(|c| c.busy.load(Ordering::Acquire) == 0)
-            .min_by_key(|c| c.waiting_since.load(Ordering::Acquire));
+            .min_by_key(|c| (c.waiting_since.load(Ordering::Acquire), c.id));
         match victim {
             Some(c) => {
                 // Keep it from being picked again before its task has closed it.

@@ -13,6 +13,10 @@
 mod common;
 mod errors;
 #[cfg(all(feature = "router", feature = "sqlite"))]
+mod limits;
+#[cfg(all(feature = "router", feature = "sqlite"))]
+mod ops;
+#[cfg(all(feature = "router", feature = "sqlite"))]
 mod outcomes;
 mod props;
 #[cfg(all(feature = "router", feature = "sqlite"))]
