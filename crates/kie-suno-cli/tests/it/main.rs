@@ -3,5 +3,6 @@
 #![allow(clippy::unwrap_used)] // tests may unwrap
 
 mod cli;
+mod serve;
 mod signed;
 mod sim;
