@@ -15,11 +15,12 @@ mod rejection;
 #[cfg(feature = "router")]
 mod router;
 pub mod store;
+mod validate;
 mod verify;
 
 #[cfg(feature = "router")]
 pub use confirm::{ConfirmError, ConfirmRequest, Confirmer, Verdict};
-pub use error::Error;
+pub use error::{Error, Fault};
 #[cfg(feature = "router")]
 pub use outcomes::{CallbackEvent, Outcomes};
 pub use parse::parse;
@@ -37,6 +38,10 @@ pub use store::postgres::{PostgresOptions, PostgresStore};
 #[cfg(feature = "sqlite")]
 pub use store::sqlite::{SqliteOptions, SqliteStore, Synchronous};
 pub use store::{BoxFuture, Store};
+pub use validate::{
+    check_stage, check_task_id, foreign_family, json_depth_within, InvalidValue, Stage,
+    MAX_JSON_DEPTH, MAX_STAGE_LEN, MAX_TASK_ID_LEN,
+};
 pub use verify::{
     sign, signed_headers, verify, Keys, Verified, VerifyError, DEFAULT_WINDOW, SIGNATURE_HEADER,
     TIMESTAMP_HEADER,

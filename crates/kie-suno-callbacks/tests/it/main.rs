@@ -12,6 +12,8 @@
 
 mod common;
 mod errors;
+#[cfg(feature = "sqlite")]
+mod faults;
 #[cfg(all(feature = "router", feature = "sqlite"))]
 mod outcomes;
 mod props;

@@ -11,6 +11,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod common;
+mod faults;
 mod postgres;
 #[cfg(feature = "router")]
 mod receivers;
