@@ -13,8 +13,12 @@ mod receiver;
 mod record;
 mod rejection;
 #[cfg(feature = "router")]
+mod rejections;
+#[cfg(feature = "router")]
 mod router;
 pub mod store;
+#[cfg(feature = "router")]
+mod untrusted;
 mod validate;
 mod verify;
 
@@ -31,6 +35,8 @@ pub use record::{
     StoredCallback,
 };
 pub use rejection::Rejection;
+#[cfg(feature = "router")]
+pub use rejections::{Reason, Rejections};
 #[cfg(feature = "router")]
 pub use router::{callback_path, router, ReceiverState, ROUTE};
 #[cfg(feature = "postgres")]

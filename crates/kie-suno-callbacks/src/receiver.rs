@@ -168,6 +168,7 @@ impl Receiver {
                     confirm_timeout: config.confirm_timeout,
                     outcomes,
                     store_parsed_json: config.store_parsed_json,
+                    watch: Default::default(),
                 }),
             },
         }

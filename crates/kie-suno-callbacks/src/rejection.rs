@@ -32,6 +32,18 @@ pub enum Rejection {
     InvalidCallback,
     /// 503: the store could not commit; KIE should retry.
     StoreUnavailable,
+    /// 400: arrays and objects nested deeper than [`crate::MAX_JSON_DEPTH`].
+    JsonTooDeep,
+    /// 415: a `Content-Encoding` other than `identity`.
+    UnsupportedEncoding,
+    /// 422: the task id is too long or not printable ASCII
+    /// ([`crate::check_task_id`]).
+    InvalidTaskId,
+    /// 422: the body carries another family's fields ([`crate::foreign_family`]).
+    WrongFamily,
+    /// 422: the store refused the data itself ([`crate::Fault::Input`]): a retry
+    /// would fail the same way.
+    Unstorable,
 }
 
 impl Rejection {
@@ -47,19 +59,30 @@ impl Rejection {
         Self::UnsupportedMediaType,
         Self::InvalidCallback,
         Self::StoreUnavailable,
+        Self::JsonTooDeep,
+        Self::UnsupportedEncoding,
+        Self::InvalidTaskId,
+        Self::WrongFamily,
+        Self::Unstorable,
     ];
 
     /// The HTTP status.
     pub fn status(self) -> StatusCode {
         match self {
-            Self::MalformedJson | Self::BodyUnreadable => StatusCode::BAD_REQUEST,
+            Self::MalformedJson | Self::BodyUnreadable | Self::JsonTooDeep => {
+                StatusCode::BAD_REQUEST
+            }
             Self::Unauthorized => StatusCode::UNAUTHORIZED,
             Self::UnknownTask => StatusCode::FORBIDDEN,
             Self::UnknownFamily => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            Self::InvalidCallback => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::UnsupportedMediaType | Self::UnsupportedEncoding => {
+                StatusCode::UNSUPPORTED_MEDIA_TYPE
+            }
+            Self::InvalidCallback | Self::InvalidTaskId | Self::WrongFamily | Self::Unstorable => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
             Self::StoreUnavailable => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
@@ -77,6 +100,11 @@ impl Rejection {
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::InvalidCallback => "invalid_callback",
             Self::StoreUnavailable => "store_unavailable",
+            Self::JsonTooDeep => "json_too_deep",
+            Self::UnsupportedEncoding => "unsupported_content_encoding",
+            Self::InvalidTaskId => "invalid_task_id",
+            Self::WrongFamily => "wrong_callback_family",
+            Self::Unstorable => "unstorable_callback",
         }
     }
 
@@ -93,6 +121,11 @@ impl Rejection {
             Self::UnsupportedMediaType => "the content type must be application/json",
             Self::InvalidCallback => "the body is not a callback of this family",
             Self::StoreUnavailable => "the callback could not be stored, retry later",
+            Self::JsonTooDeep => "the json nests too deep",
+            Self::UnsupportedEncoding => "the content encoding must be identity",
+            Self::InvalidTaskId => "the task id is too long or not printable ascii",
+            Self::WrongFamily => "the body is a callback of another family",
+            Self::Unstorable => "the callback cannot be stored as sent",
         }
     }
 

@@ -13,16 +13,19 @@ use axum::Router;
 use bytes::Bytes;
 use futures::StreamExt;
 use http::{header, HeaderMap, HeaderValue, StatusCode};
-use kie_suno_types::{ApiCode, Callback, CallbackFamily, CallbackKey};
+use kie_suno_types::{ApiCode, Callback, CallbackFamily, CallbackKey, TaskId};
 
 use crate::clock::system_ms;
 use crate::confirm::{ConfirmRequest, Confirmer, Verdict};
 use crate::outcomes::{CallbackEvent, Outcomes};
 use crate::parse::parse;
 use crate::record::storable_headers;
+use crate::rejections::{Reason, Rejections, Watch};
 use crate::store::Store;
-use crate::verify::{read_key, verify, Keys};
-use crate::{Confirmation, NewCallback, Rejection};
+use crate::untrusted::Untrusted;
+use crate::validate::{check_task_id, foreign_family, json_depth_within, Stage, MAX_JSON_DEPTH};
+use crate::verify::{read_key, verify, Keys, VerifyError};
+use crate::{Confirmation, Fault, NewCallback, Rejection};
 
 /// The route pattern: `POST /callbacks/{family}`, where `{family}` is a
 /// [`CallbackFamily`] slug (`lyrics`, `music`, `replace-section`, `cover-image`,
@@ -44,6 +47,8 @@ pub(crate) struct StateInner {
     pub(crate) confirm_timeout: Duration,
     pub(crate) outcomes: Outcomes,
     pub(crate) store_parsed_json: bool,
+    /// Rejection counters and the signature-warning throttle.
+    pub(crate) watch: Watch,
 }
 
 /// The router's state: store, keys, limits, confirmer and outcome stream.
@@ -51,6 +56,14 @@ pub(crate) struct StateInner {
 #[derive(Clone)]
 pub struct ReceiverState {
     pub(crate) inner: Arc<StateInner>,
+}
+
+impl ReceiverState {
+    /// How many requests were refused so far, per [`Reason`]: a snapshot of
+    /// lock-free counters (cheap; for metrics and health checks).
+    pub fn rejections(&self) -> Rejections {
+        self.inner.watch.snapshot()
+    }
 }
 
 impl std::fmt::Debug for ReceiverState {
@@ -78,10 +91,7 @@ impl std::fmt::Debug for ReceiverState {
 /// Any other method -> 405. Every rejection is a fixed JSON body ([`Rejection`]).
 pub fn router(state: ReceiverState) -> Router {
     Router::new()
-        .route(
-            ROUTE,
-            post(receive).fallback(|| async { Rejection::MethodNotAllowed }),
-        )
+        .route(ROUTE, post(receive).fallback(method_not_allowed))
         .with_state(state)
 }
 
@@ -95,7 +105,7 @@ async fn receive(
         Err(_) => None,
     };
     let Some(family) = family else {
-        return Rejection::UnknownFamily.into_response();
+        return refuse(&state.inner, Reason::UnknownFamily);
     };
     // The pipeline runs in a task of its own: when the sender hangs up (KIE's 15 s
     // timeout), hyper drops this handler's future, but a callback already handed to
@@ -105,12 +115,22 @@ async fn receive(
     let pipeline = tokio::spawn(async move { handle(&inner, family, request).await });
     match pipeline.await {
         Ok(Ok(duplicate)) => accepted(duplicate),
-        Ok(Err(r)) => r.into_response(),
+        Ok(Err(reason)) => refuse(&state.inner, reason),
         Err(e) => {
             tracing::error!(%family, error = %e, "callback pipeline task failed");
-            Rejection::StoreUnavailable.into_response()
+            refuse(&state.inner, Reason::StoreUnavailable)
         }
     }
+}
+
+async fn method_not_allowed(State(state): State<ReceiverState>) -> Response {
+    refuse(&state.inner, Reason::MethodNotAllowed)
+}
+
+/// Counts the reason and answers its rejection.
+fn refuse(state: &StateInner, reason: Reason) -> Response {
+    state.watch.count(reason);
+    reason.rejection().into_response()
 }
 
 fn accepted(duplicate: bool) -> Response {
@@ -166,12 +186,39 @@ async fn read_body(body: Body, limit: usize) -> Result<Bytes, Rejection> {
     }
 }
 
+/// Whether a `Content-Encoding` other than `identity` is declared: the body
+/// would not be the JSON text it claims to be.
+fn is_encoded(headers: &HeaderMap) -> bool {
+    headers.get_all(header::CONTENT_ENCODING).iter().any(|v| {
+        v.to_str().map_or(true, |t| {
+            t.split(',')
+                .any(|c| !c.trim().is_empty() && !c.trim().eq_ignore_ascii_case("identity"))
+        })
+    })
+}
+
+/// Logs a signature failure at WARN, at most once a second per reason: with
+/// the default log level a wrong or half-rotated key must not fail silently.
+/// The reason's text is fixed (no key, no body, no header value).
+fn warn_signature(state: &StateInner, family: CallbackFamily, e: &VerifyError, reason: Reason) {
+    let now = u64::try_from(system_ms(SystemTime::now())).unwrap_or(0);
+    if let Some(suppressed) = state.watch.may_warn(reason, now) {
+        tracing::warn!(
+            %family,
+            reason = reason.as_str(),
+            detail = %e,
+            suppressed,
+            "callback signature rejected (answered 401)"
+        );
+    }
+}
+
 /// Runs the pipeline; `Ok(duplicate)` once the callback is durably stored.
 async fn handle(
     state: &StateInner,
     family: CallbackFamily,
     request: Request,
-) -> Result<bool, Rejection> {
+) -> Result<bool, Reason> {
     let (parts, body) = request.into_parts();
     let headers = &parts.headers;
 
@@ -180,66 +227,113 @@ async fn handle(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|n| n > state.body_limit as u64) {
-        return Err(Rejection::PayloadTooLarge);
+        return Err(Reason::PayloadTooLarge);
     }
     if !is_json(headers) {
-        return Err(Rejection::UnsupportedMediaType);
+        return Err(Reason::UnsupportedMediaType);
     }
-    let body = read_body(body, state.body_limit).await?;
+    if is_encoded(headers) {
+        return Err(Reason::UnsupportedEncoding);
+    }
+    let body = read_body(body, state.body_limit)
+        .await
+        .map_err(|r| match r {
+            Rejection::PayloadTooLarge => Reason::PayloadTooLarge,
+            _ => Reason::BodyUnreadable,
+        })?;
     // JSON is UTF-8; serde skips unknown strings without checking them.
     if std::str::from_utf8(&body).is_err() {
-        return Err(Rejection::MalformedJson);
+        return Err(Reason::NotUtf8);
+    }
+    // Before any parser sees it: serde_json's recursion limit does not cover
+    // values skipped inside unknown fields.
+    if !json_depth_within(&body, MAX_JSON_DEPTH) {
+        return Err(Reason::JsonTooDeep);
     }
 
     let now = SystemTime::now();
     // A body without a readable key: not JSON -> 400; JSON of another shape or
-    // without a task id -> 422 (`VerifyError::rejection`).
+    // without a task id -> 422 (`VerifyError::reason`).
     let (key, signed_at): (CallbackKey, Option<i64>) = if state.keys.is_empty() {
-        let key = read_key(&body).map_err(|e| e.rejection())?;
+        let key = read_key(&body).map_err(|e| e.reason())?;
         (key, None)
     } else {
         match verify(&body, headers, &state.keys, now) {
             Ok(v) => (v.key, i64::try_from(v.timestamp).ok()),
             Err(e) => {
-                let rejection = e.rejection();
-                if rejection == Rejection::Unauthorized {
-                    tracing::debug!(%family, reason = %e, "callback signature rejected");
+                let reason = e.reason();
+                if reason.rejection() == Rejection::Unauthorized {
+                    warn_signature(state, family, &e, reason);
                 }
-                return Err(rejection);
+                return Err(reason);
             }
         }
     };
+    let task = Untrusted(key.task_id.as_str());
+    if let Err(e) = check_task_id(key.task_id.as_str()) {
+        tracing::debug!(%family, task_id = ?task, problem = %e, "callback task id rejected");
+        return Err(Reason::InvalidTaskId);
+    }
+    if let Some(other) = foreign_family(family, &body) {
+        tracing::debug!(%family, task_id = ?task, body_family = %other, "callback of another family rejected");
+        return Err(Reason::WrongFamily);
+    }
 
-    let callback = parse(family, &body).inspect_err(|r| {
-        tracing::debug!(%family, task_id = %key.task_id, rejection = %r, "callback body rejected");
+    let callback = parse(family, &body).map_err(|r| {
+        tracing::debug!(%family, task_id = ?task, rejection = %r, "callback body rejected");
+        match r {
+            Rejection::MalformedJson => Reason::MalformedJson,
+            _ => Reason::InvalidCallback,
+        }
     })?;
     if callback.task_id() != &key.task_id {
         // The typed body names another task than the one signed.
-        return Err(Rejection::InvalidCallback);
+        return Err(Reason::TaskIdMismatch);
     }
+    let stage = Stage::of(&callback);
+    let (terminal, success) = match &callback {
+        Callback::Music(_) | Callback::ReplaceSection(_) => (
+            stage.is_terminal(callback.code()),
+            stage.is_success(callback.code()),
+        ),
+        _ => (callback.is_terminal(), callback.is_success()),
+    };
+
+    let store_failed = |e: crate::Error| {
+        let fault = e.fault();
+        if fault == Fault::Input {
+            tracing::warn!(%family, task_id = ?task, error = &e as &dyn std::error::Error, "callback refused by the store as input; answering 422");
+            Reason::Unstorable
+        } else {
+            tracing::error!(%family, task_id = ?task, %fault, error = &e as &dyn std::error::Error, "callback not stored; answering 503 so it is retried");
+            Reason::StoreUnavailable
+        }
+    };
 
     if state.require_submitted {
-        match state.store.is_submitted(&key.task_id).await {
-            Ok(true) => {}
-            Ok(false) => {
-                tracing::warn!(%family, task_id = %key.task_id, "callback for a task this system did not submit");
-                return Err(Rejection::UnknownTask);
-            }
-            Err(e) => {
-                tracing::error!(
-                    error = &e as &dyn std::error::Error,
-                    "store unavailable while checking submitted tasks"
-                );
-                return Err(Rejection::StoreUnavailable);
-            }
+        if !state
+            .store
+            .is_submitted(&key.task_id)
+            .await
+            .map_err(store_failed)?
+        {
+            tracing::warn!(%family, task_id = ?task, "callback for a task this system did not submit");
+            return Err(Reason::UnknownTask);
         }
     }
 
-    let terminal = callback.is_terminal();
-    let success = callback.is_success();
     let confirmation = match (&state.confirmer, terminal) {
         (Some(confirmer), true) => {
-            confirm(state, confirmer.as_ref(), family, &key, success, &callback).await
+            confirm(
+                state,
+                confirmer.as_ref(),
+                family,
+                &key.task_id,
+                stage,
+                success,
+                &callback,
+            )
+            .await
         }
         _ => Confirmation::NotRequested,
     };
@@ -247,7 +341,7 @@ async fn handle(
     let record = NewCallback {
         family,
         task_id: key.task_id.clone(),
-        stage: key.stage.clone(),
+        stage: stage.as_str().to_owned(),
         code: key
             .code
             .map(ApiCode::as_i64)
@@ -272,10 +366,6 @@ async fn handle(
     // A confirmed delivery may have to replace a refuted or unconfirmed one stored
     // first under the same key (only with a confirmer; off the plain hot path).
     let replacement = (confirmation == Confirmation::Confirmed).then(|| record.clone());
-    let store_failed = |e: crate::Error| {
-        tracing::error!(%family, task_id = %key.task_id, error = &e as &dyn std::error::Error, "callback not stored; answering 503 so it is retried");
-        Rejection::StoreUnavailable
-    };
     let mut recorded = state.store.record(record).await.map_err(store_failed)?;
     let mut replaced = false;
     if let (false, Some(replacement)) = (recorded.is_new(), replacement) {
@@ -285,7 +375,7 @@ async fn handle(
             .await
             .map_err(store_failed)?
         {
-            tracing::warn!(%family, task_id = %key.task_id, stage = %key.stage, "a confirmed callback replaced an unconfirmed one stored first");
+            tracing::warn!(%family, task_id = ?task, %stage, "a confirmed callback replaced an unconfirmed one stored first");
             recorded.id = id;
             replaced = true;
         }
@@ -296,7 +386,7 @@ async fn handle(
             record_id: recorded.id,
             family,
             task_id: key.task_id,
-            stage: key.stage,
+            stage: stage.as_str().to_owned(),
             code: Some(callback.code()),
             success,
             terminal,
@@ -306,7 +396,7 @@ async fn handle(
             callback,
         });
     } else {
-        tracing::debug!(%family, task_id = %key.task_id, stage = %key.stage, deliveries = recorded.deliveries, "repeated callback counted");
+        tracing::debug!(%family, task_id = ?task, %stage, deliveries = recorded.deliveries, "repeated callback counted");
     }
     Ok(!(recorded.is_new() || replaced))
 }
@@ -315,29 +405,31 @@ async fn confirm(
     state: &StateInner,
     confirmer: &dyn Confirmer,
     family: CallbackFamily,
-    key: &CallbackKey,
+    task_id: &TaskId,
+    stage: Stage,
     success: bool,
     callback: &Callback,
 ) -> Confirmation {
+    let task = Untrusted(task_id.as_str());
     let request = ConfirmRequest {
         family,
-        task_id: key.task_id.clone(),
-        stage: key.stage.clone(),
+        task_id: task_id.clone(),
+        stage: stage.as_str().to_owned(),
         success,
         callback: callback.clone(),
     };
     match tokio::time::timeout(state.confirm_timeout, confirmer.confirm(request)).await {
         Ok(Ok(Verdict::Confirmed)) => Confirmation::Confirmed,
         Ok(Ok(_)) => {
-            tracing::warn!(%family, task_id = %key.task_id, "details endpoint refuted a terminal callback; not marked final");
+            tracing::warn!(%family, task_id = ?task, "details endpoint refuted a terminal callback; not marked final");
             Confirmation::Refuted
         }
         Ok(Err(e)) => {
-            tracing::warn!(%family, task_id = %key.task_id, error = e.as_ref() as &dyn std::error::Error, "confirmation failed; stored but not marked final");
+            tracing::warn!(%family, task_id = ?task, error = e.as_ref() as &dyn std::error::Error, "confirmation failed; stored but not marked final");
             Confirmation::Failed
         }
         Err(_) => {
-            tracing::warn!(%family, task_id = %key.task_id, "confirmation timed out; stored but not marked final");
+            tracing::warn!(%family, task_id = ?task, "confirmation timed out; stored but not marked final");
             Confirmation::Failed
         }
     }

@@ -286,7 +286,10 @@ pub fn foreign_family(family: CallbackFamily, body: &[u8]) -> Option<CallbackFam
         (lyrics_items && family != F::Lyrics, F::Lyrics),
         (music_items && !music_like, F::Music),
         (data.error.is_some() && !music_like, F::ReplaceSection),
-        (data.images.is_some() && family != F::CoverImage, F::CoverImage),
+        (
+            data.images.is_some() && family != F::CoverImage,
+            F::CoverImage,
+        ),
         (data.audio_wav_url.is_some() && family != F::Wav, F::Wav),
         (
             data.vocal_separation_info.is_some() && family != F::Separation,

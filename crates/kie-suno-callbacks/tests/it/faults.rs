@@ -78,10 +78,7 @@ fn sqlite_busy_is_transient_and_a_sql_error_is_the_servers() {
 
 #[test]
 fn custom_store_errors_say_their_fault() {
-    assert_eq!(
-        Error::custom_store("busy", true).fault(),
-        Fault::Transient
-    );
+    assert_eq!(Error::custom_store("busy", true).fault(), Fault::Transient);
     assert_eq!(Error::custom_store("broken", false).fault(), Fault::Server);
     let e = Error::custom_store_fault("too long", Fault::Input);
     assert_eq!(e.fault(), Fault::Input);
@@ -123,7 +120,10 @@ async fn the_sqlite_store_refuses_task_ids_and_stages_postgres_could_not_index()
         assert_eq!(err.fault(), Fault::Input);
         // The message names the field and the reason, never the value.
         assert!(!err.to_string().contains("nul") && !err.to_string().contains("aaaa"));
-        let err = s.replace_unconfirmed(record(task, stage)).await.unwrap_err();
+        let err = s
+            .replace_unconfirmed(record(task, stage))
+            .await
+            .unwrap_err();
         assert_eq!(err.fault(), Fault::Input);
     }
     let err = s
@@ -143,7 +143,11 @@ async fn the_family_is_part_of_the_idempotency_key() {
     video.family = CallbackFamily::Video;
     assert!(s.record(video.clone()).await.unwrap().is_new());
     // The genuine lyrics delivery is not a "duplicate" of the forged video row.
-    assert!(s.record(record("fam-1", "complete")).await.unwrap().is_new());
+    assert!(s
+        .record(record("fam-1", "complete"))
+        .await
+        .unwrap()
+        .is_new());
     assert_eq!(s.record(video).await.unwrap().deliveries, 2);
     let rows = s.callbacks_for(&TaskId::new("fam-1")).await.unwrap();
     let families: Vec<_> = rows.iter().map(|r| r.family.as_str()).collect();
@@ -181,13 +185,28 @@ async fn a_version_1_database_migrates_keeping_its_rows() {
     assert_eq!(rows.len(), 1);
     let r = &rows[0];
     assert_eq!(
-        (r.id, r.family.as_str(), r.deliveries, r.first_received_ms, r.last_received_ms),
+        (
+            r.id,
+            r.family.as_str(),
+            r.deliveries,
+            r.first_received_ms,
+            r.last_received_ms
+        ),
         (7, "lyrics", 3, 10, 20)
     );
-    assert_eq!((r.body.as_slice(), r.signature_timestamp), (&b"{}"[..], Some(1700000000)));
+    assert_eq!(
+        (r.body.as_slice(), r.signature_timestamp),
+        (&b"{}"[..], Some(1700000000))
+    );
     assert!(s.is_submitted(&TaskId::new("old-1")).await.unwrap());
     // The old row is still found by its key, and the new key admits another family.
-    assert_eq!(s.record(record("old-1", "complete")).await.unwrap().deliveries, 4);
+    assert_eq!(
+        s.record(record("old-1", "complete"))
+            .await
+            .unwrap()
+            .deliveries,
+        4
+    );
     let mut video = record("old-1", "complete");
     video.family = CallbackFamily::Video;
     assert!(s.record(video).await.unwrap().is_new());

@@ -138,7 +138,10 @@ async fn the_postgres_store_refuses_task_ids_and_stages_it_could_not_index() {
             "{task:.20?} {stage:?}: {err:?}"
         );
         assert_eq!(err.fault(), Fault::Input);
-        let err = s.replace_unconfirmed(record(task, stage)).await.unwrap_err();
+        let err = s
+            .replace_unconfirmed(record(task, stage))
+            .await
+            .unwrap_err();
         assert_eq!(err.fault(), Fault::Input);
     }
     let err = s
@@ -159,7 +162,11 @@ async fn the_family_is_part_of_the_idempotency_key() {
     let mut video = record("fam-1", "complete");
     video.family = CallbackFamily::Video;
     assert!(s.record(video.clone()).await.unwrap().is_new());
-    assert!(s.record(record("fam-1", "complete")).await.unwrap().is_new());
+    assert!(s
+        .record(record("fam-1", "complete"))
+        .await
+        .unwrap()
+        .is_new());
     assert_eq!(s.record(video).await.unwrap().deliveries, 2);
     let rows = s.callbacks_for(&TaskId::new("fam-1")).await.unwrap();
     let families: Vec<_> = rows.iter().map(|r| r.family.as_str()).collect();
@@ -202,7 +209,10 @@ async fn a_version_1_database_migrates_keeping_its_rows() {
     );
     assert_eq!(r.body, b"{}");
     assert_eq!(
-        s.record(record("old-1", "complete")).await.unwrap().deliveries,
+        s.record(record("old-1", "complete"))
+            .await
+            .unwrap()
+            .deliveries,
         4
     );
     let mut video = record("old-1", "complete");

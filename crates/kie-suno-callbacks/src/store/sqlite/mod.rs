@@ -23,8 +23,8 @@ use self::command::{Cmd, Reply};
 pub use self::options::{SqliteOptions, Synchronous};
 use crate::clock::now_ms;
 use crate::store::{BoxFuture, Store};
-use crate::{Error, NewCallback, Recorded, StoreStats, StoredCallback};
 use crate::validate::storable;
+use crate::{Error, NewCallback, Recorded, StoreStats, StoredCallback};
 
 /// The embedded store. Cheap to share behind an `Arc`.
 pub struct SqliteStore {
