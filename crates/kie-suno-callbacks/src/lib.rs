@@ -17,15 +17,20 @@ mod receiver;
 mod record;
 mod rejection;
 #[cfg(feature = "router")]
+mod rejections;
+#[cfg(feature = "router")]
 mod router;
 #[cfg(feature = "router")]
 mod serve;
 pub mod store;
+#[cfg(feature = "router")]
+mod untrusted;
+mod validate;
 mod verify;
 
 #[cfg(feature = "router")]
 pub use confirm::{ConfirmError, ConfirmRequest, Confirmer, Verdict};
-pub use error::Error;
+pub use error::{Error, Fault};
 #[cfg(feature = "router")]
 pub use metrics::{Metrics, METRICS_CONTENT_TYPE};
 #[cfg(feature = "router")]
@@ -45,12 +50,18 @@ pub use record::{
 };
 pub use rejection::Rejection;
 #[cfg(feature = "router")]
+pub use rejections::{Reason, Rejections};
+#[cfg(feature = "router")]
 pub use router::{callback_path, router, ReceiverState, ROUTE};
 #[cfg(feature = "postgres")]
 pub use store::postgres::{PostgresOptions, PostgresStore};
 #[cfg(feature = "sqlite")]
 pub use store::sqlite::{SqliteOptions, SqliteStore, Synchronous};
 pub use store::{BoxFuture, Store};
+pub use validate::{
+    check_stage, check_task_id, foreign_family, json_depth_within, InvalidValue, Stage,
+    MAX_JSON_DEPTH, MAX_STAGE_LEN, MAX_TASK_ID_LEN,
+};
 pub use verify::{
     sign, signed_headers, verify, Keys, Verified, VerifyError, DEFAULT_WINDOW, SIGNATURE_HEADER,
     TIMESTAMP_HEADER,

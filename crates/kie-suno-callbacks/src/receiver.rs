@@ -322,6 +322,7 @@ impl Receiver {
                     max_in_flight: config.max_in_flight,
                     metrics,
                     endpoints: config.endpoints,
+                    watch: Default::default(),
                 }),
             },
         }

@@ -37,6 +37,18 @@ pub enum Rejection {
     /// 503 with `Retry-After: 1`: as many callbacks as allowed are being
     /// handled; retry shortly.
     Overloaded,
+    /// 400: arrays and objects nested deeper than [`crate::MAX_JSON_DEPTH`].
+    JsonTooDeep,
+    /// 415: a `Content-Encoding` other than `identity`.
+    UnsupportedEncoding,
+    /// 422: the task id is too long or not printable ASCII
+    /// ([`crate::check_task_id`]).
+    InvalidTaskId,
+    /// 422: the body carries another family's fields ([`crate::foreign_family`]).
+    WrongFamily,
+    /// 422: the store refused the data itself ([`crate::Fault::Input`]): a retry
+    /// would fail the same way.
+    Unstorable,
 }
 
 impl Rejection {
@@ -54,20 +66,31 @@ impl Rejection {
         Self::InvalidCallback,
         Self::StoreUnavailable,
         Self::Overloaded,
+        Self::JsonTooDeep,
+        Self::UnsupportedEncoding,
+        Self::InvalidTaskId,
+        Self::WrongFamily,
+        Self::Unstorable,
     ];
 
     /// The HTTP status.
     pub fn status(self) -> StatusCode {
         match self {
-            Self::MalformedJson | Self::BodyUnreadable => StatusCode::BAD_REQUEST,
+            Self::MalformedJson | Self::BodyUnreadable | Self::JsonTooDeep => {
+                StatusCode::BAD_REQUEST
+            }
             Self::Unauthorized => StatusCode::UNAUTHORIZED,
             Self::UnknownTask => StatusCode::FORBIDDEN,
             Self::UnknownFamily => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::BodyTimeout => StatusCode::REQUEST_TIMEOUT,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            Self::InvalidCallback => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::UnsupportedMediaType | Self::UnsupportedEncoding => {
+                StatusCode::UNSUPPORTED_MEDIA_TYPE
+            }
+            Self::InvalidCallback | Self::InvalidTaskId | Self::WrongFamily | Self::Unstorable => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
             Self::StoreUnavailable | Self::Overloaded => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
@@ -87,6 +110,11 @@ impl Rejection {
             Self::InvalidCallback => "invalid_callback",
             Self::StoreUnavailable => "store_unavailable",
             Self::Overloaded => "overloaded",
+            Self::JsonTooDeep => "json_too_deep",
+            Self::UnsupportedEncoding => "unsupported_content_encoding",
+            Self::InvalidTaskId => "invalid_task_id",
+            Self::WrongFamily => "wrong_callback_family",
+            Self::Unstorable => "unstorable_callback",
         }
     }
 
@@ -105,6 +133,11 @@ impl Rejection {
             Self::InvalidCallback => "the body is not a callback of this family",
             Self::StoreUnavailable => "the callback could not be stored, retry later",
             Self::Overloaded => "too many callbacks in progress, retry shortly",
+            Self::JsonTooDeep => "the json nests too deep",
+            Self::UnsupportedEncoding => "the content encoding must be identity",
+            Self::InvalidTaskId => "the task id is too long or not printable ascii",
+            Self::WrongFamily => "the body is a callback of another family",
+            Self::Unstorable => "the callback cannot be stored as sent",
         }
     }
 

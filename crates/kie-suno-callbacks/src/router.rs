@@ -13,7 +13,7 @@ use axum::Router;
 use bytes::Bytes;
 use futures::StreamExt;
 use http::{header, HeaderMap, HeaderValue, StatusCode};
-use kie_suno_types::{ApiCode, Callback, CallbackFamily, CallbackKey};
+use kie_suno_types::{ApiCode, Callback, CallbackFamily, CallbackKey, TaskId};
 use tokio::sync::Semaphore;
 
 use crate::clock::system_ms;
@@ -23,9 +23,12 @@ use crate::ops::{routes as ops_routes, Endpoints};
 use crate::outcomes::{CallbackEvent, Outcomes};
 use crate::parse::parse;
 use crate::record::storable_headers;
+use crate::rejections::{Reason, Rejections, Watch};
 use crate::store::Store;
-use crate::verify::{read_key, verify, Keys};
-use crate::{Confirmation, NewCallback, Rejection};
+use crate::untrusted::Untrusted;
+use crate::validate::{check_task_id, foreign_family, json_depth_within, Stage, MAX_JSON_DEPTH};
+use crate::verify::{read_key, verify, Keys, VerifyError};
+use crate::{Confirmation, Fault, NewCallback, Rejection};
 
 /// The route pattern: `POST /callbacks/{family}`, where `{family}` is a
 /// [`CallbackFamily`] slug (`lyrics`, `music`, `replace-section`, `cover-image`,
@@ -57,6 +60,8 @@ pub(crate) struct StateInner {
     pub(crate) max_in_flight: usize,
     pub(crate) metrics: Metrics,
     pub(crate) endpoints: Endpoints,
+    /// Rejection counters and the signature-warning throttle.
+    pub(crate) watch: Watch,
 }
 
 /// The router's state: store, keys, limits, confirmer and outcome stream.
@@ -64,6 +69,14 @@ pub(crate) struct StateInner {
 #[derive(Clone)]
 pub struct ReceiverState {
     pub(crate) inner: Arc<StateInner>,
+}
+
+impl ReceiverState {
+    /// How many requests were refused so far, per [`Reason`]: a snapshot of
+    /// lock-free counters (cheap; for metrics and health checks).
+    pub fn rejections(&self) -> Rejections {
+        self.inner.watch.snapshot()
+    }
 }
 
 impl std::fmt::Debug for ReceiverState {
@@ -106,18 +119,9 @@ pub fn router(state: ReceiverState) -> Router {
         state.inner.metrics.clone(),
     );
     Router::new()
-        .route(ROUTE, post(receive).fallback(not_allowed))
+        .route(ROUTE, post(receive).fallback(method_not_allowed))
         .with_state(state)
         .merge(ops)
-}
-
-async fn not_allowed(State(state): State<ReceiverState>) -> Response {
-    reject(&state.inner.metrics, Rejection::MethodNotAllowed)
-}
-
-fn reject(metrics: &Metrics, rejection: Rejection) -> Response {
-    metrics.rejection(rejection.code());
-    rejection.into_response()
 }
 
 async fn receive(
@@ -131,12 +135,12 @@ async fn receive(
     };
     let metrics = &state.inner.metrics;
     let Some(family) = family else {
-        return reject(metrics, Rejection::UnknownFamily);
+        return refuse(&state.inner, Reason::UnknownFamily);
     };
     // The pipeline outlives a sender that hangs up, so the bound on pipelines is a
     // semaphore, not a timeout around this handler: beyond it, a fast 503.
     let Ok(permit) = Arc::clone(&state.inner.in_flight).try_acquire_owned() else {
-        return reject(metrics, Rejection::Overloaded);
+        return refuse(&state.inner, Reason::Overloaded);
     };
     metrics.in_flight(state.inner.max_in_flight - state.inner.in_flight.available_permits());
     // The pipeline runs in a task of its own: when the sender hangs up (KIE's 15 s
@@ -157,12 +161,23 @@ async fn receive(
             metrics.delivery(family.as_str(), duplicate);
             accepted(duplicate)
         }
-        Ok(Err(r)) => reject(metrics, r),
+        Ok(Err(reason)) => refuse(&state.inner, reason),
         Err(e) => {
             tracing::error!(%family, error = %e, "callback pipeline task failed");
-            reject(metrics, Rejection::StoreUnavailable)
+            refuse(&state.inner, Reason::StoreUnavailable)
         }
     }
+}
+
+async fn method_not_allowed(State(state): State<ReceiverState>) -> Response {
+    refuse(&state.inner, Reason::MethodNotAllowed)
+}
+
+/// Counts the reason and answers its rejection.
+fn refuse(state: &StateInner, reason: Reason) -> Response {
+    state.watch.count(reason);
+    state.metrics.rejection(reason.as_str());
+    reason.rejection().into_response()
 }
 
 fn accepted(duplicate: bool) -> Response {
@@ -227,12 +242,39 @@ async fn read_body(body: Body, limit: usize, drain: usize) -> Result<Bytes, Reje
     }
 }
 
+/// Whether a `Content-Encoding` other than `identity` is declared: the body
+/// would not be the JSON text it claims to be.
+fn is_encoded(headers: &HeaderMap) -> bool {
+    headers.get_all(header::CONTENT_ENCODING).iter().any(|v| {
+        v.to_str().map_or(true, |t| {
+            t.split(',')
+                .any(|c| !c.trim().is_empty() && !c.trim().eq_ignore_ascii_case("identity"))
+        })
+    })
+}
+
+/// Logs a signature failure at WARN, at most once a second per reason: with
+/// the default log level a wrong or half-rotated key must not fail silently.
+/// The reason's text is fixed (no key, no body, no header value).
+fn warn_signature(state: &StateInner, family: CallbackFamily, e: &VerifyError, reason: Reason) {
+    let now = u64::try_from(system_ms(SystemTime::now())).unwrap_or(0);
+    if let Some(suppressed) = state.watch.may_warn(reason, now) {
+        tracing::warn!(
+            %family,
+            reason = reason.as_str(),
+            detail = %e,
+            suppressed,
+            "callback signature rejected (answered 401)"
+        );
+    }
+}
+
 /// Runs the pipeline; `Ok(duplicate)` once the callback is durably stored.
 async fn handle(
     state: &StateInner,
     family: CallbackFamily,
     request: Request,
-) -> Result<bool, Rejection> {
+) -> Result<bool, Reason> {
     let (parts, body) = request.into_parts();
     let headers = &parts.headers;
 
@@ -248,71 +290,117 @@ async fn handle(
             let drain = read_body(body, 0, state.drain_limit);
             let _ = tokio::time::timeout(state.body_read_timeout, drain).await;
         }
-        return Err(Rejection::PayloadTooLarge);
+        return Err(Reason::PayloadTooLarge);
     }
     if !is_json(headers) {
-        return Err(Rejection::UnsupportedMediaType);
+        return Err(Reason::UnsupportedMediaType);
+    }
+    if is_encoded(headers) {
+        return Err(Reason::UnsupportedEncoding);
     }
     let body = tokio::time::timeout(
         state.body_read_timeout,
         read_body(body, state.body_limit, state.drain_limit),
     )
     .await
-    .map_err(|_| Rejection::BodyTimeout)??;
+    .map_err(|_| Reason::BodyTimeout)?
+    .map_err(|r| match r {
+        Rejection::PayloadTooLarge => Reason::PayloadTooLarge,
+        _ => Reason::BodyUnreadable,
+    })?;
     // JSON is UTF-8; serde skips unknown strings without checking them.
     if std::str::from_utf8(&body).is_err() {
-        return Err(Rejection::MalformedJson);
+        return Err(Reason::NotUtf8);
+    }
+    // Before any parser sees it: serde_json's recursion limit does not cover
+    // values skipped inside unknown fields.
+    if !json_depth_within(&body, MAX_JSON_DEPTH) {
+        return Err(Reason::JsonTooDeep);
     }
 
     let now = SystemTime::now();
     // A body without a readable key: not JSON -> 400; JSON of another shape or
-    // without a task id -> 422 (`VerifyError::rejection`).
+    // without a task id -> 422 (`VerifyError::reason`).
     let (key, signed_at): (CallbackKey, Option<i64>) = if state.keys.is_empty() {
-        let key = read_key(&body).map_err(|e| e.rejection())?;
+        let key = read_key(&body).map_err(|e| e.reason())?;
         (key, None)
     } else {
         match verify(&body, headers, &state.keys, now) {
             Ok(v) => (v.key, i64::try_from(v.timestamp).ok()),
             Err(e) => {
-                let rejection = e.rejection();
-                if rejection == Rejection::Unauthorized {
-                    tracing::debug!(%family, reason = %e, "callback signature rejected");
+                let reason = e.reason();
+                if reason.rejection() == Rejection::Unauthorized {
+                    warn_signature(state, family, &e, reason);
                 }
-                return Err(rejection);
+                return Err(reason);
             }
         }
     };
+    let task = Untrusted(key.task_id.as_str());
+    if let Err(e) = check_task_id(key.task_id.as_str()) {
+        tracing::debug!(%family, task_id = ?task, problem = %e, "callback task id rejected");
+        return Err(Reason::InvalidTaskId);
+    }
+    if let Some(other) = foreign_family(family, &body) {
+        tracing::debug!(%family, task_id = ?task, body_family = %other, "callback of another family rejected");
+        return Err(Reason::WrongFamily);
+    }
 
-    let callback = parse(family, &body).inspect_err(|r| {
-        tracing::debug!(%family, task_id = %key.task_id, rejection = %r, "callback body rejected");
+    let callback = parse(family, &body).map_err(|r| {
+        tracing::debug!(%family, task_id = ?task, rejection = %r, "callback body rejected");
+        match r {
+            Rejection::MalformedJson => Reason::MalformedJson,
+            _ => Reason::InvalidCallback,
+        }
     })?;
     if callback.task_id() != &key.task_id {
         // The typed body names another task than the one signed.
-        return Err(Rejection::InvalidCallback);
+        return Err(Reason::TaskIdMismatch);
     }
+    let stage = Stage::of(&callback);
+    let (terminal, success) = match &callback {
+        Callback::Music(_) | Callback::ReplaceSection(_) => (
+            stage.is_terminal(callback.code()),
+            stage.is_success(callback.code()),
+        ),
+        _ => (callback.is_terminal(), callback.is_success()),
+    };
+
+    let store_failed = |e: crate::Error| {
+        let fault = e.fault();
+        if fault == Fault::Input {
+            tracing::warn!(%family, task_id = ?task, error = &e as &dyn std::error::Error, "callback refused by the store as input; answering 422");
+            Reason::Unstorable
+        } else {
+            tracing::error!(%family, task_id = ?task, %fault, error = &e as &dyn std::error::Error, "callback not stored; answering 503 so it is retried");
+            Reason::StoreUnavailable
+        }
+    };
 
     if state.require_submitted {
-        match state.store.is_submitted(&key.task_id).await {
-            Ok(true) => {}
-            Ok(false) => {
-                tracing::warn!(%family, task_id = %key.task_id, "callback for a task this system did not submit");
-                return Err(Rejection::UnknownTask);
-            }
-            Err(e) => {
-                tracing::error!(
-                    error = &e as &dyn std::error::Error,
-                    "store unavailable while checking submitted tasks"
-                );
-                return Err(Rejection::StoreUnavailable);
-            }
+        if !state
+            .store
+            .is_submitted(&key.task_id)
+            .await
+            .map_err(store_failed)?
+        {
+            tracing::warn!(%family, task_id = ?task, "callback for a task this system did not submit");
+            return Err(Reason::UnknownTask);
         }
     }
 
-    let terminal = callback.is_terminal();
-    let success = callback.is_success();
     let confirmation = match (&state.confirmer, terminal) {
         (Some(confirmer), true) => {
-            confirm(state, confirmer.as_ref(), family, &key, success, &callback).await
+            confirm(
+                state,
+                confirmer.as_ref(),
+                family,
+                &key.task_id,
+                stage,
+                success,
+                &callback,
+            )
+            .await
         }
         _ => Confirmation::NotRequested,
     };
@@ -320,7 +408,7 @@ async fn handle(
     let record = NewCallback {
         family,
         task_id: key.task_id.clone(),
-        stage: key.stage.clone(),
+        stage: stage.as_str().to_owned(),
         code: key
             .code
             .map(ApiCode::as_i64)
@@ -345,10 +433,6 @@ async fn handle(
     // A confirmed delivery may have to replace a refuted or unconfirmed one stored
     // first under the same key (only with a confirmer; off the plain hot path).
     let replacement = (confirmation == Confirmation::Confirmed).then(|| record.clone());
-    let store_failed = |e: crate::Error| {
-        tracing::error!(%family, task_id = %key.task_id, error = &e as &dyn std::error::Error, "callback not stored; answering 503 so it is retried");
-        Rejection::StoreUnavailable
-    };
     let started = Instant::now();
     let mut recorded = state.store.record(record).await.map_err(store_failed)?;
     state.metrics.store_commit(started.elapsed());
@@ -360,7 +444,7 @@ async fn handle(
             .await
             .map_err(store_failed)?
         {
-            tracing::warn!(%family, task_id = %key.task_id, stage = %key.stage, "a confirmed callback replaced an unconfirmed one stored first");
+            tracing::warn!(%family, task_id = ?task, %stage, "a confirmed callback replaced an unconfirmed one stored first");
             recorded.id = id;
             replaced = true;
         }
@@ -371,7 +455,7 @@ async fn handle(
             record_id: recorded.id,
             family,
             task_id: key.task_id,
-            stage: key.stage,
+            stage: stage.as_str().to_owned(),
             code: Some(callback.code()),
             success,
             terminal,
@@ -381,7 +465,7 @@ async fn handle(
             callback,
         });
     } else {
-        tracing::debug!(%family, task_id = %key.task_id, stage = %key.stage, deliveries = recorded.deliveries, "repeated callback counted");
+        tracing::debug!(%family, task_id = ?task, %stage, deliveries = recorded.deliveries, "repeated callback counted");
     }
     Ok(!(recorded.is_new() || replaced))
 }
@@ -390,29 +474,31 @@ async fn confirm(
     state: &StateInner,
     confirmer: &dyn Confirmer,
     family: CallbackFamily,
-    key: &CallbackKey,
+    task_id: &TaskId,
+    stage: Stage,
     success: bool,
     callback: &Callback,
 ) -> Confirmation {
+    let task = Untrusted(task_id.as_str());
     let request = ConfirmRequest {
         family,
-        task_id: key.task_id.clone(),
-        stage: key.stage.clone(),
+        task_id: task_id.clone(),
+        stage: stage.as_str().to_owned(),
         success,
         callback: callback.clone(),
     };
     match tokio::time::timeout(state.confirm_timeout, confirmer.confirm(request)).await {
         Ok(Ok(Verdict::Confirmed)) => Confirmation::Confirmed,
         Ok(Ok(_)) => {
-            tracing::warn!(%family, task_id = %key.task_id, "details endpoint refuted a terminal callback; not marked final");
+            tracing::warn!(%family, task_id = ?task, "details endpoint refuted a terminal callback; not marked final");
             Confirmation::Refuted
         }
         Ok(Err(e)) => {
-            tracing::warn!(%family, task_id = %key.task_id, error = e.as_ref() as &dyn std::error::Error, "confirmation failed; stored but not marked final");
+            tracing::warn!(%family, task_id = ?task, error = e.as_ref() as &dyn std::error::Error, "confirmation failed; stored but not marked final");
             Confirmation::Failed
         }
         Err(_) => {
-            tracing::warn!(%family, task_id = %key.task_id, "confirmation timed out; stored but not marked final");
+            tracing::warn!(%family, task_id = ?task, "confirmation timed out; stored but not marked final");
             Confirmation::Failed
         }
     }

@@ -40,7 +40,8 @@ pub(crate) fn run(args: &Args) -> Result<()> {
     );
     // This process holds the slow sockets.
     let want = u64::try_from(slow_n)? + 512;
-    let got = rlimit::increase_nofile_limit(want).context("raising this process's open-file limit")?;
+    let got =
+        rlimit::increase_nofile_limit(want).context("raising this process's open-file limit")?;
     if got < want {
         bail!("drill slowloris needs {want} open files in the load generator, the hard limit allows {got}");
     }
@@ -173,7 +174,10 @@ pub(crate) fn run(args: &Args) -> Result<()> {
                 != Some(1)
         })
         .count();
-    println!("stored: {} rows; acknowledged but not stored exactly once: {missing}", stored.rows);
+    println!(
+        "stored: {} rows; acknowledged but not stored exactly once: {missing}",
+        stored.rows
+    );
     if ok != results.len() || missing > 0 {
         let mut statuses: Vec<u16> = results.iter().map(|r| r.1).filter(|s| *s != 200).collect();
         statuses.sort_unstable();

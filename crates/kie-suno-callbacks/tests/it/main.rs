@@ -11,7 +11,13 @@
 #![allow(clippy::unwrap_used)]
 
 mod common;
+#[cfg(all(feature = "router", feature = "sqlite"))]
+mod corpus;
 mod errors;
+#[cfg(feature = "sqlite")]
+mod faults;
+#[cfg(all(feature = "router", feature = "sqlite"))]
+mod hostile;
 #[cfg(all(feature = "router", feature = "sqlite"))]
 mod limits;
 #[cfg(all(feature = "router", feature = "sqlite"))]

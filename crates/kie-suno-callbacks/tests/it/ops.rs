@@ -145,7 +145,7 @@ async fn metrics_count_deliveries_repeats_rejections_and_commit_latency() {
     assert_eq!(
         sample(
             &text,
-            &format!("{p}rejections_total{{reason=\"unknown_callback_family\"}}")
+            &format!("{p}rejections_total{{reason=\"unknown_family\"}}")
         ),
         Some(1.0),
         "{text}"

@@ -11,6 +11,10 @@
 #![allow(clippy::unwrap_used)]
 
 mod common;
+#[cfg(feature = "router")]
+#[path = "../it/corpus.rs"]
+mod corpus;
+mod faults;
 mod postgres;
 #[cfg(feature = "router")]
 mod receivers;

@@ -1,0 +1,15 @@
+//! The hostile corpus ([`crate::corpus`]) against a receiver on SQLite.
+
+use std::sync::Arc;
+
+use kie_suno_callbacks::{SqliteOptions, SqliteStore, Store};
+
+#[tokio::test]
+async fn the_hostile_corpus_is_refused_and_leaves_the_sqlite_store_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(dir.path().join("cb.db"), SqliteOptions::default())
+        .await
+        .unwrap();
+    let n = crate::corpus::run(Arc::new(store) as Arc<dyn Store>).await;
+    assert!(n >= 60, "{n}");
+}
