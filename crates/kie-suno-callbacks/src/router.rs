@@ -377,16 +377,15 @@ async fn handle(
         }
     };
 
-    if state.require_submitted {
-        if !state
+    if state.require_submitted
+        && !state
             .store
             .is_submitted(&key.task_id)
             .await
             .map_err(store_failed)?
-        {
-            tracing::warn!(%family, task_id = ?task, "callback for a task this system did not submit");
-            return Err(Reason::UnknownTask);
-        }
+    {
+        tracing::warn!(%family, task_id = ?task, "callback for a task this system did not submit");
+        return Err(Reason::UnknownTask);
     }
 
     let confirmation = match (&state.confirmer, terminal) {

@@ -377,7 +377,9 @@ pub(crate) async fn serve<F>(
         let observer = observer.clone();
         let mut stop = stop_rx.clone();
         tokio::spawn(async move {
-            let mut connection = std::pin::pin!(connection);
+            // Boxed so that dropping it closes the socket before the registry
+            // forgets the connection.
+            let mut connection = Box::pin(connection);
             let mut draining = *stop.borrow();
             if draining {
                 connection.as_mut().graceful_shutdown();
