@@ -19,6 +19,10 @@ mod faults;
 #[cfg(all(feature = "router", feature = "sqlite"))]
 mod hostile;
 #[cfg(all(feature = "router", feature = "sqlite"))]
+mod issue11;
+#[cfg(all(feature = "router", feature = "sqlite"))]
+mod logs;
+#[cfg(all(feature = "router", feature = "sqlite"))]
 mod outcomes;
 mod props;
 #[cfg(all(feature = "router", feature = "sqlite"))]
