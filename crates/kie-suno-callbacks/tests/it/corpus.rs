@@ -352,6 +352,7 @@ fn cases() -> Vec<Case> {
     let other_key = kie_suno_types::signature::sign(b"another-key", t, ts);
     let other_task = kie_suno_types::signature::sign(KEY.as_bytes(), UNSUBMITTED, ts);
     let ts_s = ts.to_string();
+    #[allow(clippy::type_complexity)]
     let sig_cases: Vec<(&str, Vec<(&str, HeaderValue)>, Reason)> = vec![
         ("no signature headers", vec![], R::SignatureMissing),
         (

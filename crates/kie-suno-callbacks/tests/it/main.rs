@@ -19,7 +19,11 @@ mod faults;
 #[cfg(all(feature = "router", feature = "sqlite"))]
 mod hostile;
 #[cfg(all(feature = "router", feature = "sqlite"))]
+mod issue11;
+#[cfg(all(feature = "router", feature = "sqlite"))]
 mod limits;
+#[cfg(all(feature = "router", feature = "sqlite"))]
+mod logs;
 #[cfg(all(feature = "router", feature = "sqlite"))]
 mod ops;
 #[cfg(all(feature = "router", feature = "sqlite"))]

@@ -15,6 +15,9 @@ mod common;
 #[path = "../it/corpus.rs"]
 mod corpus;
 mod faults;
+#[cfg(feature = "router")]
+#[path = "../it/issue11.rs"]
+mod issue11;
 mod postgres;
 #[cfg(feature = "router")]
 mod receivers;

@@ -95,3 +95,16 @@ async fn the_hostile_corpus_is_refused_and_leaves_the_postgres_store_unchanged()
     let n = crate::corpus::run(s as Arc<dyn Store>).await;
     assert!(n >= 60, "{n}");
 }
+
+/// Issue 11's cases (`tests/it/issue11.rs`) on PostgreSQL, one database each.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_issue_cases_hold_on_postgres() {
+    if database("issue11probe").await.is_none() {
+        return;
+    }
+    crate::issue11::all(|name| async move {
+        let url = database(&format!("issue11{name}")).await.unwrap();
+        store(&url).await as Arc<dyn Store>
+    })
+    .await;
+}
