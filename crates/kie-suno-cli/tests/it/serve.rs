@@ -286,6 +286,25 @@ async fn out_of_file_descriptors_the_receiver_sheds_and_backs_off() {
         Stdio::from(log),
     );
     let addr = served.addr;
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(0)
+        .timeout(Duration::from_secs(15))
+        .build()
+        .unwrap();
+    // A first delivery before the flood: the store opens its files (the WAL
+    // among them) while descriptors are free, as --fd-reserve would keep them.
+    let first = signed("emfile-first");
+    let [(tn, tv), (sn, sv)] = first.headers();
+    let res = client
+        .post(format!("http://{addr}/callbacks/lyrics"))
+        .header("content-type", "application/json")
+        .header(tn, tv)
+        .header(sn, sv)
+        .body(first.body.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 200);
     let slow = SlowClients::start(addr, 400, Duration::from_secs(1));
     until("an accept failed for want of file descriptors", || async {
         metric(
@@ -296,11 +315,6 @@ async fn out_of_file_descriptors_the_receiver_sheds_and_backs_off() {
         .is_some_and(|n| n >= 1.0)
     })
     .await;
-    let client = reqwest::Client::builder()
-        .pool_max_idle_per_host(0)
-        .timeout(Duration::from_secs(15))
-        .build()
-        .unwrap();
     let tasks: Vec<String> = (0..4).map(|i| format!("emfile-ok-{i}")).collect();
     for task in &tasks {
         let cb = signed(task);
