@@ -228,7 +228,7 @@ struct ShapeProbe {
 #[derive(Deserialize)]
 struct ShapeData {
     #[serde(default, rename = "callbackType")]
-    callback_type: Option<IgnoredAny>,
+    callback_type: Option<String>,
     #[serde(default)]
     images: Option<IgnoredAny>,
     #[serde(default, rename = "audioWavUrl", alias = "audio_wav_url")]
@@ -260,7 +260,8 @@ struct ItemProbe {
 /// A family whose distinctive fields a body carries although it arrived on
 /// `family`'s route, or `None`.
 ///
-/// The markers: `data.callbackType` (lyrics, music, replace-section),
+/// The markers: `data.callbackType` (lyrics, music, replace-section; `text` and
+/// `first` are music's alone),
 /// `data.data[].text` (lyrics), `data.data[].audio_url` / `stream_audio_url` /
 /// `source_audio_url` (music, replace-section), `data.error` (replace-section;
 /// refused only on families that have neither), `data.images` (cover image),
@@ -280,9 +281,15 @@ pub fn foreign_family(family: CallbackFamily, body: &[u8]) -> Option<CallbackFam
         i.audio_url.is_some() || i.stream_audio_url.is_some() || i.source_audio_url.is_some()
     });
     let staged = matches!(family, F::Lyrics | F::Music | F::ReplaceSection);
+    // Progress stages are music's: lyrics sends one callback, always `complete`.
+    let progress = data.callback_type.as_deref().is_some_and(|t| {
+        let t = t.trim();
+        t.eq_ignore_ascii_case("text") || t.eq_ignore_ascii_case("first")
+    });
     let music_like = matches!(family, F::Music | F::ReplaceSection);
     let evidence = [
         (data.callback_type.is_some() && !staged, F::Music),
+        (progress && family == F::Lyrics, F::Music),
         (lyrics_items && family != F::Lyrics, F::Lyrics),
         (music_items && !music_like, F::Music),
         (data.error.is_some() && !music_like, F::ReplaceSection),

@@ -30,3 +30,9 @@ async fn the_issue_cases_hold_on_sqlite() {
     let dir = tempfile::tempdir().unwrap();
     crate::issue11::all(|name| sqlite(&dir, name)).await;
 }
+
+#[tokio::test]
+async fn every_family_pair_is_refused_or_kept_apart_by_the_family_key_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    crate::corpus::check_family_pairs(sqlite(&dir, "pairs").await).await;
+}
