@@ -117,7 +117,7 @@ async fn receive(
         Ok(Ok(duplicate)) => accepted(duplicate),
         Ok(Err(reason)) => refuse(&state.inner, reason),
         Err(e) => {
-            tracing::error!(%family, error = %e, "callback pipeline task failed");
+            tracing::error!(%family, error = ?e, "callback pipeline task failed");
             refuse(&state.inner, Reason::StoreUnavailable)
         }
     }
@@ -310,16 +310,15 @@ async fn handle(
         }
     };
 
-    if state.require_submitted {
-        if !state
+    if state.require_submitted
+        && !state
             .store
             .is_submitted(&key.task_id)
             .await
             .map_err(store_failed)?
-        {
-            tracing::warn!(%family, task_id = ?task, "callback for a task this system did not submit");
-            return Err(Reason::UnknownTask);
-        }
+    {
+        tracing::warn!(%family, task_id = ?task, "callback for a task this system did not submit");
+        return Err(Reason::UnknownTask);
     }
 
     let confirmation = match (&state.confirmer, terminal) {

@@ -128,6 +128,9 @@ fn raw(path: &str, headers: &[(&str, HeaderValue)], body: impl Into<Body>) -> Re
     request("POST", path, headers, body.into())
 }
 
+/// Request headers, in order (repeats allowed).
+type Headers = Vec<(&'static str, HeaderValue)>;
+
 struct Case {
     name: String,
     request: Request<Body>,
@@ -352,7 +355,7 @@ fn cases() -> Vec<Case> {
     let other_key = kie_suno_types::signature::sign(b"another-key", t, ts);
     let other_task = kie_suno_types::signature::sign(KEY.as_bytes(), UNSUBMITTED, ts);
     let ts_s = ts.to_string();
-    let sig_cases: Vec<(&str, Vec<(&str, HeaderValue)>, Reason)> = vec![
+    let sig_cases: Vec<(&str, Headers, Reason)> = vec![
         ("no signature headers", vec![], R::SignatureMissing),
         (
             "timestamp only",
