@@ -18,7 +18,7 @@ use kie_suno_types::{ApiCode, Callback, CallbackFamily, CallbackKey, TaskId};
 use crate::clock::system_ms;
 use crate::confirm::{ConfirmRequest, Confirmer, Verdict};
 use crate::outcomes::{CallbackEvent, Outcomes};
-use crate::parse::parse;
+use crate::parse::parse_checked;
 use crate::record::storable_headers;
 use crate::rejections::{Reason, Rejections, Watch};
 use crate::store::Store;
@@ -279,7 +279,8 @@ async fn handle(
         return Err(Reason::WrongFamily);
     }
 
-    let callback = parse(family, &body).map_err(|r| {
+    // Depth already checked above.
+    let callback = parse_checked(family, &body).map_err(|r| {
         tracing::debug!(%family, task_id = ?task, rejection = %r, "callback body rejected");
         match r {
             Rejection::MalformedJson => Reason::MalformedJson,

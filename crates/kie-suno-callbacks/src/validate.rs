@@ -99,25 +99,27 @@ pub(crate) fn storable(task_id: &str, stage: Option<&str>) -> Result<(), crate::
 }
 
 /// Whether no array or object in `body` nests deeper than `max`. A linear scan
-/// that skips strings (escapes included); it does not check the syntax, which
-/// the parser does afterwards.
+/// that skips strings (escapes included; `memchr` jumps over their contents);
+/// it does not check the syntax, which the parser does afterwards.
 pub fn json_depth_within(body: &[u8], max: usize) -> bool {
     let mut depth = 0usize;
-    let mut in_string = false;
-    let mut escaped = false;
-    for &b in body {
-        if in_string {
-            if escaped {
-                escaped = false;
-            } else if b == b'\\' {
-                escaped = true;
-            } else if b == b'"' {
-                in_string = false;
+    let mut i = 0usize;
+    while i < body.len() {
+        match body[i] {
+            b'"' => {
+                // To the closing quote: the next quote not escaped.
+                let mut j = i + 1;
+                loop {
+                    match memchr::memchr2(b'"', b'\\', &body[j.min(body.len())..]) {
+                        None => return true,
+                        Some(k) if body[j + k] == b'\\' => j += k + 2,
+                        Some(k) => {
+                            i = j + k;
+                            break;
+                        }
+                    }
+                }
             }
-            continue;
-        }
-        match b {
-            b'"' => in_string = true,
             b'{' | b'[' => {
                 depth += 1;
                 if depth > max {
@@ -127,6 +129,7 @@ pub fn json_depth_within(body: &[u8], max: usize) -> bool {
             b'}' | b']' => depth = depth.saturating_sub(1),
             _ => {}
         }
+        i += 1;
     }
     true
 }
@@ -317,10 +320,48 @@ mod tests {
         assert!(json_depth_within(br#"{"a":[{"b":1}]}"#, 3));
         assert!(!json_depth_within(br#"{"a":[{"b":1}]}"#, 2));
         assert!(json_depth_within(br#"{"a":"[[[[[[\"[[[["}"#, 1));
+        assert!(json_depth_within(br#"{"a":"\\"}"#, 1));
+        assert!(!json_depth_within(br#"{"a":"\\",[[1]]}"#, 2));
+        // Unterminated strings and escapes at the very end do not panic.
+        assert!(json_depth_within(br#"{"a":"abc"#, 1));
+        assert!(json_depth_within(br#"{"a":"abc\"#, 1));
+        assert!(json_depth_within(b"\"", 0));
         let deep = format!("{}{}", "[".repeat(65), "]".repeat(65));
         assert!(!json_depth_within(deep.as_bytes(), MAX_JSON_DEPTH));
         let ok = format!("{}{}", "[".repeat(64), "]".repeat(64));
         assert!(json_depth_within(ok.as_bytes(), MAX_JSON_DEPTH));
+    }
+
+    #[test]
+    fn parse_refuses_deep_json_before_serde_sees_it() {
+        let deep = format!(
+            "{{\"code\":200,\"junk\":{}1{},\"data\":{{}}}}",
+            "{\"a\":".repeat(100_000),
+            "}".repeat(100_000)
+        );
+        let r = crate::parse(CallbackFamily::Lyrics, deep.as_bytes());
+        assert_eq!(r.err(), Some(crate::Rejection::JsonTooDeep));
+    }
+
+    #[test]
+    fn stages_are_normalised_and_bounded() {
+        for (raw, stage) in [
+            ("complete", Stage::Complete),
+            (" Complete ", Stage::Complete),
+            ("TEXT", Stage::Text),
+            ("First", Stage::First),
+            ("error", Stage::Error),
+            ("x1", Stage::Other),
+            ("", Stage::Other),
+        ] {
+            let t: CallbackType = serde_json::from_value(serde_json::json!(raw)).unwrap();
+            assert_eq!(Stage::from_callback_type(&t), stage, "{raw:?}");
+            assert_eq!(check_stage(stage.as_str()), Ok(()));
+        }
+        assert!(Stage::Other.is_terminal(ApiCode::from_i64(500)));
+        assert!(!Stage::Other.is_terminal(ApiCode::Success));
+        assert!(Stage::Complete.is_success(ApiCode::Success));
+        assert!(!Stage::Complete.is_success(ApiCode::from_i64(500)));
     }
 
     #[test]
