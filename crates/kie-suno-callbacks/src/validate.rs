@@ -354,7 +354,8 @@ mod tests {
             ("x1", Stage::Other),
             ("", Stage::Other),
         ] {
-            let t: CallbackType = serde_json::from_value(serde_json::json!(raw)).unwrap();
+            let t: CallbackType = serde_json::from_value(serde_json::json!(raw))
+                .expect("a string is a callback type");
             assert_eq!(Stage::from_callback_type(&t), stage, "{raw:?}");
             assert_eq!(check_stage(stage.as_str()), Ok(()));
         }
