@@ -21,7 +21,7 @@ use crate::confirm::{ConfirmRequest, Confirmer, Verdict};
 use crate::metrics::Metrics;
 use crate::ops::{routes as ops_routes, Endpoints};
 use crate::outcomes::{CallbackEvent, Outcomes};
-use crate::parse::parse;
+use crate::parse::parse_checked;
 use crate::record::storable_headers;
 use crate::rejections::{Reason, Rejections, Watch};
 use crate::store::Store;
@@ -163,7 +163,7 @@ async fn receive(
         }
         Ok(Err(reason)) => refuse(&state.inner, reason),
         Err(e) => {
-            tracing::error!(%family, error = %e, "callback pipeline task failed");
+            tracing::error!(%family, error = ?e, "callback pipeline task failed");
             refuse(&state.inner, Reason::StoreUnavailable)
         }
     }
@@ -346,7 +346,8 @@ async fn handle(
         return Err(Reason::WrongFamily);
     }
 
-    let callback = parse(family, &body).map_err(|r| {
+    // Depth already checked above.
+    let callback = parse_checked(family, &body).map_err(|r| {
         tracing::debug!(%family, task_id = ?task, rejection = %r, "callback body rejected");
         match r {
             Rejection::MalformedJson => Reason::MalformedJson,
