@@ -6,6 +6,10 @@ mod clock;
 mod confirm;
 mod error;
 #[cfg(feature = "router")]
+mod metrics;
+#[cfg(feature = "router")]
+mod ops;
+#[cfg(feature = "router")]
 mod outcomes;
 mod parse;
 #[cfg(feature = "router")]
@@ -13,23 +17,40 @@ mod receiver;
 mod record;
 mod rejection;
 #[cfg(feature = "router")]
+mod rejections;
+#[cfg(feature = "router")]
 mod router;
+#[cfg(feature = "router")]
+mod serve;
 pub mod store;
+#[cfg(feature = "router")]
+mod untrusted;
+mod validate;
 mod verify;
 
 #[cfg(feature = "router")]
 pub use confirm::{ConfirmError, ConfirmRequest, Confirmer, Verdict};
-pub use error::Error;
+pub use error::{Error, Fault};
+#[cfg(feature = "router")]
+pub use metrics::{Metrics, METRICS_CONTENT_TYPE};
+#[cfg(feature = "router")]
+pub use ops::{Endpoints, HEALTHZ_PATH, METRICS_PATH, READYZ_PATH};
 #[cfg(feature = "router")]
 pub use outcomes::{CallbackEvent, Outcomes};
 pub use parse::parse;
 #[cfg(feature = "router")]
-pub use receiver::{Receiver, ReceiverConfig, Serving, DEFAULT_BIND, DEFAULT_BODY_LIMIT};
+pub use receiver::{
+    Receiver, ReceiverConfig, Serving, DEFAULT_BIND, DEFAULT_BODY_LIMIT, DEFAULT_BODY_READ_TIMEOUT,
+    DEFAULT_DRAIN_LIMIT, DEFAULT_FD_RESERVE, DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_IDLE_TIMEOUT,
+    DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_IN_FLIGHT,
+};
 pub use record::{
     is_secret_header, storable_headers, Confirmation, NewCallback, Recorded, StoreStats,
     StoredCallback,
 };
 pub use rejection::Rejection;
+#[cfg(feature = "router")]
+pub use rejections::{Reason, Rejections};
 #[cfg(feature = "router")]
 pub use router::{callback_path, router, ReceiverState, ROUTE};
 #[cfg(feature = "postgres")]
@@ -37,6 +58,10 @@ pub use store::postgres::{PostgresOptions, PostgresStore};
 #[cfg(feature = "sqlite")]
 pub use store::sqlite::{SqliteOptions, SqliteStore, Synchronous};
 pub use store::{BoxFuture, Store};
+pub use validate::{
+    check_stage, check_task_id, foreign_family, json_depth_within, InvalidValue, Stage,
+    MAX_JSON_DEPTH, MAX_STAGE_LEN, MAX_TASK_ID_LEN,
+};
 pub use verify::{
     sign, signed_headers, verify, Keys, Verified, VerifyError, DEFAULT_WINDOW, SIGNATURE_HEADER,
     TIMESTAMP_HEADER,

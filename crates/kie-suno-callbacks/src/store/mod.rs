@@ -23,14 +23,14 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// Durable, idempotent storage of callbacks.
 ///
-/// Idempotency key: (task id, stage). [`Store::record`] stores a callback once,
+/// Idempotency key: (task id, family, stage). [`Store::record`] stores a callback once,
 /// counts every further delivery of the same key, and resolves only after the
 /// write is durable (committed): the receiver answers 200 only then.
 pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     /// Stores a callback, or counts a repeat of one already stored.
     fn record(&self, callback: NewCallback) -> BoxFuture<'_, Result<Recorded, Error>>;
 
-    /// Replaces the stored callback of the same (task id, stage) by this delivery
+    /// Replaces the stored callback of the same (task id, family, stage) by this delivery
     /// when the stored one is not final because its confirmation was refuted or
     /// failed, and this one is confirmed (a forged body stored first must not shadow
     /// the genuine callback). Returns the row id when it replaced one. Durable
@@ -58,6 +58,15 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
 
     /// Counters over the whole store.
     fn stats(&self) -> BoxFuture<'_, Result<StoreStats, Error>>;
+
+    /// A cheap health check for readiness probes (`GET /readyz`): resolves `Ok`
+    /// when the store is reachable and can commit. The default runs
+    /// [`Store::stats`]; both backends override it with something cheaper (a
+    /// `SELECT 1` on PostgreSQL, an empty batch through SQLite's writer and WAL
+    /// sync threads, which fails once a sync has failed).
+    fn health(&self) -> BoxFuture<'_, Result<(), Error>> {
+        Box::pin(async move { self.stats().await.map(|_| ()) })
+    }
 
     /// Flushes and closes the store; later calls fail with [`Error::StoreClosed`].
     fn close(&self) -> BoxFuture<'_, Result<(), Error>>;

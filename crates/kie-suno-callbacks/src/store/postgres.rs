@@ -1,6 +1,6 @@
 //! The PostgreSQL store, for several receiver instances behind a load balancer:
 //! idempotency holds across instances through the database (a unique key on
-//! (task id, stage) and `INSERT ... ON CONFLICT`), not an in-process map.
+//! (task id, family, stage) and `INSERT ... ON CONFLICT`), not an in-process map.
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -13,6 +13,7 @@ use tokio_postgres::NoTls;
 
 use crate::clock::now_ms;
 use crate::store::{BoxFuture, Store};
+use crate::validate::storable;
 use crate::{Confirmation, Error, NewCallback, Recorded, StoreStats, StoredCallback};
 
 /// Options of the PostgreSQL store.
@@ -98,6 +99,11 @@ const MIGRATIONS: &[&str] = &[
         family TEXT NOT NULL,
         submitted_ms BIGINT NOT NULL
     );",
+    // 2: the family is part of the idempotency key (issue 11: a body posted to
+    // another family's route must not shadow the genuine delivery).
+    "ALTER TABLE kie_suno_callbacks
+        DROP CONSTRAINT kie_suno_callbacks_key,
+        ADD CONSTRAINT kie_suno_callbacks_key UNIQUE (task_id, family, stage);",
 ];
 
 const INSERT: &str = "INSERT INTO kie_suno_callbacks AS c
@@ -131,10 +137,10 @@ macro_rules! callback_params {
 }
 
 const REPLACE_UNCONFIRMED: &str = "UPDATE kie_suno_callbacks SET
-        family = $3, code = $4, success = $5, terminal = $6, confirmation = $7, signed = $8,
+        code = $4, success = $5, terminal = $6, confirmation = $7, signed = $8,
         signature_timestamp = $9, last_received_ms = GREATEST(last_received_ms, $10),
         headers = $11, body = $12, parsed = $13
-    WHERE task_id = $1 AND stage = $2 AND confirmation IN ('refuted', 'failed')
+    WHERE task_id = $1 AND stage = $2 AND family = $3 AND confirmation IN ('refuted', 'failed')
     RETURNING id";
 
 const SELECT: &str = "SELECT id, family, task_id, stage, code, success, terminal, confirmation,
@@ -222,6 +228,7 @@ impl PostgresStore {
     }
 
     async fn insert(&self, cb: NewCallback) -> Result<Recorded, Error> {
+        storable(cb.task_id.as_str(), Some(&cb.stage))?;
         let client = self.client().await?;
         let stmt = client.prepare_cached(INSERT).await?;
         let headers = cb.headers_json();
@@ -236,6 +243,11 @@ impl PostgresStore {
     }
 
     async fn select(&self, task: &TaskId) -> Result<Vec<StoredCallback>, Error> {
+        // Nothing that fails the write check can have been stored (and a NUL
+        // would be a data exception here, where SQLite finds nothing).
+        if storable(task.as_str(), None).is_err() {
+            return Ok(Vec::new());
+        }
         let client = self.client().await?;
         let stmt = client.prepare_cached(SELECT).await?;
         let rows = client.query(&stmt, &[&task.as_str()]).await?;
@@ -275,6 +287,7 @@ impl Store for PostgresStore {
 
     fn replace_unconfirmed(&self, cb: NewCallback) -> BoxFuture<'_, Result<Option<i64>, Error>> {
         Box::pin(async move {
+            storable(cb.task_id.as_str(), Some(&cb.stage))?;
             let client = self.client().await?;
             let stmt = client.prepare_cached(REPLACE_UNCONFIRMED).await?;
             let headers = cb.headers_json();
@@ -300,6 +313,7 @@ impl Store for PostgresStore {
         family: CallbackFamily,
     ) -> BoxFuture<'a, Result<(), Error>> {
         Box::pin(async move {
+            storable(task_id.as_str(), None)?;
             let client = self.client().await?;
             client
                 .execute(
@@ -314,6 +328,9 @@ impl Store for PostgresStore {
 
     fn is_submitted<'a>(&'a self, task_id: &'a TaskId) -> BoxFuture<'a, Result<bool, Error>> {
         Box::pin(async move {
+            if storable(task_id.as_str(), None).is_err() {
+                return Ok(false);
+            }
             let client = self.client().await?;
             let stmt = client
                 .prepare_cached("SELECT 1 FROM kie_suno_submitted_tasks WHERE task_id = $1")
@@ -342,6 +359,14 @@ impl Store for PostgresStore {
                 deliveries: d.max(0) as u64,
                 submitted: s.max(0) as u64,
             })
+        })
+    }
+
+    fn health(&self) -> BoxFuture<'_, Result<(), Error>> {
+        Box::pin(async move {
+            let client = self.client().await?;
+            client.query_one("SELECT 1", &[]).await?;
+            Ok(())
         })
     }
 

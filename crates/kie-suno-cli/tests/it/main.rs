@@ -9,5 +9,6 @@ mod interrupt;
 mod kit;
 mod ledger;
 mod polish;
+mod serve;
 mod signed;
 mod sim;

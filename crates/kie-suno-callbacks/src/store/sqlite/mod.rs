@@ -23,6 +23,7 @@ use self::command::{Cmd, Reply};
 pub use self::options::{SqliteOptions, Synchronous};
 use crate::clock::now_ms;
 use crate::store::{BoxFuture, Store};
+use crate::validate::storable;
 use crate::{Error, NewCallback, Recorded, StoreStats, StoredCallback};
 
 /// The embedded store. Cheap to share behind an `Arc`.
@@ -66,7 +67,11 @@ impl SqliteStore {
 impl Store for SqliteStore {
     fn record(&self, callback: NewCallback) -> BoxFuture<'_, Result<Recorded, Error>> {
         let headers = callback.headers_json();
-        Box::pin(self.call(move |r| Cmd::Record(Box::new((callback, headers)), r)))
+        Box::pin(async move {
+            storable(callback.task_id.as_str(), Some(&callback.stage))?;
+            self.call(move |r| Cmd::Record(Box::new((callback, headers)), r))
+                .await
+        })
     }
 
     fn replace_unconfirmed(
@@ -74,14 +79,24 @@ impl Store for SqliteStore {
         callback: NewCallback,
     ) -> BoxFuture<'_, Result<Option<i64>, Error>> {
         let headers = callback.headers_json();
-        Box::pin(self.call(move |r| Cmd::Replace(Box::new((callback, headers)), r)))
+        Box::pin(async move {
+            storable(callback.task_id.as_str(), Some(&callback.stage))?;
+            self.call(move |r| Cmd::Replace(Box::new((callback, headers)), r))
+                .await
+        })
     }
 
     fn callbacks_for<'a>(
         &'a self,
         task_id: &'a TaskId,
     ) -> BoxFuture<'a, Result<Vec<StoredCallback>, Error>> {
-        Box::pin(self.call(move |r| Cmd::ForTask(task_id.clone(), r)))
+        Box::pin(async move {
+            // Nothing that fails the write check can have been stored.
+            if storable(task_id.as_str(), None).is_err() {
+                return Ok(Vec::new());
+            }
+            self.call(move |r| Cmd::ForTask(task_id.clone(), r)).await
+        })
     }
 
     fn record_submitted<'a>(
@@ -90,15 +105,29 @@ impl Store for SqliteStore {
         family: CallbackFamily,
     ) -> BoxFuture<'a, Result<(), Error>> {
         let at = now_ms();
-        Box::pin(self.call(move |r| Cmd::Submit(task_id.clone(), family, at, r)))
+        Box::pin(async move {
+            storable(task_id.as_str(), None)?;
+            self.call(move |r| Cmd::Submit(task_id.clone(), family, at, r))
+                .await
+        })
     }
 
     fn is_submitted<'a>(&'a self, task_id: &'a TaskId) -> BoxFuture<'a, Result<bool, Error>> {
-        Box::pin(self.call(move |r| Cmd::IsSubmitted(task_id.clone(), r)))
+        Box::pin(async move {
+            if storable(task_id.as_str(), None).is_err() {
+                return Ok(false);
+            }
+            self.call(move |r| Cmd::IsSubmitted(task_id.clone(), r))
+                .await
+        })
     }
 
     fn stats(&self) -> BoxFuture<'_, Result<StoreStats, Error>> {
         Box::pin(self.call(Cmd::Stats))
+    }
+
+    fn health(&self) -> BoxFuture<'_, Result<(), Error>> {
+        Box::pin(self.call(Cmd::Health))
     }
 
     fn close(&self) -> BoxFuture<'_, Result<(), Error>> {

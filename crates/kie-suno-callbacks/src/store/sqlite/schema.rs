@@ -35,13 +35,40 @@ const MIGRATIONS: &[&str] = &[
         family TEXT NOT NULL,
         submitted_ms INTEGER NOT NULL
     );",
+    // 2: the family is part of the idempotency key (issue 11: a body posted to
+    // another family's route must not shadow the genuine delivery). SQLite cannot
+    // change a table constraint in place: the table is rebuilt, rows kept.
+    "CREATE TABLE kie_suno_callbacks_v2 (
+        id INTEGER PRIMARY KEY,
+        task_id TEXT NOT NULL,
+        stage TEXT NOT NULL,
+        family TEXT NOT NULL,
+        code INTEGER,
+        success INTEGER NOT NULL,
+        terminal INTEGER NOT NULL,
+        confirmation TEXT NOT NULL,
+        signed INTEGER NOT NULL,
+        signature_timestamp INTEGER,
+        first_received_ms INTEGER NOT NULL,
+        last_received_ms INTEGER NOT NULL,
+        deliveries INTEGER NOT NULL DEFAULT 1,
+        headers TEXT NOT NULL,
+        body BLOB NOT NULL,
+        parsed TEXT,
+        UNIQUE (task_id, family, stage)
+    );
+    INSERT INTO kie_suno_callbacks_v2 SELECT id, task_id, stage, family, code, success,
+        terminal, confirmation, signed, signature_timestamp, first_received_ms,
+        last_received_ms, deliveries, headers, body, parsed FROM kie_suno_callbacks;
+    DROP TABLE kie_suno_callbacks;
+    ALTER TABLE kie_suno_callbacks_v2 RENAME TO kie_suno_callbacks;",
 ];
 
 const INSERT: &str = "INSERT INTO kie_suno_callbacks
     (task_id, stage, family, code, success, terminal, confirmation, signed,
      signature_timestamp, first_received_ms, last_received_ms, deliveries, headers, body, parsed)
     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, 1, ?11, ?12, ?13)
-    ON CONFLICT (task_id, stage) DO UPDATE SET
+    ON CONFLICT (task_id, family, stage) DO UPDATE SET
         deliveries = deliveries + 1,
         last_received_ms = max(last_received_ms, excluded.last_received_ms)
     RETURNING id, deliveries";
@@ -68,10 +95,10 @@ macro_rules! callback_params {
 }
 
 const REPLACE_UNCONFIRMED: &str = "UPDATE kie_suno_callbacks SET
-        family = ?3, code = ?4, success = ?5, terminal = ?6, confirmation = ?7, signed = ?8,
+        code = ?4, success = ?5, terminal = ?6, confirmation = ?7, signed = ?8,
         signature_timestamp = ?9, last_received_ms = max(last_received_ms, ?10),
         headers = ?11, body = ?12, parsed = ?13
-    WHERE task_id = ?1 AND stage = ?2 AND confirmation IN ('refuted', 'failed')
+    WHERE task_id = ?1 AND stage = ?2 AND family = ?3 AND confirmation IN ('refuted', 'failed')
     RETURNING id";
 
 const SELECT: &str = "SELECT id, family, task_id, stage, code, success, terminal, confirmation,

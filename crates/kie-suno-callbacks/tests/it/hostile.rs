@@ -1,0 +1,136 @@
+//! The hostile corpus ([`crate::corpus`]) against a receiver on SQLite.
+
+use std::sync::Arc;
+
+use kie_suno_callbacks::{SqliteOptions, SqliteStore, Store};
+
+#[tokio::test]
+async fn the_hostile_corpus_is_refused_and_leaves_the_sqlite_store_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(dir.path().join("cb.db"), SqliteOptions::default())
+        .await
+        .unwrap();
+    let n = crate::corpus::run(Arc::new(store) as Arc<dyn Store>).await;
+    assert!(n >= 60, "{n}");
+}
+
+async fn sqlite(dir: &tempfile::TempDir, name: &str) -> Arc<dyn Store> {
+    Arc::new(
+        SqliteStore::open(
+            dir.path().join(format!("{name}.db")),
+            SqliteOptions::default(),
+        )
+        .await
+        .unwrap(),
+    )
+}
+
+#[tokio::test]
+async fn the_issue_cases_hold_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    crate::issue11::all(|name| sqlite(&dir, name)).await;
+}
+
+#[tokio::test]
+async fn every_family_pair_is_refused_or_kept_apart_by_the_family_key_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    crate::corpus::check_family_pairs(sqlite(&dir, "pairs").await).await;
+}
+
+/// A store that fails every write with a given fault (reads go to SQLite).
+#[derive(Debug)]
+struct Failing(Arc<dyn Store>, kie_suno_callbacks::Fault);
+
+impl Store for Failing {
+    fn record(
+        &self,
+        _: kie_suno_callbacks::NewCallback,
+    ) -> kie_suno_callbacks::BoxFuture<
+        '_,
+        Result<kie_suno_callbacks::Recorded, kie_suno_callbacks::Error>,
+    > {
+        let fault = self.1;
+        Box::pin(async move {
+            Err(kie_suno_callbacks::Error::custom_store_fault(
+                "refused", fault,
+            ))
+        })
+    }
+    fn replace_unconfirmed(
+        &self,
+        callback: kie_suno_callbacks::NewCallback,
+    ) -> kie_suno_callbacks::BoxFuture<'_, Result<Option<i64>, kie_suno_callbacks::Error>> {
+        self.0.replace_unconfirmed(callback)
+    }
+    fn callbacks_for<'a>(
+        &'a self,
+        task_id: &'a kie_suno_types::TaskId,
+    ) -> kie_suno_callbacks::BoxFuture<
+        'a,
+        Result<Vec<kie_suno_callbacks::StoredCallback>, kie_suno_callbacks::Error>,
+    > {
+        self.0.callbacks_for(task_id)
+    }
+    fn record_submitted<'a>(
+        &'a self,
+        task_id: &'a kie_suno_types::TaskId,
+        family: kie_suno_types::CallbackFamily,
+    ) -> kie_suno_callbacks::BoxFuture<'a, Result<(), kie_suno_callbacks::Error>> {
+        self.0.record_submitted(task_id, family)
+    }
+    fn is_submitted<'a>(
+        &'a self,
+        task_id: &'a kie_suno_types::TaskId,
+    ) -> kie_suno_callbacks::BoxFuture<'a, Result<bool, kie_suno_callbacks::Error>> {
+        self.0.is_submitted(task_id)
+    }
+    fn stats(
+        &self,
+    ) -> kie_suno_callbacks::BoxFuture<
+        '_,
+        Result<kie_suno_callbacks::StoreStats, kie_suno_callbacks::Error>,
+    > {
+        self.0.stats()
+    }
+    fn close(&self) -> kie_suno_callbacks::BoxFuture<'_, Result<(), kie_suno_callbacks::Error>> {
+        self.0.close()
+    }
+}
+
+/// What a store refuses as input is 422 (a retry cannot fix it); transient and
+/// server faults are 503 (KIE retries); each counted under its reason.
+#[tokio::test]
+async fn store_faults_decide_between_422_and_503() {
+    use kie_suno_callbacks::{Fault, Reason};
+    let dir = tempfile::tempdir().unwrap();
+    for (fault, status, code, reason) in [
+        (Fault::Input, 422, "unstorable_callback", Reason::Unstorable),
+        (
+            Fault::Transient,
+            503,
+            "store_unavailable",
+            Reason::StoreUnavailable,
+        ),
+        (
+            Fault::Server,
+            503,
+            "store_unavailable",
+            Reason::StoreUnavailable,
+        ),
+    ] {
+        let store = Arc::new(Failing(sqlite(&dir, fault.as_str()).await, fault));
+        let r = crate::issue11::receiver(store);
+        let task = crate::issue11::LYRICS_TASK;
+        let (got, body) = crate::issue11::send(
+            &r.router(),
+            crate::issue11::signed("/callbacks/lyrics", crate::issue11::lyrics(task), task),
+        )
+        .await;
+        assert_eq!(
+            (got.as_u16(), body["error"].as_str()),
+            (status, Some(code)),
+            "{fault}"
+        );
+        assert_eq!(r.state().rejections().get(reason), 1, "{fault}");
+    }
+}
