@@ -52,6 +52,10 @@ pub struct TaskReport {
     pub errors: Vec<String>,
     /// Whether the task, or one of its files, has expired.
     pub expired: bool,
+    /// Whether the record lists no file yet (a task still running, or stopped at its
+    /// text stage).
+    #[serde(skip)]
+    pub nothing_yet: bool,
 }
 
 /// Reads a task's record from the record-info endpoint of its family.
@@ -205,6 +209,7 @@ pub async fn download_all(
             files: Vec::new(),
             errors: Vec::new(),
             expired: false,
+            nothing_yet: false,
         };
         let planned = plan::plan(&task.record);
         if let Some(age) = age(task.created_ms, now) {
@@ -229,6 +234,7 @@ pub async fn download_all(
             }
         }
         if planned.is_empty() {
+            report.nothing_yet = true;
             report.errors.push(format!(
                 "task {} has no files (yet): its record lists no file URL",
                 task.task_id
@@ -364,11 +370,14 @@ pub fn finish(global: &Global, reports: &[TaskReport]) -> anyhow::Result<()> {
 
 /// `kie-suno download <task-id>... [--dir D] [--family F] [--jobs N]`.
 pub async fn command(global: &Global, args: crate::args::DownloadArgs) -> anyhow::Result<()> {
-    let ids = args
-        .task_ids
-        .iter()
-        .map(|id| check_task_id(id))
-        .collect::<Result<Vec<_>, _>>()?;
+    let mut ids: Vec<TaskId> = Vec::new();
+    for id in &args.task_ids {
+        let id = check_task_id(id)?;
+        // Twice on the command line is once: two fetches must never share a part file.
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
     let ledger = crate::track::open_ledger(global)?;
     let env = crate::embedded::Env::for_query(global).await?;
     let mut tasks = Vec::new();
@@ -420,7 +429,17 @@ pub async fn after_outcome(
         created_ms: created_ms(&record),
         record,
     };
-    let reports = download_all(global, std::slice::from_ref(&task), dir, 4, Some(ledger)).await?;
+    let mut reports =
+        download_all(global, std::slice::from_ref(&task), dir, 4, Some(ledger)).await?;
+    // `--stop-at text` has no files yet: nothing to download is no failure here.
+    for r in &mut reports {
+        if r.nothing_yet {
+            if !global.quiet {
+                eprintln!("--download: task {} has no files yet", r.task_id);
+            }
+            r.errors.clear();
+        }
+    }
     if !global.quiet && !global.json {
         for r in &reports {
             for f in &r.files {

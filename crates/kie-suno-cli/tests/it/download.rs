@@ -203,9 +203,14 @@ async fn every_file_is_downloaded_hashed_recorded_and_skipped_the_second_time() 
         assert_eq!(*sha256, sha(&bytes));
     }
 
-    // A second run finds them complete and fetches nothing.
-    let again = kie_suno(dir.path(), download_args(&sim, &id, dir.path())).await;
+    // A second run finds them complete and fetches nothing; an id given twice is
+    // one task.
+    let mut twice = download_args(&sim, &id, dir.path());
+    twice.push(id.clone());
+    let again = kie_suno(dir.path(), twice).await;
     assert!(again.status.success(), "{}", text(&again.stderr));
+    let report: Value = serde_json::from_slice(&again.stdout).unwrap();
+    assert_eq!(report["tasks"].as_array().unwrap().len(), 1);
     let again = files(&again);
     assert_eq!(again.len(), 6);
     for f in &again {
@@ -369,6 +374,23 @@ async fn music_with_download_saves_the_tracks_on_the_embedded_simulator() {
     // The first bytes of an MP3 frame header.
     let audio = std::fs::read(task_dir.join("1-audio.mp3")).unwrap();
     assert_eq!(&audio[..2], &[0xFF, 0xFB]);
+
+    // Stopped at the text stage there is nothing to save yet: said, not failed.
+    let out = kie_suno(
+        dir.path(),
+        vec![
+            "music".into(),
+            "a song about tea".into(),
+            "--stop-at".into(),
+            "text".into(),
+            "--download".into(),
+            dir.path().join("text").display().to_string(),
+        ],
+    )
+    .await;
+    let stderr = text(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("has no files yet"), "{stderr}");
 }
 
 /// Submits `body` to `path` on `sim` and waits until everything settled; the id.

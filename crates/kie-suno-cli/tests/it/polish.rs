@@ -465,3 +465,55 @@ fn a_standalone_sim_serves_music_download_and_a_later_download_by_ledger_family(
     );
     drop(sim);
 }
+
+/// Colour (SGR) escape sequences in `s`: ESC [ digits/semicolons m.
+fn sgr_count(s: &str) -> usize {
+    s.split('\u{1b}')
+        .skip(1)
+        .filter(|rest| {
+            rest.strip_prefix('[').is_some_and(|r| {
+                let end = r.find(|c: char| !(c.is_ascii_digit() || c == ';'));
+                end.is_some_and(|i| r[i..].starts_with('m'))
+            })
+        })
+        .count()
+}
+
+/// On a terminal (a pty from util-linux `script`), logs are coloured, unless
+/// NO_COLOR is set. Without `script` on the machine the pty half cannot run; the
+/// pipe half above still does.
+#[test]
+fn no_color_turns_colour_off_on_a_terminal() {
+    if Command::new("script").arg("--version").output().is_err() {
+        eprintln!("util-linux `script` is not installed: no pty to test with");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = dir.path().join("l.db");
+    let run_on_pty = |no_color: bool| {
+        let inner = format!(
+            "{} -vv lyrics 'rain on a tin roof'",
+            env!("CARGO_BIN_EXE_kie-suno")
+        );
+        let mut c = Command::new("script");
+        c.args(["-qec", &inner, "/dev/null"])
+            .env_remove("KIE_API_KEY")
+            .env_remove("KIE_BASE_URL")
+            .env_remove("KIE_CALLBACK_URL")
+            .env_remove("RUST_LOG")
+            .env("KIE_SUNO_LEDGER", &ledger);
+        if no_color {
+            c.env("NO_COLOR", "1");
+        } else {
+            c.env_remove("NO_COLOR");
+        }
+        let out = c.output().unwrap();
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        text(&out.stdout)
+    };
+    let coloured = run_on_pty(false);
+    assert!(sgr_count(&coloured) > 0, "{coloured}");
+    let plain = run_on_pty(true);
+    assert!(plain.contains("DEBUG") || plain.contains("INFO"), "{plain}");
+    assert_eq!(sgr_count(&plain), 0, "{plain}");
+}
