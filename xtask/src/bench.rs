@@ -45,6 +45,8 @@ usage: cargo xtask bench <receiver|client|batch> [options]
              --limit L         tasks per window, simulator and batch (default 20)
              --window-ms W     the window (default 1000; the documented one is 10000)
              --step-ms S       the simulator's stage time (default 50)
+             --margin-pct M    the batch's window this much wider than the simulator's
+                               (default 2)
 ";
 
 /// Entry point of `cargo xtask bench ...`; `args` are the words after `bench`.

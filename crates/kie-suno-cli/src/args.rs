@@ -342,8 +342,10 @@ pub struct BatchArgs {
     /// For prompt lines of music: the model. Default: V5.
     #[arg(long, default_value = "V5", value_parser = clap::builder::PossibleValuesParser::new(kie_suno_types::Model::KNOWN))]
     pub model: String,
-    /// The submission limit, N/SECONDS. Default: 20/10, the documented account limit.
-    #[arg(long, default_value = "20/10", value_parser = parse_rate)]
+    /// The submission pace, N/SECONDS. Default: 20/10.2, the documented account limit
+    /// (20 per 10 s) with a 2% margin for the time between a request's start here and
+    /// its count at the server.
+    #[arg(long, default_value = "20/10.2", value_parser = parse_rate)]
     pub rate: (u32, f64),
     #[command(flatten)]
     pub follow: Follow,

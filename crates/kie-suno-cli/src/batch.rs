@@ -512,7 +512,7 @@ mod tests {
     #[test]
     fn lines_are_prompts_wrapped_requests_or_bare_requests() {
         let a = args(&[]);
-        assert_eq!(a.rate, (20, 10.0));
+        assert_eq!(a.rate, (20, 10.2));
         let (f, body) = parse_line("a song", &a).unwrap();
         assert_eq!((f, body), (Family::Lyrics, json!({"prompt": "a song"})));
         let (f, body) = parse_line(
