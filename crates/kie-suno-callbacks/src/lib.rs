@@ -5,6 +5,7 @@ mod clock;
 #[cfg(feature = "router")]
 mod confirm;
 mod error;
+mod event;
 #[cfg(feature = "router")]
 mod outcomes;
 mod parse;
@@ -14,20 +15,27 @@ mod record;
 mod rejection;
 #[cfg(feature = "router")]
 mod router;
+#[cfg(feature = "router")]
+mod worker;
 pub mod store;
 mod verify;
 
 #[cfg(feature = "router")]
-pub use confirm::{ConfirmError, ConfirmRequest, Confirmer, Verdict};
+pub use confirm::{
+    disagreement, ConfirmError, ConfirmPolicy, ConfirmRequest, Confirmer, RecordInfo, RemoteState,
+};
 pub use error::Error;
+pub use event::{ConfirmJob, ConfirmResult, OutcomeEvent, OutcomeKind, Pruned};
 #[cfg(feature = "router")]
-pub use outcomes::{CallbackEvent, Outcomes};
+pub use outcomes::{OutcomeStream, Outcomes, Settled};
 pub use parse::parse;
 #[cfg(feature = "router")]
-pub use receiver::{Receiver, ReceiverConfig, Serving, DEFAULT_BIND, DEFAULT_BODY_LIMIT};
+pub use receiver::{
+    Background, Receiver, ReceiverConfig, Serving, DEFAULT_BIND, DEFAULT_BODY_LIMIT,
+};
 pub use record::{
     is_secret_header, storable_headers, Confirmation, NewCallback, Recorded, StoreStats,
-    StoredCallback,
+    StoredCallback, Trust,
 };
 pub use rejection::Rejection;
 #[cfg(feature = "router")]
@@ -36,7 +44,7 @@ pub use router::{callback_path, router, ReceiverState, ROUTE};
 pub use store::postgres::{PostgresOptions, PostgresStore};
 #[cfg(feature = "sqlite")]
 pub use store::sqlite::{SqliteOptions, SqliteStore, Synchronous};
-pub use store::{BoxFuture, Store};
+pub use store::{BoxFuture, Store, Wake};
 pub use verify::{
     sign, signed_headers, verify, Keys, Verified, VerifyError, DEFAULT_WINDOW, SIGNATURE_HEADER,
     TIMESTAMP_HEADER,

@@ -2,7 +2,7 @@
 //! the thin handler that buffers the body and calls the pure functions.
 
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
 use axum::body::Body;
 use axum::extract::rejection::PathRejection;
@@ -13,11 +13,11 @@ use axum::Router;
 use bytes::Bytes;
 use futures::StreamExt;
 use http::{header, HeaderMap, HeaderValue, StatusCode};
-use kie_suno_types::{ApiCode, Callback, CallbackFamily, CallbackKey};
+use kie_suno_types::{ApiCode, CallbackFamily, CallbackKey};
+use tokio::sync::Notify;
 
 use crate::clock::system_ms;
-use crate::confirm::{ConfirmRequest, Confirmer, Verdict};
-use crate::outcomes::{CallbackEvent, Outcomes};
+use crate::outcomes::Outcomes;
 use crate::parse::parse;
 use crate::record::storable_headers;
 use crate::store::Store;
@@ -40,8 +40,10 @@ pub(crate) struct StateInner {
     pub(crate) keys: Keys,
     pub(crate) body_limit: usize,
     pub(crate) require_submitted: bool,
-    pub(crate) confirmer: Option<Arc<dyn Confirmer>>,
-    pub(crate) confirm_timeout: Duration,
+    /// Whether terminal callbacks queue a confirmation job.
+    pub(crate) confirming: bool,
+    /// Rung when a delivery queued a confirmation job.
+    pub(crate) confirm_wake: Arc<Notify>,
     pub(crate) outcomes: Outcomes,
     pub(crate) store_parsed_json: bool,
 }
@@ -61,8 +63,7 @@ impl std::fmt::Debug for ReceiverState {
             .field("keys", &i.keys)
             .field("body_limit", &i.body_limit)
             .field("require_submitted", &i.require_submitted)
-            .field("confirmer", &i.confirmer.is_some())
-            .field("confirm_timeout", &i.confirm_timeout)
+            .field("confirming", &i.confirming)
             .finish()
     }
 }
@@ -73,8 +74,10 @@ impl std::fmt::Debug for ReceiverState {
 /// -> 413; content type not `application/json` -> 415; body over the limit ->
 /// 413; not UTF-8 -> 400; with keys configured, signature checks -> 401 (400 / 422 when the body
 /// has no readable task id); parse -> 400 (syntax) / 422 (shape); optional
-/// unknown-task check -> 403; optional confirmation; durable store (failure ->
-/// 503, so KIE retries); only then 200 `{"status":"received","duplicate":bool}`.
+/// unknown-task check -> 403; durable store, with a confirmation job for a
+/// terminal callback when a confirmer is configured, in the same transaction
+/// (failure -> 503, so KIE retries); only then 200
+/// `{"status":"received","duplicate":bool}`. The confirmation runs after the 200.
 /// Any other method -> 405. Every rejection is a fixed JSON body ([`Rejection`]).
 pub fn router(state: ReceiverState) -> Router {
     Router::new()
@@ -237,13 +240,11 @@ async fn handle(
 
     let terminal = callback.is_terminal();
     let success = callback.is_success();
-    let confirmation = match (&state.confirmer, terminal) {
-        (Some(confirmer), true) => {
-            confirm(state, confirmer.as_ref(), family, &key, success, &callback).await
-        }
-        _ => Confirmation::NotRequested,
+    let confirmation = if state.confirming && terminal {
+        Confirmation::Pending
+    } else {
+        Confirmation::NotRequested
     };
-
     let record = NewCallback {
         family,
         task_id: key.task_id.clone(),
@@ -267,78 +268,18 @@ async fn handle(
         },
         body,
     };
-    let is_final = record.is_final();
-    let received_at_ms = record.received_at_ms;
-    // A confirmed delivery may have to replace a refuted or unconfirmed one stored
-    // first under the same key (only with a confirmer; off the plain hot path).
-    let replacement = (confirmation == Confirmation::Confirmed).then(|| record.clone());
-    let store_failed = |e: crate::Error| {
+    let recorded = state.store.record(record).await.map_err(|e| {
         tracing::error!(%family, task_id = %key.task_id, error = &e as &dyn std::error::Error, "callback not stored; answering 503 so it is retried");
         Rejection::StoreUnavailable
-    };
-    let mut recorded = state.store.record(record).await.map_err(store_failed)?;
-    let mut replaced = false;
-    if let (false, Some(replacement)) = (recorded.is_new(), replacement) {
-        if let Some(id) = state
-            .store
-            .replace_unconfirmed(replacement)
-            .await
-            .map_err(store_failed)?
-        {
-            tracing::warn!(%family, task_id = %key.task_id, stage = %key.stage, "a confirmed callback replaced an unconfirmed one stored first");
-            recorded.id = id;
-            replaced = true;
+    })?;
+    if recorded.queued {
+        state.confirm_wake.notify_one();
+    }
+    match recorded.event {
+        Some(cursor) => state.outcomes.notify(cursor),
+        None => {
+            tracing::debug!(%family, task_id = %key.task_id, stage = %key.stage, deliveries = recorded.deliveries, "repeated callback counted");
         }
     }
-
-    if recorded.is_new() || replaced {
-        state.outcomes.publish(CallbackEvent {
-            record_id: recorded.id,
-            family,
-            task_id: key.task_id,
-            stage: key.stage,
-            code: Some(callback.code()),
-            success,
-            terminal,
-            is_final,
-            confirmation,
-            received_at_ms,
-            callback,
-        });
-    } else {
-        tracing::debug!(%family, task_id = %key.task_id, stage = %key.stage, deliveries = recorded.deliveries, "repeated callback counted");
-    }
-    Ok(!(recorded.is_new() || replaced))
-}
-
-async fn confirm(
-    state: &StateInner,
-    confirmer: &dyn Confirmer,
-    family: CallbackFamily,
-    key: &CallbackKey,
-    success: bool,
-    callback: &Callback,
-) -> Confirmation {
-    let request = ConfirmRequest {
-        family,
-        task_id: key.task_id.clone(),
-        stage: key.stage.clone(),
-        success,
-        callback: callback.clone(),
-    };
-    match tokio::time::timeout(state.confirm_timeout, confirmer.confirm(request)).await {
-        Ok(Ok(Verdict::Confirmed)) => Confirmation::Confirmed,
-        Ok(Ok(_)) => {
-            tracing::warn!(%family, task_id = %key.task_id, "details endpoint refuted a terminal callback; not marked final");
-            Confirmation::Refuted
-        }
-        Ok(Err(e)) => {
-            tracing::warn!(%family, task_id = %key.task_id, error = e.as_ref() as &dyn std::error::Error, "confirmation failed; stored but not marked final");
-            Confirmation::Failed
-        }
-        Err(_) => {
-            tracing::warn!(%family, task_id = %key.task_id, "confirmation timed out; stored but not marked final");
-            Confirmation::Failed
-        }
-    }
+    Ok(!recorded.is_new())
 }

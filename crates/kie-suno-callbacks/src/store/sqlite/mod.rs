@@ -23,7 +23,10 @@ use self::command::{Cmd, Reply};
 pub use self::options::{SqliteOptions, Synchronous};
 use crate::clock::now_ms;
 use crate::store::{BoxFuture, Store};
-use crate::{Error, NewCallback, Recorded, StoreStats, StoredCallback};
+use crate::{
+    ConfirmJob, ConfirmResult, Error, NewCallback, OutcomeEvent, Pruned, Recorded, StoreStats,
+    StoredCallback,
+};
 
 /// The embedded store. Cheap to share behind an `Arc`.
 pub struct SqliteStore {
@@ -61,6 +64,27 @@ impl SqliteStore {
             .map_err(|_| Error::StoreClosed)?;
         rx.await.map_err(|_| Error::StoreClosed)?
     }
+
+    /// Runs `f` on the writer's transaction; a `write` is answered only once durable.
+    async fn exec<T: Send + 'static>(
+        &self,
+        write: bool,
+        f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T, Error> + Send + 'static,
+    ) -> Result<T, Error> {
+        let (reply, rx) = oneshot::channel::<Result<T, Error>>();
+        let job: command::Job = Box::new(move |tx| {
+            let result = f(tx);
+            Box::new(move |durable: Result<(), Error>| {
+                let result = if write { durable.and(result) } else { result };
+                let _ = reply.send(result);
+            })
+        });
+        self.tx
+            .send(Cmd::Exec(job))
+            .await
+            .map_err(|_| Error::StoreClosed)?;
+        rx.await.map_err(|_| Error::StoreClosed)?
+    }
 }
 
 impl Store for SqliteStore {
@@ -69,12 +93,65 @@ impl Store for SqliteStore {
         Box::pin(self.call(move |r| Cmd::Record(Box::new((callback, headers)), r)))
     }
 
-    fn replace_unconfirmed(
+    fn claim_confirmations(
         &self,
-        callback: NewCallback,
+        now_ms: i64,
+        lease_ms: i64,
+        limit: usize,
+    ) -> BoxFuture<'_, Result<Vec<ConfirmJob>, Error>> {
+        Box::pin(self.exec(true, move |tx| {
+            schema::claim(tx, now_ms, lease_ms, limit)
+        }))
+    }
+
+    fn retry_confirmation(
+        &self,
+        callback_id: i64,
+        due_ms: i64,
+        error: String,
+    ) -> BoxFuture<'_, Result<(), Error>> {
+        Box::pin(self.exec(true, move |tx| {
+            schema::retry(tx, callback_id, due_ms, &error)
+        }))
+    }
+
+    fn finish_confirmation(
+        &self,
+        callback_id: i64,
+        result: ConfirmResult,
     ) -> BoxFuture<'_, Result<Option<i64>, Error>> {
-        let headers = callback.headers_json();
-        Box::pin(self.call(move |r| Cmd::Replace(Box::new((callback, headers)), r)))
+        let now = now_ms();
+        Box::pin(self.exec(true, move |tx| {
+            schema::finish(tx, callback_id, &result, now)
+        }))
+    }
+
+    fn outcomes_after(
+        &self,
+        cursor: i64,
+        limit: usize,
+    ) -> BoxFuture<'_, Result<Vec<OutcomeEvent>, Error>> {
+        Box::pin(self.exec(false, move |tx| schema::outcomes_after(tx, cursor, limit)))
+    }
+
+    fn outcomes_for<'a>(
+        &'a self,
+        task_id: &'a TaskId,
+    ) -> BoxFuture<'a, Result<Vec<OutcomeEvent>, Error>> {
+        let task = task_id.clone();
+        Box::pin(self.exec(false, move |tx| schema::outcomes_for(tx, &task)))
+    }
+
+    fn latest_cursor(&self) -> BoxFuture<'_, Result<i64, Error>> {
+        Box::pin(self.exec(false, schema::latest_cursor))
+    }
+
+    fn callback(&self, id: i64) -> BoxFuture<'_, Result<Option<StoredCallback>, Error>> {
+        Box::pin(self.exec(false, move |tx| schema::callback(tx, id)))
+    }
+
+    fn prune(&self, before_ms: i64) -> BoxFuture<'_, Result<Pruned, Error>> {
+        Box::pin(self.exec(true, move |tx| schema::prune(tx, before_ms)))
     }
 
     fn callbacks_for<'a>(
