@@ -186,6 +186,37 @@ impl ConfirmPolicy {
     }
 }
 
+/// Every string value under `value`.
+fn strings(value: &serde_json::Value, out: &mut BTreeSet<String>) {
+    match value {
+        serde_json::Value::String(s) => {
+            out.insert(s.clone());
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|v| strings(v, out)),
+        serde_json::Value::Object(map) => map.values().for_each(|v| strings(v, out)),
+        _ => {}
+    }
+}
+
+/// The result texts of a body: the values of its `text` and `title` fields
+/// (lyrics, track titles), which record-info repeats.
+fn texts(value: &serde_json::Value, out: &mut BTreeSet<String>) {
+    match value {
+        serde_json::Value::Array(items) => items.iter().for_each(|v| texts(v, out)),
+        serde_json::Value::Object(map) => {
+            for (k, v) in map {
+                match v {
+                    serde_json::Value::String(s) if k == "text" || k == "title" => {
+                        out.insert(s.clone());
+                    }
+                    _ => texts(v, out),
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
 fn urls(value: &serde_json::Value, out: &mut BTreeSet<String>) {
     match value {
         serde_json::Value::String(s) if s.starts_with("http://") || s.starts_with("https://") => {
@@ -199,7 +230,8 @@ fn urls(value: &serde_json::Value, out: &mut BTreeSet<String>) {
 
 /// How a terminal callback's body disagrees with the task's terminal
 /// record-info, if it does: a different success, or result URLs (audio, images,
-/// stems, video, ...) that record-info does not have. `None`: they agree.
+/// stems, video, ...) or result texts (lyrics, titles) that record-info does not
+/// have. `None`: they agree.
 ///
 /// The text names counts and the state, never the body's content (it may be
 /// forged).
@@ -225,6 +257,15 @@ pub fn disagreement(body: &[u8], body_success: bool, info: &RecordInfo) -> Optio
     if unknown > 0 {
         problems.push(format!(
             "the body names {unknown} result URL(s) that record-info does not have"
+        ));
+    }
+    let (mut claimed_texts, mut known_strings) = (BTreeSet::new(), BTreeSet::new());
+    texts(&body, &mut claimed_texts);
+    strings(&info.data, &mut known_strings);
+    let unknown = claimed_texts.difference(&known_strings).count();
+    if unknown > 0 {
+        problems.push(format!(
+            "the body has {unknown} result text(s) (lyrics, titles) that record-info does not have"
         ));
     }
     (!problems.is_empty()).then(|| problems.join("; "))

@@ -154,15 +154,20 @@ impl Outcomes {
         pick: impl Fn(&OutcomeEvent) -> Option<T>,
     ) -> Result<T, Error> {
         let mut rx = self.inner.wake.subscribe();
+        let closed = || Error::OutcomeClosed(task_id.clone());
         loop {
+            if self.inner.closed.load(Ordering::Acquire) {
+                return Err(closed());
+            }
             // Marked seen first, then read: a commit in between wakes the next wait.
             rx.borrow_and_update();
-            let events = self.inner.store.outcomes_for(task_id).await?;
+            let events = match self.inner.store.outcomes_for(task_id).await {
+                Ok(events) => events,
+                Err(_) if self.inner.closed.load(Ordering::Acquire) => return Err(closed()),
+                Err(e) => return Err(e),
+            };
             if let Some(found) = events.iter().find_map(&pick) {
                 return Ok(found);
-            }
-            if self.inner.closed.load(Ordering::Acquire) {
-                return Err(Error::OutcomeClosed(task_id.clone()));
             }
             wake_or_recheck(&mut rx, self.inner.recheck).await;
         }

@@ -11,6 +11,8 @@
 #![allow(clippy::unwrap_used)]
 
 mod common;
+#[cfg(all(feature = "router", feature = "sqlite"))]
+mod confirm;
 mod errors;
 #[cfg(all(feature = "router", feature = "sqlite"))]
 mod outcomes;
