@@ -3,17 +3,19 @@
 //! `crash` SIGKILLs a receiver child process on SQLite while signed callbacks stream in and
 //! compares what got a 200 with what is stored; `faults` runs client, receiver and simulator
 //! together under injected faults and checks every task's outcome and the simulator's counts
-//! of generate POSTs. Both exit non-zero on any mismatch.
+//! of generate POSTs; `slowloris` times signed deliveries while 1,100 slow connections
+//! press on a receiver limited to 1,024 open files. Each exits non-zero on any mismatch.
 
 mod crash;
 mod faults;
+mod slowloris;
 
 use anyhow::{bail, Result};
 
 use crate::bench::args::Args;
 
 const USAGE: &str = "\
-usage: cargo xtask drill <crash|faults> [options]
+usage: cargo xtask drill <crash|faults|slowloris> [options]
 
   crash    receiver child on SQLite, signed callbacks streaming, SIGKILL at random moments,
            restart on the same file; then acknowledged vs stored
@@ -24,6 +26,14 @@ usage: cargo xtask drill <crash|faults> [options]
            injected faults; every task's outcome and the simulator's generate POST counts
            --tasks N         number of tasks (default 200)
            --seed S          RNG seed (default: from the clock, printed)
+  slowloris receiver child on SQLite with its open-file limit lowered, slow connections
+           sending a request head one byte at a time (reconnecting), signed deliveries
+           timed on fresh connections; latency percentiles and the receiver's sheds
+           --slow N          slow connections (default 1100)
+           --nofile F        the receiver's open-file limit (default 1024)
+           --deliveries D    signed deliveries (default 200)
+           --concurrency C   deliveries at a time (default 8)
+           --every-ms MS     a slow connection's byte interval (default 1000)
 ";
 
 /// Entry point of `cargo xtask drill ...`; `args` are the words after `drill`.
@@ -38,13 +48,13 @@ where
         bail!("drill: missing sub-command");
     };
     match verb.as_str() {
-        "crash" | "faults" => {
+        "crash" | "faults" | "slowloris" => {
             crate::bench::ensure_release("drill", &words)?;
             let args = Args::parse(rest)?;
-            if verb == "crash" {
-                crash::run(&args)
-            } else {
-                faults::run(&args)
+            match verb.as_str() {
+                "crash" => crash::run(&args),
+                "faults" => faults::run(&args),
+                _ => slowloris::run(&args),
             }
         }
         "-h" | "--help" | "help" => {

@@ -11,7 +11,8 @@
 /// reported without the parser's message, which can quote it.
 ///
 /// Variants tied to a backend exist only with its feature. Predicates work
-/// across them: [`is_transient`](Self::is_transient), [`is_closed`](Self::is_closed).
+/// across them: [`fault`](Self::fault) (whose fault, and so what the receiver
+/// answers), [`is_transient`](Self::is_transient), [`is_closed`](Self::is_closed).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -43,15 +44,27 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
-    /// A store implemented outside this crate failed ([`Error::custom_store`]).
+    /// A store implemented outside this crate failed ([`Error::custom_store`],
+    /// [`Error::custom_store_fault`]).
     #[error("callback store error")]
     #[non_exhaustive]
     CustomStore {
         /// The store's own error.
         #[source]
         source: Box<dyn std::error::Error + Send + Sync + 'static>,
-        /// Whether a retry may succeed.
-        transient: bool,
+        /// Whose fault it is.
+        fault: Fault,
+    },
+    /// A value the store indexes is not acceptable (a task id that is empty,
+    /// too long, or has control characters): checked the same way by every
+    /// store before anything is written. Never holds the value itself.
+    #[error("the {field} cannot be stored: {reason}")]
+    #[non_exhaustive]
+    InvalidInput {
+        /// Which field, e.g. `task id`.
+        field: &'static str,
+        /// Why, e.g. `longer than 128 bytes`.
+        reason: &'static str,
     },
     /// The SQLite store failed (open, migration, statement or commit). A failed
     /// `BEGIN` or `COMMIT` fails every request of its batch, each with a copy of
@@ -94,16 +107,88 @@ pub enum Error {
     ReceiverTask(#[source] tokio::task::JoinError),
 }
 
+/// Whose fault a store failure is: what decides the receiver's answer.
+///
+/// | fault | examples | receiver answers |
+/// |---|---|---|
+/// | [`Input`](Fault::Input) | PostgreSQL SQLSTATE class 22 (data exception: a NUL byte in text, a value too long), 23 (integrity constraint), 54 (program limit: an index row too large); SQLite `TOOBIG`, `CONSTRAINT`, `MISMATCH`, a failed parameter conversion; [`Error::InvalidInput`] | 422 `unstorable_callback`: the same delivery fails the same way, so KIE must not retry it |
+/// | [`Transient`](Fault::Transient) | what [`Error::is_transient`] says | 503 `store_unavailable` |
+/// | [`Server`](Fault::Server) | anything else: a closed store, a failed WAL sync, disk full, a schema newer than this build, a SQL error of ours | 503 `store_unavailable`: not the sender's fault, and a retry succeeds once the operator has fixed it |
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Fault {
+    /// The sender's data cannot be stored as it is: a retry fails the same way.
+    Input,
+    /// A retry of the same call may succeed by itself.
+    Transient,
+    /// The store or its configuration is broken until someone fixes it.
+    Server,
+}
+
+impl Fault {
+    /// A stable lowercase name: `input`, `transient`, `server`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Input => "input",
+            Self::Transient => "transient",
+            Self::Server => "server",
+        }
+    }
+}
+
+impl std::fmt::Display for Fault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 impl Error {
     /// The error of a store of your own: `transient` says whether a retry may
-    /// succeed (what [`is_transient`](Self::is_transient) answers).
+    /// succeed (what [`is_transient`](Self::is_transient) answers); a
+    /// non-transient one is a [`Fault::Server`]. For a value your store cannot
+    /// take, use [`Error::custom_store_fault`] with [`Fault::Input`].
     pub fn custom_store(
         source: impl Into<Box<dyn std::error::Error + Send + Sync + 'static>>,
         transient: bool,
     ) -> Self {
+        let fault = if transient {
+            Fault::Transient
+        } else {
+            Fault::Server
+        };
+        Self::custom_store_fault(source, fault)
+    }
+
+    /// The error of a store of your own, with whose fault it is.
+    pub fn custom_store_fault(
+        source: impl Into<Box<dyn std::error::Error + Send + Sync + 'static>>,
+        fault: Fault,
+    ) -> Self {
         Self::CustomStore {
             source: source.into(),
-            transient,
+            fault,
+        }
+    }
+
+    /// Whose fault this is ([`Fault`]): the sender's data, a passing condition,
+    /// or the store itself.
+    pub fn fault(&self) -> Fault {
+        if self.is_transient() {
+            return Fault::Transient;
+        }
+        let input = match self {
+            Self::InvalidInput { .. } => true,
+            Self::CustomStore { fault, .. } => *fault == Fault::Input,
+            #[cfg(feature = "sqlite")]
+            Self::Sqlite(e) => sqlite_input(e),
+            #[cfg(feature = "postgres")]
+            Self::Postgres(e) => postgres_input(e),
+            _ => false,
+        };
+        if input {
+            Fault::Input
+        } else {
+            Fault::Server
         }
     }
 
@@ -124,7 +209,7 @@ impl Error {
     pub fn is_transient(&self) -> bool {
         match self {
             Self::Io { .. } => true,
-            Self::CustomStore { transient, .. } => *transient,
+            Self::CustomStore { fault, .. } => *fault == Fault::Transient,
             #[cfg(feature = "sqlite")]
             Self::Sqlite(e) => matches!(
                 e.sqlite_error_code(),
@@ -175,6 +260,30 @@ fn postgres_transient(e: &tokio_postgres::Error) -> bool {
                 "40001" | "40P01" | "53300" | "57P01" | "57P02" | "57P03"
             )
     })
+}
+
+/// SQLSTATE classes 22 (data exception), 23 (integrity constraint violation) and
+/// 54 (program limit exceeded): the value is what the server refused.
+#[cfg(feature = "postgres")]
+fn postgres_input(e: &tokio_postgres::Error) -> bool {
+    e.code().is_some_and(|state| {
+        let code = state.code();
+        code.starts_with("22") || code.starts_with("23") || code.starts_with("54")
+    })
+}
+
+/// A string or blob over SQLite's length limit, a constraint, a datatype
+/// mismatch, a parameter that could not be converted.
+#[cfg(feature = "sqlite")]
+fn sqlite_input(e: &rusqlite::Error) -> bool {
+    use rusqlite::ErrorCode;
+    match e {
+        rusqlite::Error::ToSqlConversionFailure(_) => true,
+        _ => matches!(
+            e.sqlite_error_code(),
+            Some(ErrorCode::TooBig | ErrorCode::ConstraintViolation | ErrorCode::TypeMismatch)
+        ),
+    }
 }
 
 #[cfg(feature = "sqlite")]

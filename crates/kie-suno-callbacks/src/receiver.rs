@@ -9,14 +9,18 @@ use std::time::Duration;
 use axum::Router;
 use kie_suno_types::{CallbackFamily, TaskId};
 use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
 use tokio::task::JoinHandle;
 
 use tokio::sync::{watch, Notify};
 
 use crate::confirm::{ConfirmPolicy, Confirmer};
+use crate::metrics::Metrics;
+use crate::ops::Endpoints;
 use crate::outcomes::Outcomes;
 use crate::worker::Worker;
 use crate::router::{router, ReceiverState, StateInner};
+use crate::serve::{serve, ConnLimits};
 use crate::store::Store;
 use crate::verify::Keys;
 use crate::Error;
@@ -28,6 +32,31 @@ pub const DEFAULT_BIND: SocketAddr = SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALH
 /// The default body limit: 1 MiB.
 pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
 
+/// The default header read timeout: 10 s from a connection's accept (or the end
+/// of its previous response) to a complete request head.
+pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The default body read timeout: 10 s for the whole body.
+pub const DEFAULT_BODY_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The default idle keep-alive timeout: 5 s without a byte of a next request.
+pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The default cap on open connections: 10,000, lowered to the process's
+/// open-file limit minus [`DEFAULT_FD_RESERVE`] when that is lower.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 10_000;
+
+/// The default number of file descriptors kept free of connections (the store's
+/// files, the PostgreSQL pool, stdio, the listener): 64.
+pub const DEFAULT_FD_RESERVE: usize = 64;
+
+/// The default cap on callback pipelines running at once: 1,024.
+pub const DEFAULT_MAX_IN_FLIGHT: usize = 1024;
+
+/// The default drain limit: an oversized body of up to 8 MiB is read and
+/// discarded before the 413.
+pub const DEFAULT_DRAIN_LIMIT: usize = 8 * 1024 * 1024;
+
 /// How the receiver behaves. Every field has a documented default.
 #[derive(Clone)]
 pub struct ReceiverConfig {
@@ -38,6 +67,15 @@ pub struct ReceiverConfig {
     confirm_policy: ConfirmPolicy,
     outcome_recheck: Option<Duration>,
     store_parsed_json: bool,
+    header_read_timeout: Duration,
+    body_read_timeout: Duration,
+    idle_timeout: Duration,
+    max_connections: usize,
+    fd_reserve: usize,
+    max_in_flight: usize,
+    drain_limit: usize,
+    endpoints: Endpoints,
+    metrics: bool,
 }
 
 impl std::fmt::Debug for ReceiverConfig {
@@ -50,6 +88,15 @@ impl std::fmt::Debug for ReceiverConfig {
             .field("confirm_policy", &self.confirm_policy)
             .field("outcome_recheck", &self.outcome_recheck)
             .field("store_parsed_json", &self.store_parsed_json)
+            .field("header_read_timeout", &self.header_read_timeout)
+            .field("body_read_timeout", &self.body_read_timeout)
+            .field("idle_timeout", &self.idle_timeout)
+            .field("max_connections", &self.max_connections)
+            .field("fd_reserve", &self.fd_reserve)
+            .field("max_in_flight", &self.max_in_flight)
+            .field("drain_limit", &self.drain_limit)
+            .field("endpoints", &self.endpoints)
+            .field("metrics", &self.metrics)
             .finish()
     }
 }
@@ -64,6 +111,15 @@ impl Default for ReceiverConfig {
             confirm_policy: ConfirmPolicy::default(),
             outcome_recheck: Some(Duration::from_secs(5)),
             store_parsed_json: false,
+            header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
+            body_read_timeout: DEFAULT_BODY_READ_TIMEOUT,
+            idle_timeout: DEFAULT_IDLE_TIMEOUT,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
+            fd_reserve: DEFAULT_FD_RESERVE,
+            max_in_flight: DEFAULT_MAX_IN_FLIGHT,
+            drain_limit: DEFAULT_DRAIN_LIMIT,
+            endpoints: Endpoints::all(),
+            metrics: true,
         }
     }
 }
@@ -126,6 +182,85 @@ impl ReceiverConfig {
         self
     }
 
+    /// How long a connection may take to send a complete request head, counted
+    /// from its accept or the end of its previous response (hyper's header read
+    /// timeout; the connection is closed without an answer). Applies to
+    /// [`Receiver::serve`]. Default: 10 s ([`DEFAULT_HEADER_READ_TIMEOUT`]).
+    pub fn header_read_timeout(mut self, timeout: Duration) -> Self {
+        self.header_read_timeout = timeout.max(Duration::from_millis(1));
+        self
+    }
+
+    /// How long the whole body may take to arrive; past it, 408 and the
+    /// connection is closed. Applies to the router. Default: 10 s
+    /// ([`DEFAULT_BODY_READ_TIMEOUT`]).
+    pub fn body_read_timeout(mut self, timeout: Duration) -> Self {
+        self.body_read_timeout = timeout;
+        self
+    }
+
+    /// How long a kept-alive connection may wait without a byte of a next
+    /// request (from its accept or its last response) before it is closed. The
+    /// header read timeout runs over the same span, so the effective idle time is
+    /// the smaller of the two. Applies to [`Receiver::serve`]. Default: 5 s
+    /// ([`DEFAULT_IDLE_TIMEOUT`]).
+    pub fn idle_timeout(mut self, timeout: Duration) -> Self {
+        self.idle_timeout = timeout;
+        self
+    }
+
+    /// The cap on open connections. At the cap (or when accepting fails, e.g.
+    /// out of file descriptors) the connection that has waited longest for a
+    /// request head is closed first (the oldest idle or the slowest sender; never
+    /// one whose request is being handled). The cap is lowered to the process's
+    /// open-file limit minus [`ReceiverConfig::fd_reserve`] when that is lower.
+    /// Applies to [`Receiver::serve`]. Default: 10,000
+    /// ([`DEFAULT_MAX_CONNECTIONS`]).
+    pub fn max_connections(mut self, n: usize) -> Self {
+        self.max_connections = n.max(1);
+        self
+    }
+
+    /// File descriptors kept free of connections for the store, the PostgreSQL
+    /// pool and the rest of the process. Default: 64 ([`DEFAULT_FD_RESERVE`]).
+    pub fn fd_reserve(mut self, n: usize) -> Self {
+        self.fd_reserve = n;
+        self
+    }
+
+    /// The cap on callback pipelines running at once (each runs in a task of its
+    /// own and outlives a sender that hangs up, so this bounds the work, not the
+    /// connections); beyond it, a fast 503 with `Retry-After: 1`. Applies to the
+    /// router. Default: 1,024 ([`DEFAULT_MAX_IN_FLIGHT`]).
+    pub fn max_in_flight(mut self, n: usize) -> Self {
+        self.max_in_flight = n.clamp(1, Semaphore::MAX_PERMITS);
+        self
+    }
+
+    /// How many bytes of an oversized body are read and discarded before the
+    /// 413 (so a sender that writes its whole body before reading gets the
+    /// answer; the connection is closed after it). A body declared larger than
+    /// this is not read at all. Default: 8 MiB ([`DEFAULT_DRAIN_LIMIT`]).
+    pub fn drain_limit(mut self, bytes: usize) -> Self {
+        self.drain_limit = bytes;
+        self
+    }
+
+    /// Which operator endpoints the router serves (`/healthz`, `/readyz`,
+    /// `/metrics`). Default: all ([`Endpoints::all`]).
+    pub fn endpoints(mut self, endpoints: Endpoints) -> Self {
+        self.endpoints = endpoints;
+        self
+    }
+
+    /// Whether the receiver keeps metrics ([`Receiver::metrics`]; exported at
+    /// `/metrics` with the `metrics` feature). Default: on (a no-op without the
+    /// feature).
+    pub fn metrics(mut self, on: bool) -> Self {
+        self.metrics = on;
+        self
+    }
+
     /// How often a waiter re-reads the store, to see outcomes committed by
     /// another receiver instance on the same database; `None` to rely on this
     /// instance only. Default: 5 s.
@@ -139,6 +274,7 @@ impl ReceiverConfig {
 #[derive(Clone)]
 pub struct Receiver {
     state: ReceiverState,
+    limits: ConnLimits,
     confirmer: Option<Arc<dyn Confirmer>>,
     confirm_policy: ConfirmPolicy,
 }
@@ -189,9 +325,21 @@ impl Receiver {
             config.outcome_recheck,
             config.confirmer.is_some(),
         );
+        let limits = ConnLimits {
+            header_read_timeout: config.header_read_timeout,
+            idle_timeout: config.idle_timeout,
+            max_connections: config.max_connections,
+            fd_reserve: config.fd_reserve,
+        };
+        let metrics = if config.metrics {
+            Metrics::new()
+        } else {
+            Metrics::disabled()
+        };
         Self {
             confirmer: config.confirmer,
             confirm_policy: config.confirm_policy,
+            limits,
             state: ReceiverState {
                 inner: Arc::new(StateInner {
                     store,
@@ -202,6 +350,13 @@ impl Receiver {
                     confirm_wake: Arc::new(Notify::new()),
                     outcomes,
                     store_parsed_json: config.store_parsed_json,
+                    body_read_timeout: config.body_read_timeout,
+                    drain_limit: config.drain_limit,
+                    in_flight: Arc::new(Semaphore::new(config.max_in_flight)),
+                    max_in_flight: config.max_in_flight,
+                    metrics,
+                    endpoints: config.endpoints,
+                    watch: Default::default(),
                 }),
             },
         }
@@ -220,6 +375,12 @@ impl Receiver {
     /// The outcome stream handle.
     pub fn outcomes(&self) -> Outcomes {
         self.state.inner.outcomes.clone()
+    }
+
+    /// The metrics handle (a no-op one without the `metrics` feature or with
+    /// [`ReceiverConfig::metrics`] off).
+    pub fn metrics(&self) -> Metrics {
+        self.state.inner.metrics.clone()
     }
 
     /// The store.
@@ -264,6 +425,7 @@ impl Receiver {
                 policy: self.confirm_policy.clone(),
                 outcomes,
                 wake: Arc::clone(&self.state.inner.confirm_wake),
+                metrics: self.metrics(),
             };
             tokio::spawn(worker.run(stopped))
         });
@@ -282,9 +444,13 @@ impl Receiver {
 
     /// Serves on an already bound listener until `shutdown` resolves.
     ///
-    /// Shutdown is graceful: no new connections are accepted, requests in flight
-    /// run to completion (each is answered 200 only after its commit), then the
-    /// store is closed. Nothing acknowledged is lost.
+    /// Connections are served by hyper's HTTP/1 with the configured header read
+    /// timeout, idle timeout and connection cap ([`ReceiverConfig`]).
+    ///
+    /// Shutdown is graceful: no new connections are accepted, each connection
+    /// finishes the request it is handling (and is then closed), every callback
+    /// pipeline still running (a sender may have hung up) runs to its end, then
+    /// the store is closed (flushed). Nothing acknowledged is lost.
     pub async fn serve_listener<F>(
         self,
         listener: TcpListener,
@@ -305,11 +471,21 @@ impl Receiver {
         let app = self.router();
         let waiters = outcomes.clone();
         let background = self.start_background().await;
+        let limits = self.limits;
+        let metrics = self.metrics();
+        let inner = Arc::clone(&self.state.inner);
         let task = tokio::spawn(async move {
-            let served = axum::serve(listener, app)
-                .with_graceful_shutdown(shutdown)
+            serve(listener, app, limits, metrics, shutdown).await;
+            // Every pipeline holds a permit until it ends: taking them all waits
+            // for the pipelines whose sender hung up.
+            let pipelines = u32::try_from(inner.max_in_flight).unwrap_or(u32::MAX);
+            let served = inner
+                .in_flight
+                .acquire_many(pipelines)
                 .await
-                .map_err(|e| Error::io("serving callbacks", e));
+                .map(drop)
+                .map_err(|_| Error::StoreClosed);
+            // The confirmation in hand is finished; the rest stays queued.
             background.stop().await;
             waiters.close();
             let closed = store.close().await;

@@ -186,7 +186,7 @@ impl NewCallback {
 pub struct Recorded {
     /// The row id of the (first) record.
     pub id: i64,
-    /// How many times this (task id, stage) has been delivered, this one included.
+    /// How many times this (task id, family, stage) has been delivered, this one included.
     pub deliveries: u64,
     /// The outcome event written with a new record (its cursor), `None` for a repeat.
     pub event: Option<i64>,
@@ -306,7 +306,7 @@ impl StoredCallback {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct StoreStats {
-    /// Stored callbacks (distinct task id and stage).
+    /// Stored callbacks (distinct task id, family and stage).
     pub callbacks: u64,
     /// Deliveries summed over all callbacks.
     pub deliveries: u64,

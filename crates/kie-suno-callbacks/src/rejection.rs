@@ -24,6 +24,8 @@ pub enum Rejection {
     UnknownFamily,
     /// 405: the path only accepts `POST`.
     MethodNotAllowed,
+    /// 408: the body did not arrive within the body read timeout.
+    BodyTimeout,
     /// 413: the body is larger than the limit.
     PayloadTooLarge,
     /// 415: the content type is not `application/json`.
@@ -32,6 +34,21 @@ pub enum Rejection {
     InvalidCallback,
     /// 503: the store could not commit; KIE should retry.
     StoreUnavailable,
+    /// 503 with `Retry-After: 1`: as many callbacks as allowed are being
+    /// handled; retry shortly.
+    Overloaded,
+    /// 400: arrays and objects nested deeper than [`crate::MAX_JSON_DEPTH`].
+    JsonTooDeep,
+    /// 415: a `Content-Encoding` other than `identity`.
+    UnsupportedEncoding,
+    /// 422: the task id is too long or not printable ASCII
+    /// ([`crate::check_task_id`]).
+    InvalidTaskId,
+    /// 422: the body carries another family's fields ([`crate::foreign_family`]).
+    WrongFamily,
+    /// 422: the store refused the data itself ([`crate::Fault::Input`]): a retry
+    /// would fail the same way.
+    Unstorable,
 }
 
 impl Rejection {
@@ -43,24 +60,38 @@ impl Rejection {
         Self::UnknownTask,
         Self::UnknownFamily,
         Self::MethodNotAllowed,
+        Self::BodyTimeout,
         Self::PayloadTooLarge,
         Self::UnsupportedMediaType,
         Self::InvalidCallback,
         Self::StoreUnavailable,
+        Self::Overloaded,
+        Self::JsonTooDeep,
+        Self::UnsupportedEncoding,
+        Self::InvalidTaskId,
+        Self::WrongFamily,
+        Self::Unstorable,
     ];
 
     /// The HTTP status.
     pub fn status(self) -> StatusCode {
         match self {
-            Self::MalformedJson | Self::BodyUnreadable => StatusCode::BAD_REQUEST,
+            Self::MalformedJson | Self::BodyUnreadable | Self::JsonTooDeep => {
+                StatusCode::BAD_REQUEST
+            }
             Self::Unauthorized => StatusCode::UNAUTHORIZED,
             Self::UnknownTask => StatusCode::FORBIDDEN,
             Self::UnknownFamily => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Self::BodyTimeout => StatusCode::REQUEST_TIMEOUT,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            Self::InvalidCallback => StatusCode::UNPROCESSABLE_ENTITY,
-            Self::StoreUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Self::UnsupportedMediaType | Self::UnsupportedEncoding => {
+                StatusCode::UNSUPPORTED_MEDIA_TYPE
+            }
+            Self::InvalidCallback | Self::InvalidTaskId | Self::WrongFamily | Self::Unstorable => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
+            Self::StoreUnavailable | Self::Overloaded => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 
@@ -73,10 +104,17 @@ impl Rejection {
             Self::UnknownTask => "unknown_task",
             Self::UnknownFamily => "unknown_callback_family",
             Self::MethodNotAllowed => "method_not_allowed",
+            Self::BodyTimeout => "body_timeout",
             Self::PayloadTooLarge => "payload_too_large",
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::InvalidCallback => "invalid_callback",
             Self::StoreUnavailable => "store_unavailable",
+            Self::Overloaded => "overloaded",
+            Self::JsonTooDeep => "json_too_deep",
+            Self::UnsupportedEncoding => "unsupported_content_encoding",
+            Self::InvalidTaskId => "invalid_task_id",
+            Self::WrongFamily => "wrong_callback_family",
+            Self::Unstorable => "unstorable_callback",
         }
     }
 
@@ -89,10 +127,17 @@ impl Rejection {
             Self::UnknownTask => "the task id is not known to this receiver",
             Self::UnknownFamily => "no callback family at this path",
             Self::MethodNotAllowed => "only post is accepted here",
+            Self::BodyTimeout => "the request body was not received in time",
             Self::PayloadTooLarge => "the request body is too large",
             Self::UnsupportedMediaType => "the content type must be application/json",
             Self::InvalidCallback => "the body is not a callback of this family",
             Self::StoreUnavailable => "the callback could not be stored, retry later",
+            Self::Overloaded => "too many callbacks in progress, retry shortly",
+            Self::JsonTooDeep => "the json nests too deep",
+            Self::UnsupportedEncoding => "the content encoding must be identity",
+            Self::InvalidTaskId => "the task id is too long or not printable ascii",
+            Self::WrongFamily => "the body is a callback of another family",
+            Self::Unstorable => "the callback cannot be stored as sent",
         }
     }
 
@@ -121,9 +166,22 @@ impl IntoResponse for Rejection {
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/json"),
         );
-        if self == Self::MethodNotAllowed {
-            res.headers_mut()
-                .insert(header::ALLOW, HeaderValue::from_static("POST"));
+        match self {
+            Self::MethodNotAllowed => {
+                res.headers_mut()
+                    .insert(header::ALLOW, HeaderValue::from_static("POST"));
+            }
+            Self::Overloaded => {
+                res.headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+            }
+            // The rest of the body is not read (or not all of it): the connection
+            // cannot carry another request.
+            Self::PayloadTooLarge | Self::BodyTimeout | Self::BodyUnreadable => {
+                res.headers_mut()
+                    .insert(header::CONNECTION, HeaderValue::from_static("close"));
+            }
+            _ => {}
         }
         res
     }

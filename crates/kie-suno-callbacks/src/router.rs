@@ -2,7 +2,7 @@
 //! the thin handler that buffers the body and calls the pure functions.
 
 use std::sync::Arc;
-use std::time::SystemTime;
+use std::time::{Duration, Instant, SystemTime};
 
 use axum::body::Body;
 use axum::extract::rejection::PathRejection;
@@ -13,16 +13,21 @@ use axum::Router;
 use bytes::Bytes;
 use futures::StreamExt;
 use http::{header, HeaderMap, HeaderValue, StatusCode};
-use kie_suno_types::{ApiCode, CallbackFamily, CallbackKey};
-use tokio::sync::Notify;
+use kie_suno_types::{ApiCode, Callback, CallbackFamily, CallbackKey};
+use tokio::sync::{Notify, Semaphore};
 
 use crate::clock::system_ms;
+use crate::metrics::Metrics;
+use crate::ops::{routes as ops_routes, Endpoints};
 use crate::outcomes::Outcomes;
 use crate::parse::parse;
 use crate::record::storable_headers;
+use crate::rejections::{Reason, Rejections, Watch};
 use crate::store::Store;
-use crate::verify::{read_key, verify, Keys};
-use crate::{Confirmation, NewCallback, Rejection};
+use crate::untrusted::Untrusted;
+use crate::validate::{check_task_id, foreign_family, json_depth_within, Stage, MAX_JSON_DEPTH};
+use crate::verify::{read_key, verify, Keys, VerifyError};
+use crate::{Confirmation, Fault, NewCallback, Rejection};
 
 /// The route pattern: `POST /callbacks/{family}`, where `{family}` is a
 /// [`CallbackFamily`] slug (`lyrics`, `music`, `replace-section`, `cover-image`,
@@ -46,6 +51,18 @@ pub(crate) struct StateInner {
     pub(crate) confirm_wake: Arc<Notify>,
     pub(crate) outcomes: Outcomes,
     pub(crate) store_parsed_json: bool,
+    /// How long the whole body may take to arrive.
+    pub(crate) body_read_timeout: Duration,
+    /// How much of an oversized body is read and discarded before the 413, so a
+    /// sender that writes its whole body before reading sees the answer.
+    pub(crate) drain_limit: usize,
+    /// One permit per running pipeline.
+    pub(crate) in_flight: Arc<Semaphore>,
+    pub(crate) max_in_flight: usize,
+    pub(crate) metrics: Metrics,
+    pub(crate) endpoints: Endpoints,
+    /// Rejection counters and the signature-warning throttle.
+    pub(crate) watch: Watch,
 }
 
 /// The router's state: store, keys, limits, confirmer and outcome stream.
@@ -53,6 +70,14 @@ pub(crate) struct StateInner {
 #[derive(Clone)]
 pub struct ReceiverState {
     pub(crate) inner: Arc<StateInner>,
+}
+
+impl ReceiverState {
+    /// How many requests were refused so far, per [`Reason`]: a snapshot of
+    /// lock-free counters (cheap; for metrics and health checks).
+    pub fn rejections(&self) -> Rejections {
+        self.inner.watch.snapshot()
+    }
 }
 
 impl std::fmt::Debug for ReceiverState {
@@ -64,28 +89,41 @@ impl std::fmt::Debug for ReceiverState {
             .field("body_limit", &i.body_limit)
             .field("require_submitted", &i.require_submitted)
             .field("confirming", &i.confirming)
+            .field("body_read_timeout", &i.body_read_timeout)
+            .field("drain_limit", &i.drain_limit)
+            .field("max_in_flight", &i.max_in_flight)
+            .field("endpoints", &i.endpoints)
             .finish()
     }
 }
 
 /// The callback router: `POST /callbacks/{family}` for every family.
 ///
-/// Per request, in order: unknown family -> 404; `Content-Length` over the limit
-/// -> 413; content type not `application/json` -> 415; body over the limit ->
-/// 413; not UTF-8 -> 400; with keys configured, signature checks -> 401 (400 / 422 when the body
+/// Per request, in order: unknown family -> 404; as many pipelines running as
+/// allowed -> 503 with `Retry-After: 1`; `Content-Length` over the limit -> 413
+/// (an oversized body up to the drain limit is read and discarded first, so the
+/// sender can read the answer; the connection is then closed); content type not
+/// `application/json` -> 415; body over the limit -> 413; body not received within
+/// the body read timeout -> 408; not UTF-8 -> 400; with keys configured, signature checks -> 401 (400 / 422 when the body
 /// has no readable task id); parse -> 400 (syntax) / 422 (shape); optional
 /// unknown-task check -> 403; durable store, with a confirmation job for a
 /// terminal callback when a confirmer is configured, in the same transaction
 /// (failure -> 503, so KIE retries); only then 200
 /// `{"status":"received","duplicate":bool}`. The confirmation runs after the 200.
 /// Any other method -> 405. Every rejection is a fixed JSON body ([`Rejection`]).
+///
+/// Also `GET /healthz`, `GET /readyz` and `GET /metrics` as configured
+/// ([`crate::ReceiverConfig::endpoints`]).
 pub fn router(state: ReceiverState) -> Router {
+    let ops = ops_routes(
+        state.inner.endpoints,
+        Arc::clone(&state.inner.store),
+        state.inner.metrics.clone(),
+    );
     Router::new()
-        .route(
-            ROUTE,
-            post(receive).fallback(|| async { Rejection::MethodNotAllowed }),
-        )
+        .route(ROUTE, post(receive).fallback(method_not_allowed))
         .with_state(state)
+        .merge(ops)
 }
 
 async fn receive(
@@ -97,23 +135,51 @@ async fn receive(
         Ok(Path(slug)) => CallbackFamily::from_slug(&slug),
         Err(_) => None,
     };
+    let metrics = &state.inner.metrics;
     let Some(family) = family else {
-        return Rejection::UnknownFamily.into_response();
+        return refuse(&state.inner, Reason::UnknownFamily);
     };
+    // The pipeline outlives a sender that hangs up, so the bound on pipelines is a
+    // semaphore, not a timeout around this handler: beyond it, a fast 503.
+    let Ok(permit) = Arc::clone(&state.inner.in_flight).try_acquire_owned() else {
+        return refuse(&state.inner, Reason::Overloaded);
+    };
+    metrics.in_flight(state.inner.max_in_flight - state.inner.in_flight.available_permits());
     // The pipeline runs in a task of its own: when the sender hangs up (KIE's 15 s
     // timeout), hyper drops this handler's future, but a callback already handed to
     // the store must still be committed *and* published to subscribers and waiters;
     // otherwise its redelivery, counted as a repeat, would never be published.
     let inner = Arc::clone(&state.inner);
-    let pipeline = tokio::spawn(async move { handle(&inner, family, request).await });
+    let pipeline = tokio::spawn(async move {
+        let handled = handle(&inner, family, request).await;
+        drop(permit);
+        inner
+            .metrics
+            .in_flight(inner.max_in_flight - inner.in_flight.available_permits());
+        handled
+    });
     match pipeline.await {
-        Ok(Ok(duplicate)) => accepted(duplicate),
-        Ok(Err(r)) => r.into_response(),
+        Ok(Ok(duplicate)) => {
+            metrics.delivery(family.as_str(), duplicate);
+            accepted(duplicate)
+        }
+        Ok(Err(reason)) => refuse(&state.inner, reason),
         Err(e) => {
             tracing::error!(%family, error = %e, "callback pipeline task failed");
-            Rejection::StoreUnavailable.into_response()
+            refuse(&state.inner, Reason::StoreUnavailable)
         }
     }
+}
+
+async fn method_not_allowed(State(state): State<ReceiverState>) -> Response {
+    refuse(&state.inner, Reason::MethodNotAllowed)
+}
+
+/// Counts the reason and answers its rejection.
+fn refuse(state: &StateInner, reason: Reason) -> Response {
+    state.watch.count(reason);
+    state.metrics.rejection(reason.as_str());
+    reason.rejection().into_response()
 }
 
 fn accepted(duplicate: bool) -> Response {
@@ -141,7 +207,10 @@ fn is_json(headers: &HeaderMap) -> bool {
     essence.eq_ignore_ascii_case("application/json")
 }
 
-async fn read_body(body: Body, limit: usize) -> Result<Bytes, Rejection> {
+/// Reads the body, at most `limit` bytes; past it, reads and discards up to
+/// `drain` bytes in all (so a sender that writes its whole body before reading
+/// can read the 413), then answers 413.
+async fn read_body(body: Body, limit: usize, drain: usize) -> Result<Bytes, Rejection> {
     let mut stream = body.into_data_stream();
     let mut first: Option<Bytes> = None;
     let mut rest: Vec<u8> = Vec::new();
@@ -150,6 +219,12 @@ async fn read_body(body: Body, limit: usize) -> Result<Bytes, Rejection> {
         let chunk = chunk.map_err(|_| Rejection::BodyUnreadable)?;
         total = total.saturating_add(chunk.len());
         if total > limit {
+            while total <= drain {
+                match stream.next().await {
+                    Some(Ok(chunk)) => total = total.saturating_add(chunk.len()),
+                    Some(Err(_)) | None => break,
+                }
+            }
             return Err(Rejection::PayloadTooLarge);
         }
         match &first {
@@ -169,12 +244,39 @@ async fn read_body(body: Body, limit: usize) -> Result<Bytes, Rejection> {
     }
 }
 
+/// Whether a `Content-Encoding` other than `identity` is declared: the body
+/// would not be the JSON text it claims to be.
+fn is_encoded(headers: &HeaderMap) -> bool {
+    headers.get_all(header::CONTENT_ENCODING).iter().any(|v| {
+        v.to_str().map_or(true, |t| {
+            t.split(',')
+                .any(|c| !c.trim().is_empty() && !c.trim().eq_ignore_ascii_case("identity"))
+        })
+    })
+}
+
+/// Logs a signature failure at WARN, at most once a second per reason: with
+/// the default log level a wrong or half-rotated key must not fail silently.
+/// The reason's text is fixed (no key, no body, no header value).
+fn warn_signature(state: &StateInner, family: CallbackFamily, e: &VerifyError, reason: Reason) {
+    let now = u64::try_from(system_ms(SystemTime::now())).unwrap_or(0);
+    if let Some(suppressed) = state.watch.may_warn(reason, now) {
+        tracing::warn!(
+            %family,
+            reason = reason.as_str(),
+            detail = %e,
+            suppressed,
+            "callback signature rejected (answered 401)"
+        );
+    }
+}
+
 /// Runs the pipeline; `Ok(duplicate)` once the callback is durably stored.
 async fn handle(
     state: &StateInner,
     family: CallbackFamily,
     request: Request,
-) -> Result<bool, Rejection> {
+) -> Result<bool, Reason> {
     let (parts, body) = request.into_parts();
     let headers = &parts.headers;
 
@@ -183,63 +285,111 @@ async fn handle(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|n| n > state.body_limit as u64) {
-        return Err(Rejection::PayloadTooLarge);
+        // A sender that waits for `100 Continue` has not sent the body: nothing
+        // to drain. Neither is a body larger than the drain limit read.
+        let expects = headers.contains_key(header::EXPECT);
+        if !expects && declared.is_some_and(|n| n <= state.drain_limit as u64) {
+            let drain = read_body(body, 0, state.drain_limit);
+            let _ = tokio::time::timeout(state.body_read_timeout, drain).await;
+        }
+        return Err(Reason::PayloadTooLarge);
     }
     if !is_json(headers) {
-        return Err(Rejection::UnsupportedMediaType);
+        return Err(Reason::UnsupportedMediaType);
     }
-    let body = read_body(body, state.body_limit).await?;
+    if is_encoded(headers) {
+        return Err(Reason::UnsupportedEncoding);
+    }
+    let body = tokio::time::timeout(
+        state.body_read_timeout,
+        read_body(body, state.body_limit, state.drain_limit),
+    )
+    .await
+    .map_err(|_| Reason::BodyTimeout)?
+    .map_err(|r| match r {
+        Rejection::PayloadTooLarge => Reason::PayloadTooLarge,
+        _ => Reason::BodyUnreadable,
+    })?;
     // JSON is UTF-8; serde skips unknown strings without checking them.
     if std::str::from_utf8(&body).is_err() {
-        return Err(Rejection::MalformedJson);
+        return Err(Reason::NotUtf8);
+    }
+    // Before any parser sees it: serde_json's recursion limit does not cover
+    // values skipped inside unknown fields.
+    if !json_depth_within(&body, MAX_JSON_DEPTH) {
+        return Err(Reason::JsonTooDeep);
     }
 
     let now = SystemTime::now();
     // A body without a readable key: not JSON -> 400; JSON of another shape or
-    // without a task id -> 422 (`VerifyError::rejection`).
+    // without a task id -> 422 (`VerifyError::reason`).
     let (key, signed_at): (CallbackKey, Option<i64>) = if state.keys.is_empty() {
-        let key = read_key(&body).map_err(|e| e.rejection())?;
+        let key = read_key(&body).map_err(|e| e.reason())?;
         (key, None)
     } else {
         match verify(&body, headers, &state.keys, now) {
             Ok(v) => (v.key, i64::try_from(v.timestamp).ok()),
             Err(e) => {
-                let rejection = e.rejection();
-                if rejection == Rejection::Unauthorized {
-                    tracing::debug!(%family, reason = %e, "callback signature rejected");
+                let reason = e.reason();
+                if reason.rejection() == Rejection::Unauthorized {
+                    warn_signature(state, family, &e, reason);
                 }
-                return Err(rejection);
+                return Err(reason);
             }
         }
     };
+    let task = Untrusted(key.task_id.as_str());
+    if let Err(e) = check_task_id(key.task_id.as_str()) {
+        tracing::debug!(%family, task_id = ?task, problem = %e, "callback task id rejected");
+        return Err(Reason::InvalidTaskId);
+    }
+    if let Some(other) = foreign_family(family, &body) {
+        tracing::debug!(%family, task_id = ?task, body_family = %other, "callback of another family rejected");
+        return Err(Reason::WrongFamily);
+    }
 
-    let callback = parse(family, &body).inspect_err(|r| {
-        tracing::debug!(%family, task_id = %key.task_id, rejection = %r, "callback body rejected");
+    let callback = parse(family, &body).map_err(|r| {
+        tracing::debug!(%family, task_id = ?task, rejection = %r, "callback body rejected");
+        match r {
+            Rejection::MalformedJson => Reason::MalformedJson,
+            _ => Reason::InvalidCallback,
+        }
     })?;
     if callback.task_id() != &key.task_id {
         // The typed body names another task than the one signed.
-        return Err(Rejection::InvalidCallback);
+        return Err(Reason::TaskIdMismatch);
     }
+    let stage = Stage::of(&callback);
+    let (terminal, success) = match &callback {
+        Callback::Music(_) | Callback::ReplaceSection(_) => (
+            stage.is_terminal(callback.code()),
+            stage.is_success(callback.code()),
+        ),
+        _ => (callback.is_terminal(), callback.is_success()),
+    };
 
-    if state.require_submitted {
-        match state.store.is_submitted(&key.task_id).await {
-            Ok(true) => {}
-            Ok(false) => {
-                tracing::warn!(%family, task_id = %key.task_id, "callback for a task this system did not submit");
-                return Err(Rejection::UnknownTask);
-            }
-            Err(e) => {
-                tracing::error!(
-                    error = &e as &dyn std::error::Error,
-                    "store unavailable while checking submitted tasks"
-                );
-                return Err(Rejection::StoreUnavailable);
-            }
+    let store_failed = |e: crate::Error| {
+        let fault = e.fault();
+        if fault == Fault::Input {
+            tracing::warn!(%family, task_id = ?task, error = &e as &dyn std::error::Error, "callback refused by the store as input; answering 422");
+            Reason::Unstorable
+        } else {
+            tracing::error!(%family, task_id = ?task, %fault, error = &e as &dyn std::error::Error, "callback not stored; answering 503 so it is retried");
+            Reason::StoreUnavailable
         }
+    };
+
+    if state.require_submitted
+        && !state
+            .store
+            .is_submitted(&key.task_id)
+            .await
+            .map_err(store_failed)?
+    {
+        tracing::warn!(%family, task_id = ?task, "callback for a task this system did not submit");
+        return Err(Reason::UnknownTask);
     }
 
-    let terminal = callback.is_terminal();
-    let success = callback.is_success();
     let confirmation = if state.confirming && terminal {
         Confirmation::Pending
     } else {
@@ -248,7 +398,7 @@ async fn handle(
     let record = NewCallback {
         family,
         task_id: key.task_id.clone(),
-        stage: key.stage.clone(),
+        stage: stage.as_str().to_owned(),
         code: key
             .code
             .map(ApiCode::as_i64)
@@ -268,17 +418,16 @@ async fn handle(
         },
         body,
     };
-    let recorded = state.store.record(record).await.map_err(|e| {
-        tracing::error!(%family, task_id = %key.task_id, error = &e as &dyn std::error::Error, "callback not stored; answering 503 so it is retried");
-        Rejection::StoreUnavailable
-    })?;
+    let started = Instant::now();
+    let recorded = state.store.record(record).await.map_err(store_failed)?;
+    state.metrics.store_commit(started.elapsed());
     if recorded.queued {
         state.confirm_wake.notify_one();
     }
     match recorded.event {
         Some(cursor) => state.outcomes.notify(cursor),
         None => {
-            tracing::debug!(%family, task_id = %key.task_id, stage = %key.stage, deliveries = recorded.deliveries, "repeated callback counted");
+            tracing::debug!(%family, task_id = ?task, %stage, deliveries = recorded.deliveries, "repeated callback counted");
         }
     }
     Ok(!recorded.is_new())

@@ -11,6 +11,7 @@ use tokio::sync::{watch, Notify};
 
 use crate::clock::now_ms;
 use crate::confirm::{disagreement, ConfirmPolicy, ConfirmRequest, Confirmer, RemoteState};
+use crate::metrics::Metrics;
 use crate::outcomes::Outcomes;
 use crate::store::Store;
 use crate::{ConfirmJob, ConfirmResult};
@@ -23,6 +24,8 @@ pub(crate) struct Worker {
     pub(crate) outcomes: Outcomes,
     /// Rung by the router when a delivery queued a job.
     pub(crate) wake: Arc<Notify>,
+    /// The backlog and lag gauges.
+    pub(crate) metrics: Metrics,
 }
 
 fn ms(d: std::time::Duration) -> i64 {
@@ -33,9 +36,14 @@ impl Worker {
     /// Runs until `stop` turns true; the job in hand is finished first.
     pub(crate) async fn run(self, mut stop: watch::Receiver<bool>) {
         let limit = self.policy.concurrency.max(1);
+        let mut gauged: Option<std::time::Instant> = None;
         loop {
             if *stop.borrow() {
                 break;
+            }
+            if gauged.is_none_or(|t| t.elapsed() >= std::time::Duration::from_secs(1)) {
+                gauged = Some(std::time::Instant::now());
+                self.update_gauges().await;
             }
             let jobs = match self
                 .store
@@ -60,6 +68,20 @@ impl Worker {
                 continue;
             }
             futures::future::join_all(jobs.into_iter().map(|job| self.confirm(job))).await;
+        }
+    }
+
+    async fn update_gauges(&self) {
+        match self.store.confirmation_backlog().await {
+            Ok((n, oldest)) => {
+                self.metrics.set_confirmation_backlog(n);
+                let lag = oldest.map_or(0, |t| now_ms().saturating_sub(t).max(0));
+                self.metrics
+                    .set_confirmation_lag(std::time::Duration::from_millis(lag as u64));
+            }
+            Err(e) => {
+                tracing::debug!(error = &e as &dyn std::error::Error, "cannot read the confirmation backlog");
+            }
         }
     }
 

@@ -197,6 +197,14 @@ pub enum CallbacksSub {
     /// Run the callback receiver standalone. HMAC keys come from KIE_WEBHOOK_HMAC_KEY
     /// or --hmac-key-file (one key per line, for rotation), never from arguments.
     Serve(ServeArgs),
+    /// List the outcome stream's events after a cursor (oldest first).
+    List(crate::callbacks_cmd::ListArgs),
+    /// Show one stored callback and its outcome events, by cursor or task id.
+    Show(crate::callbacks_cmd::ShowArgs),
+    /// Export the events after a cursor as JSON lines, with their callbacks.
+    Export(crate::callbacks_cmd::ListArgs),
+    /// Remove events and callbacks older than a duration (never a pending confirmation).
+    Prune(crate::callbacks_cmd::PruneArgs),
 }
 
 #[derive(Debug, Clone, Args)]
@@ -226,6 +234,37 @@ pub struct ServeArgs {
     /// Largest accepted body in bytes. Default: 1048576 (1 MiB).
     #[arg(long, default_value_t = 1024 * 1024)]
     pub body_limit: usize,
+    /// Milliseconds a connection may take to send a complete request head (from
+    /// its accept or its previous response). Default: 10000.
+    #[arg(long, default_value_t = 10_000)]
+    pub header_read_timeout_ms: u64,
+    /// Milliseconds the whole body may take to arrive (then 408). Default: 10000.
+    #[arg(long, default_value_t = 10_000)]
+    pub body_read_timeout_ms: u64,
+    /// Milliseconds a kept-alive connection may stay idle. Default: 5000.
+    #[arg(long, default_value_t = 5_000)]
+    pub idle_timeout_ms: u64,
+    /// Cap on open connections; lowered to the open-file limit minus
+    /// --fd-reserve. At the cap the longest-waiting (idle or slowest) connection
+    /// is closed first. Default: 10000.
+    #[arg(long, default_value_t = 10_000)]
+    pub max_connections: usize,
+    /// File descriptors kept free of connections. Default: 64.
+    #[arg(long, default_value_t = 64)]
+    pub fd_reserve: usize,
+    /// Cap on callbacks being handled at once; beyond it, 503 with Retry-After: 1.
+    /// Default: 1024.
+    #[arg(long, default_value_t = 1024)]
+    pub max_in_flight: usize,
+    /// Bytes of an oversized body read and discarded before the 413 (so the
+    /// sender can read it). Default: 8388608 (8 MiB).
+    #[arg(long, default_value_t = 8 * 1024 * 1024)]
+    pub drain_limit: usize,
+    /// Serve no GET /healthz, /readyz, /metrics.
+    #[arg(long)]
+    pub no_ops_endpoints: bool,
+    #[command(flatten)]
+    pub confirm: crate::callbacks_cmd::ConfirmArgs,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -2,6 +2,8 @@
 //! simulator.
 
 mod args;
+mod callbacks_cmd;
+mod confirmer;
 mod embedded;
 mod exit;
 mod lyrics;
@@ -55,7 +57,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Sounds(cmd) => sounds::generate(&global, cmd).await,
         Command::Credits => lyrics::credits(&global).await,
         Command::Callbacks(cmd) => match cmd.sub {
-            args::CallbacksSub::Serve(serve) => serve::callbacks_serve(serve).await,
+            args::CallbacksSub::Serve(serve) => serve::callbacks_serve(&global, serve).await,
+            other => callbacks_cmd::run(&global, other).await,
         },
         Command::Sim(cmd) => serve::sim(cmd).await,
         Command::Schema(cmd) => schema::run(cmd),

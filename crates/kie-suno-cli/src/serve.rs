@@ -4,10 +4,10 @@
 use std::time::Duration;
 
 use anyhow::Context;
-use kie_suno_callbacks::{Keys, Receiver, ReceiverConfig};
+use kie_suno_callbacks::{Endpoints, Keys, Receiver, ReceiverConfig};
 use kie_suno_sim::{SimConfig, Timing};
 
-use crate::args::{ServeArgs, SimCmd};
+use crate::args::{Global, ServeArgs, SimCmd};
 use crate::embedded::{hmac_keys_from_env, open_store};
 
 async fn shutdown_signal() {
@@ -33,7 +33,7 @@ async fn shutdown_signal() {
 
 /// Runs the receiver until Ctrl-C / SIGTERM; prints `listening on http://ADDR` on
 /// stdout once bound.
-pub async fn callbacks_serve(args: ServeArgs) -> anyhow::Result<()> {
+pub async fn callbacks_serve(global: &Global, args: ServeArgs) -> anyhow::Result<()> {
     let store = open_store(&args.db).await?;
     let keys = hmac_keys_from_env(args.hmac_key_file.as_deref())?;
     let keys = if keys.is_empty() {
@@ -45,7 +45,20 @@ pub async fn callbacks_serve(args: ServeArgs) -> anyhow::Result<()> {
     let config = ReceiverConfig::new()
         .keys(keys)
         .body_limit(args.body_limit)
-        .require_submitted(args.require_submitted);
+        .require_submitted(args.require_submitted)
+        .header_read_timeout(Duration::from_millis(args.header_read_timeout_ms))
+        .body_read_timeout(Duration::from_millis(args.body_read_timeout_ms))
+        .idle_timeout(Duration::from_millis(args.idle_timeout_ms))
+        .max_connections(args.max_connections)
+        .fd_reserve(args.fd_reserve)
+        .max_in_flight(args.max_in_flight)
+        .drain_limit(args.drain_limit)
+        .endpoints(if args.no_ops_endpoints {
+            Endpoints::none()
+        } else {
+            Endpoints::all()
+        });
+    let config = crate::callbacks_cmd::with_confirmer(config, global, &args.confirm)?;
     let serving = Receiver::new(config, store)
         .serve(args.bind, shutdown_signal())
         .await

@@ -5,7 +5,9 @@ pub mod fixtures;
 pub mod logs;
 pub mod pg;
 pub mod signed;
+pub mod slow;
 
 pub use fixtures::{lyrics_body, CallbackTemplate, DOC_TASK, LYRICS_FAILURE, LYRICS_SUCCESS};
 pub use logs::LogBuffer;
 pub use signed::{now_secs, signature_headers, SignedCallback};
+pub use slow::SlowClients;

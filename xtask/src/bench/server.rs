@@ -27,6 +27,12 @@ pub(crate) enum Kind {
     Sqlite(std::path::PathBuf),
     /// The real receiver on a PostgreSQL database.
     Postgres(String),
+    /// The real receiver on a SQLite file, served by `Receiver::serve_listener` (its
+    /// connection limits and timeouts), with the open-file limit lowered to `nofile`.
+    Served {
+        db: std::path::PathBuf,
+        nofile: Option<u64>,
+    },
 }
 
 impl Kind {
@@ -35,6 +41,13 @@ impl Kind {
             Self::Bare => vec!["bare".into()],
             Self::Sqlite(path) => vec!["sqlite".into(), "--db".into(), path.display().to_string()],
             Self::Postgres(url) => vec!["postgres".into(), "--url".into(), url.clone()],
+            Self::Served { db, nofile } => {
+                let mut args = vec!["served".into(), "--db".into(), db.display().to_string()];
+                if let Some(n) = nofile {
+                    args.extend(["--nofile".into(), n.to_string()]);
+                }
+                args
+            }
         }
     }
 }
@@ -42,12 +55,33 @@ impl Kind {
 /// Runs a server in this process (the child side); `words` follow `bench serve`.
 pub(crate) fn serve(words: &[String]) -> Result<()> {
     let Some((kind, rest)) = words.split_first() else {
-        bail!("bench serve: missing kind (bare|sqlite|postgres)");
+        bail!("bench serve: missing kind (bare|sqlite|postgres|served)");
     };
     let args = Args::parse(rest)?;
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
+    if kind == "served" {
+        if let Some(n) = args.opt::<u64>("nofile")? {
+            let (_, hard) = rlimit::getrlimit(rlimit::Resource::NOFILE)?;
+            rlimit::setrlimit(rlimit::Resource::NOFILE, n.min(hard), hard)
+                .context("lowering the open-file limit")?;
+        }
+        let path: String = args
+            .opt("db")?
+            .context("bench serve served: --db PATH is required")?;
+        return rt.block_on(async {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+            let receiver = super::store::sqlite_receiver(Path::new(&path)).await?;
+            let addr = listener.local_addr()?;
+            let serving = receiver
+                .serve_listener(listener, std::future::pending())
+                .await?;
+            announce(addr)?;
+            serving.wait().await?;
+            Ok(())
+        });
+    }
     rt.block_on(async {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let router = match kind.as_str() {

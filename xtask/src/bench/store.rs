@@ -206,10 +206,22 @@ impl Stored {
 }
 
 fn receiver(store: Arc<dyn Store>) -> Result<Router> {
+    Ok(signed_receiver(store)?.router())
+}
+
+fn signed_receiver(store: Arc<dyn Store>) -> Result<Receiver> {
     let key = std::env::var("KIE_WEBHOOK_HMAC_KEY")
         .context("KIE_WEBHOOK_HMAC_KEY must hold the webhook key")?;
     let keys = Keys::new([SecretString::from(key)])?;
-    Ok(Receiver::new(ReceiverConfig::new().keys(keys), store).router())
+    Ok(Receiver::new(ReceiverConfig::new().keys(keys), store))
+}
+
+/// The receiver on a SQLite file with its default limits, served by its own
+/// `serve_listener` (connection caps and timeouts included): the child side of
+/// `bench serve served`.
+pub(crate) async fn sqlite_receiver(db: &Path) -> Result<Receiver> {
+    let store = SqliteStore::open(db, SqliteOptions::default()).await?;
+    signed_receiver(Arc::new(store))
 }
 
 /// The receiver on a SQLite file (the store's default options: WAL, group commit,

@@ -30,7 +30,7 @@ pub type Wake = std::sync::Arc<dyn Fn(i64) + Send + Sync>;
 
 /// Durable, idempotent storage of callbacks.
 ///
-/// Idempotency key: (task id, stage). [`Store::record`] stores a callback once,
+/// Idempotency key: (task id, family, stage). [`Store::record`] stores a callback once,
 /// counts every further delivery of the same key, and resolves only after the
 /// write is durable (committed): the receiver answers 200 only then.
 pub trait Store: Send + Sync + std::fmt::Debug + 'static {
@@ -91,6 +91,16 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     /// received before it whose confirmation is not pending.
     fn prune(&self, before_ms: i64) -> BoxFuture<'_, Result<Pruned, Error>>;
 
+    /// The confirmation backlog: how many jobs wait, and when the oldest one's
+    /// callback arrived (Unix ms). The default reads [`Store::stats`]; both
+    /// backends answer from the queue's index.
+    fn confirmation_backlog(&self) -> BoxFuture<'_, Result<(u64, Option<i64>), Error>> {
+        Box::pin(async move {
+            let s = self.stats().await?;
+            Ok((s.pending_confirmations, s.oldest_pending_ms))
+        })
+    }
+
     /// Starts pushing other instances' commits: `wake` is called with the newest
     /// cursor whenever another writer commits an outcome event. The default does
     /// nothing (a single-process store: the receiver wakes its own subscribers);
@@ -118,6 +128,15 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
 
     /// Counters over the whole store.
     fn stats(&self) -> BoxFuture<'_, Result<StoreStats, Error>>;
+
+    /// A cheap health check for readiness probes (`GET /readyz`): resolves `Ok`
+    /// when the store is reachable and can commit. The default runs
+    /// [`Store::stats`]; both backends override it with something cheaper (a
+    /// `SELECT 1` on PostgreSQL, an empty batch through SQLite's writer and WAL
+    /// sync threads, which fails once a sync has failed).
+    fn health(&self) -> BoxFuture<'_, Result<(), Error>> {
+        Box::pin(async move { self.stats().await.map(|_| ()) })
+    }
 
     /// Flushes and closes the store; later calls fail with [`Error::StoreClosed`].
     fn close(&self) -> BoxFuture<'_, Result<(), Error>>;

@@ -13,7 +13,21 @@
 mod common;
 #[cfg(all(feature = "router", feature = "sqlite"))]
 mod confirm;
+#[cfg(all(feature = "router", feature = "sqlite"))]
+mod corpus;
 mod errors;
+#[cfg(feature = "sqlite")]
+mod faults;
+#[cfg(all(feature = "router", feature = "sqlite"))]
+mod hostile;
+#[cfg(all(feature = "router", feature = "sqlite"))]
+mod issue11;
+#[cfg(all(feature = "router", feature = "sqlite"))]
+mod limits;
+#[cfg(all(feature = "router", feature = "sqlite"))]
+mod logs;
+#[cfg(all(feature = "router", feature = "sqlite"))]
+mod ops;
 #[cfg(all(feature = "router", feature = "sqlite"))]
 mod outcomes;
 mod props;

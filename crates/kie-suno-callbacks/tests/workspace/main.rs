@@ -11,6 +11,13 @@
 #![allow(clippy::unwrap_used)]
 
 mod common;
+#[cfg(feature = "router")]
+#[path = "../it/corpus.rs"]
+mod corpus;
+mod faults;
+#[cfg(feature = "router")]
+#[path = "../it/issue11.rs"]
+mod issue11;
 mod postgres;
 #[cfg(feature = "router")]
 mod receivers;

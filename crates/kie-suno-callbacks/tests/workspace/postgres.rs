@@ -183,3 +183,16 @@ async fn two_stores_racing_on_one_key_keep_one_row_and_count_every_delivery() {
     let stats = x.stats().await.unwrap();
     assert_eq!((stats.callbacks, stats.deliveries), (1, 32));
 }
+
+/// The readiness check: a `SELECT 1` through the pool; an error once the pool is
+/// closed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn health_answers_while_open_and_fails_once_closed() {
+    let Some(url) = database("health").await else {
+        return;
+    };
+    let s = store(&url).await;
+    s.health().await.unwrap();
+    s.close().await.unwrap();
+    assert!(s.health().await.is_err());
+}

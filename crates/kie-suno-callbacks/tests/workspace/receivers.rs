@@ -145,3 +145,28 @@ async fn a_rejected_request_leaves_the_shared_store_unchanged() {
     // Seen through the other instance's store too.
     assert_eq!(s2.stats().await.unwrap(), before);
 }
+
+/// The hostile corpus of `tests/it` (the same cases, through `#[path]`) against a
+/// receiver on PostgreSQL: every case answered as on SQLite, the store unchanged.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_hostile_corpus_is_refused_and_leaves_the_postgres_store_unchanged() {
+    let Some(url) = database("hostile").await else {
+        return;
+    };
+    let s = store(&url).await;
+    let n = crate::corpus::run(s as Arc<dyn Store>).await;
+    assert!(n >= 60, "{n}");
+}
+
+/// Issue 11's cases (`tests/it/issue11.rs`) on PostgreSQL, one database each.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_issue_cases_hold_on_postgres() {
+    if database("issue11probe").await.is_none() {
+        return;
+    }
+    crate::issue11::all(|name| async move {
+        let url = database(&format!("issue11{name}")).await.unwrap();
+        store(&url).await as Arc<dyn Store>
+    })
+    .await;
+}

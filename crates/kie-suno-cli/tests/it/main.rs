@@ -3,5 +3,7 @@
 #![allow(clippy::unwrap_used)] // tests may unwrap
 
 mod cli;
+mod confirm;
+mod serve;
 mod signed;
 mod sim;

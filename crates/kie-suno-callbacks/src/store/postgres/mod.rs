@@ -1,6 +1,6 @@
 //! The PostgreSQL store, for several receiver instances behind a load balancer:
 //! idempotency holds across instances through the database (a unique key on
-//! (task id, stage) and `INSERT ... ON CONFLICT`), not an in-process map.
+//! (task id, family, stage) and `INSERT ... ON CONFLICT`), not an in-process map.
 //!
 //! - `sql`: the migrations, statements and row mapping;
 //! - `writer`: the batching writer tasks (one transaction per batch);
@@ -27,6 +27,7 @@ use self::sql::{
 };
 use crate::clock::now_ms;
 use crate::store::{BoxFuture, Store, Wake};
+use crate::validate::storable;
 use crate::{
     ConfirmJob, ConfirmResult, Confirmation, Error, NewCallback, OutcomeEvent, OutcomeKind,
     Pruned, Recorded, StoreStats, StoredCallback, Trust,
@@ -213,6 +214,7 @@ impl PostgresStore {
     }
 
     async fn insert(&self, callback: NewCallback) -> Result<Recorded, Error> {
+        storable(callback.task_id.as_str(), Some(&callback.stage))?;
         let headers = callback.headers_json();
         let (reply, rx) = oneshot::channel();
         self.writer
@@ -408,6 +410,21 @@ impl Store for PostgresStore {
         })
     }
 
+    fn confirmation_backlog(&self) -> BoxFuture<'_, Result<(u64, Option<i64>), Error>> {
+        Box::pin(async move {
+            let client = self.client().await?;
+            let row = client
+                .query_one(
+                    "SELECT count(*), min(first_received_ms) FROM kie_suno_callbacks
+                     WHERE confirm_due_ms IS NOT NULL",
+                    &[],
+                )
+                .await?;
+            let (n, oldest): (i64, Option<i64>) = (row.try_get(0)?, row.try_get(1)?);
+            Ok((n.max(0) as u64, oldest))
+        })
+    }
+
     fn prune(&self, before_ms: i64) -> BoxFuture<'_, Result<Pruned, Error>> {
         Box::pin(async move {
             let mut client = self.client().await?;
@@ -450,6 +467,7 @@ impl Store for PostgresStore {
         family: CallbackFamily,
     ) -> BoxFuture<'a, Result<(), Error>> {
         Box::pin(async move {
+            storable(task_id.as_str(), None)?;
             let client = self.client().await?;
             client
                 .execute(
@@ -483,9 +501,9 @@ impl Store for PostgresStore {
                     "SELECT (SELECT count(*) FROM kie_suno_callbacks),
                             (SELECT coalesce(sum(deliveries), 0)::BIGINT FROM kie_suno_callbacks),
                             (SELECT count(*) FROM kie_suno_submitted_tasks),
-                            (SELECT count(*) FROM kie_suno_callbacks WHERE confirmation = 'pending'),
+                            (SELECT count(*) FROM kie_suno_callbacks WHERE confirm_due_ms IS NOT NULL),
                             (SELECT min(first_received_ms) FROM kie_suno_callbacks
-                              WHERE confirmation = 'pending'),
+                              WHERE confirm_due_ms IS NOT NULL),
                             (SELECT count(*) FROM kie_suno_outcomes)",
                     &[],
                 )
@@ -501,6 +519,14 @@ impl Store for PostgresStore {
                 oldest_pending_ms: oldest,
                 outcome_events: e.max(0) as u64,
             })
+        })
+    }
+
+    fn health(&self) -> BoxFuture<'_, Result<(), Error>> {
+        Box::pin(async move {
+            let client = self.client().await?;
+            client.query_one("SELECT 1", &[]).await?;
+            Ok(())
         })
     }
 

@@ -43,7 +43,12 @@ pub(super) const MIGRATIONS: &[&str] = &[
         family TEXT NOT NULL,
         submitted_ms BIGINT NOT NULL
     );",
-    // 2: explicit trust, the confirmation queue (on the callback row, so a job is
+    // 2: the family is part of the idempotency key (issue 11: a body posted to
+    // another family's route must not shadow the genuine delivery).
+    "ALTER TABLE kie_suno_callbacks
+        DROP CONSTRAINT kie_suno_callbacks_key,
+        ADD CONSTRAINT kie_suno_callbacks_key UNIQUE (task_id, family, stage);",
+    // 3: explicit trust, the confirmation queue (on the callback row, so a job is
     // committed with its callback), and the outcome stream.
     "ALTER TABLE kie_suno_callbacks ADD COLUMN trust TEXT NOT NULL DEFAULT 'unsigned';
     UPDATE kie_suno_callbacks SET trust = 'signed' WHERE signed;

@@ -89,6 +89,9 @@ pub(super) enum Cmd {
     Submit(TaskId, CallbackFamily, i64, Reply<()>),
     IsSubmitted(TaskId, Reply<bool>),
     Stats(Reply<StoreStats>),
+    /// Runs in a batch like a write: answered once the batch's commit (and WAL
+    /// sync) succeeded.
+    Health(Reply<()>),
     Close(oneshot::Sender<()>),
 }
 
@@ -103,6 +106,7 @@ impl Cmd {
             Cmd::Submit(_, _, _, r) => drop(r.send(Err(err.error()))),
             Cmd::IsSubmitted(_, r) => drop(r.send(Err(err.error()))),
             Cmd::Stats(r) => drop(r.send(Err(err.error()))),
+            Cmd::Health(r) => drop(r.send(Err(err.error()))),
             Cmd::Close(c) => *closer = Some(c),
         }
     }
@@ -120,6 +124,7 @@ pub(super) enum Done {
     Submit(Reply<()>, Result<(), Error>),
     IsSubmitted(Reply<bool>, Result<bool, Error>),
     Stats(Reply<StoreStats>, Result<StoreStats, Error>),
+    Health(Reply<()>, Result<(), Error>),
 }
 
 impl Done {
@@ -130,6 +135,7 @@ impl Done {
             Done::Record(reply, _) => Done::Record(reply, Err(e.error())),
             Done::Exec(finish, _) => Done::Exec(finish, Some(e.error())),
             Done::Submit(reply, _) => Done::Submit(reply, Err(e.error())),
+            Done::Health(reply, _) => Done::Health(reply, Err(e.error())),
             other => other,
         }
     }
@@ -156,6 +162,9 @@ impl Done {
             }
             Done::Stats(reply, r) => {
                 let _ = reply.send(r);
+            }
+            Done::Health(reply, r) => {
+                let _ = reply.send(synced().and(r));
             }
         }
     }

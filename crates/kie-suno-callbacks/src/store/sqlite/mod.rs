@@ -27,6 +27,7 @@ use crate::{
     ConfirmJob, ConfirmResult, Error, NewCallback, OutcomeEvent, Pruned, Recorded, StoreStats,
     StoredCallback,
 };
+use crate::validate::storable;
 
 /// The embedded store. Cheap to share behind an `Arc`.
 pub struct SqliteStore {
@@ -90,7 +91,11 @@ impl SqliteStore {
 impl Store for SqliteStore {
     fn record(&self, callback: NewCallback) -> BoxFuture<'_, Result<Recorded, Error>> {
         let headers = callback.headers_json();
-        Box::pin(self.call(move |r| Cmd::Record(Box::new((callback, headers)), r)))
+        Box::pin(async move {
+            storable(callback.task_id.as_str(), Some(&callback.stage))?;
+            self.call(move |r| Cmd::Record(Box::new((callback, headers)), r))
+                .await
+        })
     }
 
     fn claim_confirmations(
@@ -150,6 +155,12 @@ impl Store for SqliteStore {
         Box::pin(self.exec(false, move |tx| schema::callback(tx, id)))
     }
 
+    fn confirmation_backlog(&self) -> BoxFuture<'_, Result<(u64, Option<i64>), Error>> {
+        Box::pin(self.exec(false, |tx| {
+            schema::backlog(tx).map(|(n, oldest)| (n.max(0) as u64, oldest))
+        }))
+    }
+
     fn prune(&self, before_ms: i64) -> BoxFuture<'_, Result<Pruned, Error>> {
         Box::pin(self.exec(true, move |tx| schema::prune(tx, before_ms)))
     }
@@ -167,7 +178,11 @@ impl Store for SqliteStore {
         family: CallbackFamily,
     ) -> BoxFuture<'a, Result<(), Error>> {
         let at = now_ms();
-        Box::pin(self.call(move |r| Cmd::Submit(task_id.clone(), family, at, r)))
+        Box::pin(async move {
+            storable(task_id.as_str(), None)?;
+            self.call(move |r| Cmd::Submit(task_id.clone(), family, at, r))
+                .await
+        })
     }
 
     fn is_submitted<'a>(&'a self, task_id: &'a TaskId) -> BoxFuture<'a, Result<bool, Error>> {
@@ -176,6 +191,10 @@ impl Store for SqliteStore {
 
     fn stats(&self) -> BoxFuture<'_, Result<StoreStats, Error>> {
         Box::pin(self.call(Cmd::Stats))
+    }
+
+    fn health(&self) -> BoxFuture<'_, Result<(), Error>> {
+        Box::pin(self.call(Cmd::Health))
     }
 
     fn close(&self) -> BoxFuture<'_, Result<(), Error>> {

@@ -38,7 +38,34 @@ const MIGRATIONS: &[&str] = &[
         family TEXT NOT NULL,
         submitted_ms INTEGER NOT NULL
     );",
-    // 2: explicit trust, the confirmation queue (on the callback row, so a job is
+    // 2: the family is part of the idempotency key (issue 11: a body posted to
+    // another family's route must not shadow the genuine delivery). SQLite cannot
+    // change a table constraint in place: the table is rebuilt, rows kept.
+    "CREATE TABLE kie_suno_callbacks_v2 (
+        id INTEGER PRIMARY KEY,
+        task_id TEXT NOT NULL,
+        stage TEXT NOT NULL,
+        family TEXT NOT NULL,
+        code INTEGER,
+        success INTEGER NOT NULL,
+        terminal INTEGER NOT NULL,
+        confirmation TEXT NOT NULL,
+        signed INTEGER NOT NULL,
+        signature_timestamp INTEGER,
+        first_received_ms INTEGER NOT NULL,
+        last_received_ms INTEGER NOT NULL,
+        deliveries INTEGER NOT NULL DEFAULT 1,
+        headers TEXT NOT NULL,
+        body BLOB NOT NULL,
+        parsed TEXT,
+        UNIQUE (task_id, family, stage)
+    );
+    INSERT INTO kie_suno_callbacks_v2 SELECT id, task_id, stage, family, code, success,
+        terminal, confirmation, signed, signature_timestamp, first_received_ms,
+        last_received_ms, deliveries, headers, body, parsed FROM kie_suno_callbacks;
+    DROP TABLE kie_suno_callbacks;
+    ALTER TABLE kie_suno_callbacks_v2 RENAME TO kie_suno_callbacks;",
+    // 3: explicit trust, the confirmation queue (on the callback row, so a job is
     // committed with its callback), and the outcome stream (AUTOINCREMENT: a
     // pruned cursor is never reused).
     "ALTER TABLE kie_suno_callbacks ADD COLUMN trust TEXT NOT NULL DEFAULT 'unsigned';
@@ -71,7 +98,7 @@ const INSERT: &str = "INSERT INTO kie_suno_callbacks
      signature_timestamp, first_received_ms, last_received_ms, deliveries, headers, body, parsed,
      trust, confirm_due_ms)
     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, 1, ?11, ?12, ?13, ?14, ?15)
-    ON CONFLICT (task_id, stage) DO UPDATE SET
+    ON CONFLICT (task_id, family, stage) DO UPDATE SET
         deliveries = deliveries + 1,
         last_received_ms = max(last_received_ms, excluded.last_received_ms),
         confirm_attempts = CASE WHEN confirmation = 'failed' AND excluded.confirmation = 'pending'
@@ -387,6 +414,17 @@ pub(super) fn finish(
     Ok(Some(tx.last_insert_rowid()))
 }
 
+/// The queued confirmations (the partial index on `confirm_due_ms`: a job is
+/// queued exactly while its due time is set) and the oldest one's arrival.
+pub(super) fn backlog(tx: &Transaction<'_>) -> Result<(i64, Option<i64>), Error> {
+    Ok(tx.query_row(
+        "SELECT count(*), min(first_received_ms) FROM kie_suno_callbacks
+         WHERE confirm_due_ms IS NOT NULL",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?)
+}
+
 pub(super) fn prune(tx: &Transaction<'_>, before_ms: i64) -> Result<Pruned, Error> {
     let events = tx
         .prepare_cached("DELETE FROM kie_suno_outcomes WHERE created_ms < ?1")?
@@ -434,12 +472,7 @@ pub(super) fn stats(tx: &Transaction<'_>) -> Result<StoreStats, Error> {
         tx.query_row("SELECT count(*) FROM kie_suno_submitted_tasks", [], |r| {
             r.get(0)
         })?;
-    let (pending, oldest): (i64, Option<i64>) = tx.query_row(
-        "SELECT count(*), min(first_received_ms) FROM kie_suno_callbacks
-         WHERE confirmation = 'pending'",
-        [],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
+    let (pending, oldest) = backlog(tx)?;
     let events: i64 = tx.query_row("SELECT count(*) FROM kie_suno_outcomes", [], |r| r.get(0))?;
     Ok(StoreStats {
         callbacks: callbacks.max(0) as u64,

@@ -178,6 +178,7 @@ fn run_batch(
                 done.push(Done::IsSubmitted(reply, schema::is_submitted(&tx, &task)))
             }
             Cmd::Stats(reply) => done.push(Done::Stats(reply, schema::stats(&tx))),
+            Cmd::Health(reply) => done.push(Done::Health(reply, Ok(()))),
             Cmd::Close(c) => closer = Some(c),
         }
     }
