@@ -10,6 +10,7 @@
 pub(crate) mod args;
 mod client;
 pub(crate) mod load;
+mod outcomes;
 pub(crate) mod pg;
 mod receiver;
 pub(crate) mod server;
@@ -24,7 +25,7 @@ use anyhow::{bail, Context, Result};
 use args::Args;
 
 const USAGE: &str = "\
-usage: cargo xtask bench <receiver|client> [options]
+usage: cargo xtask bench <receiver|outcomes|client> [options]
 
   receiver   N signed lyrics callbacks over loopback against (a) a bare axum handler,
              (b) the receiver on SQLite, (c) the receiver on PostgreSQL when one can be started
@@ -34,6 +35,11 @@ usage: cargo xtask bench <receiver|client> [options]
              --seed S          plan seed (default 1)
              --warmup W        unmeasured callbacks sent first to each server (default 1000)
              --no-postgres     skip (c)
+  outcomes   callback-to-waiter latency: one SQLite instance, one PostgreSQL instance, and
+             two PostgreSQL instances (callback to A, waiter on B, LISTEN/NOTIFY); waiting
+             for 'poll now' (signed callback) and for the confirmed outcome
+             --samples N       sequential callbacks per row (default 300)
+             --no-postgres     skip PostgreSQL
   client     typed decode vs serde_json::Value decode of every documented payload, and a
              client call vs a raw reqwest call against the simulator
              --decode-iters N  decodes per payload and per kind (default 2000)
@@ -54,13 +60,13 @@ where
     match verb.as_str() {
         // Hidden: the servers under test, started as child processes.
         "serve" => server::serve(rest),
-        "receiver" | "client" => {
+        "receiver" | "client" | "outcomes" => {
             ensure_release("bench", &words)?;
             let args = Args::parse(rest)?;
-            if verb == "receiver" {
-                receiver::run(&args)
-            } else {
-                client::run(&args)
+            match verb.as_str() {
+                "receiver" => receiver::run(&args),
+                "outcomes" => outcomes::run(&args),
+                _ => client::run(&args),
             }
         }
         "-h" | "--help" | "help" => {
