@@ -181,7 +181,10 @@ impl ConfirmPolicy {
     /// spread a little per job so retries of a burst do not align.
     pub(crate) fn backoff(&self, attempts: u32, spread: i64) -> Duration {
         let exp = attempts.saturating_sub(1).min(30);
-        let base = self.first_retry.saturating_mul(1u32 << exp).min(self.max_retry);
+        let base = self
+            .first_retry
+            .saturating_mul(1u32 << exp)
+            .min(self.max_retry);
         base + Duration::from_millis(spread.rem_euclid(250) as u64)
     }
 }

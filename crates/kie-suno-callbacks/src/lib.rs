@@ -21,14 +21,14 @@ mod rejection;
 mod rejections;
 #[cfg(feature = "router")]
 mod router;
-#[cfg(feature = "router")]
-mod worker;
 mod serve;
 pub mod store;
 #[cfg(feature = "router")]
 mod untrusted;
 mod validate;
 mod verify;
+#[cfg(feature = "router")]
+mod worker;
 
 #[cfg(feature = "router")]
 pub use confirm::{
@@ -45,9 +45,10 @@ pub use outcomes::{OutcomeStream, Outcomes, Settled};
 pub use parse::parse;
 #[cfg(feature = "router")]
 pub use receiver::{
-    Background, Receiver, ReceiverConfig, Serving, DEFAULT_BIND, DEFAULT_BODY_LIMIT, DEFAULT_BODY_READ_TIMEOUT,
-    DEFAULT_DRAIN_LIMIT, DEFAULT_FD_RESERVE, DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_IDLE_TIMEOUT,
-    DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_IN_FLIGHT,
+    Background, Receiver, ReceiverConfig, Serving, DEFAULT_BIND, DEFAULT_BODY_LIMIT,
+    DEFAULT_BODY_READ_TIMEOUT, DEFAULT_DRAIN_LIMIT, DEFAULT_FD_RESERVE,
+    DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_CONNECTIONS,
+    DEFAULT_MAX_IN_FLIGHT,
 };
 pub use record::{
     is_secret_header, storable_headers, Confirmation, NewCallback, Recorded, StoreStats,

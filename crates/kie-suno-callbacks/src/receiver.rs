@@ -18,11 +18,11 @@ use crate::confirm::{ConfirmPolicy, Confirmer};
 use crate::metrics::Metrics;
 use crate::ops::Endpoints;
 use crate::outcomes::Outcomes;
-use crate::worker::Worker;
 use crate::router::{router, ReceiverState, StateInner};
 use crate::serve::{serve, ConnLimits};
 use crate::store::Store;
 use crate::verify::Keys;
+use crate::worker::Worker;
 use crate::Error;
 
 /// The default address: loopback only, port 8787. Put a TLS-terminating proxy in
@@ -412,10 +412,16 @@ impl Receiver {
         let outcomes = self.outcomes();
         match self.state.inner.store.latest_cursor().await {
             Ok(c) => outcomes.notify(c),
-            Err(e) => tracing::warn!(error = &e as &dyn std::error::Error, "cannot read the newest outcome cursor"),
+            Err(e) => tracing::warn!(
+                error = &e as &dyn std::error::Error,
+                "cannot read the newest outcome cursor"
+            ),
         }
         if let Err(e) = self.state.inner.store.listen(outcomes.waker()).await {
-            tracing::warn!(error = &e as &dyn std::error::Error, "no push from other instances; waiters fall back to the recheck");
+            tracing::warn!(
+                error = &e as &dyn std::error::Error,
+                "no push from other instances; waiters fall back to the recheck"
+            );
         }
         let (stop, stopped) = watch::channel(false);
         let worker = self.confirmer.as_ref().map(|confirmer| {

@@ -55,7 +55,10 @@ impl Worker {
                     if e.is_closed() {
                         break;
                     }
-                    tracing::warn!(error = &e as &dyn std::error::Error, "cannot claim confirmation jobs");
+                    tracing::warn!(
+                        error = &e as &dyn std::error::Error,
+                        "cannot claim confirmation jobs"
+                    );
                     Vec::new()
                 }
             };
@@ -80,15 +83,21 @@ impl Worker {
                     .set_confirmation_lag(std::time::Duration::from_millis(lag as u64));
             }
             Err(e) => {
-                tracing::debug!(error = &e as &dyn std::error::Error, "cannot read the confirmation backlog");
+                tracing::debug!(
+                    error = &e as &dyn std::error::Error,
+                    "cannot read the confirmation backlog"
+                );
             }
         }
     }
 
     async fn confirm(&self, job: ConfirmJob) {
         let Some(family) = job.family() else {
-            self.give_up(&job, "the stored family is unknown to this version".to_owned())
-                .await;
+            self.give_up(
+                &job,
+                "the stored family is unknown to this version".to_owned(),
+            )
+            .await;
             return;
         };
         let request = ConfirmRequest {
@@ -97,9 +106,11 @@ impl Worker {
             stage: job.stage.clone(),
             attempt: job.attempts.saturating_add(1),
         };
-        let answer =
-            tokio::time::timeout(self.policy.attempt_timeout, self.confirmer.record_info(request))
-                .await;
+        let answer = tokio::time::timeout(
+            self.policy.attempt_timeout,
+            self.confirmer.record_info(request),
+        )
+        .await;
         let why = match answer {
             Ok(Ok(info)) if info.state.is_terminal() => {
                 let disputed = disagreement(&job.body, job.success, &info);
@@ -138,9 +149,16 @@ impl Worker {
         }
         let due = now_ms().saturating_add(ms(self.policy.backoff(attempts, job.callback_id)));
         tracing::debug!(%family, task_id = %job.task_id, attempts, reason = %why, "confirmation retried later");
-        if let Err(e) = self.store.retry_confirmation(job.callback_id, due, why).await {
+        if let Err(e) = self
+            .store
+            .retry_confirmation(job.callback_id, due, why)
+            .await
+        {
             // The lease runs out and the job comes due again.
-            tracing::warn!(error = &e as &dyn std::error::Error, "cannot reschedule a confirmation");
+            tracing::warn!(
+                error = &e as &dyn std::error::Error,
+                "cannot reschedule a confirmation"
+            );
         }
     }
 
@@ -150,7 +168,11 @@ impl Worker {
     }
 
     async fn finish(&self, job: &ConfirmJob, family: CallbackFamily, result: ConfirmResult) {
-        match self.store.finish_confirmation(job.callback_id, result).await {
+        match self
+            .store
+            .finish_confirmation(job.callback_id, result)
+            .await
+        {
             Ok(Some(cursor)) => {
                 tracing::debug!(%family, task_id = %job.task_id, cursor, "confirmation stored");
                 self.outcomes.notify(cursor);

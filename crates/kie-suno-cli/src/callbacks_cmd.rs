@@ -309,7 +309,10 @@ async fn dispatch(global: &Global, sub: &CallbacksSub, store: &dyn Store) -> any
                 .checked_sub(a.older_than)
                 .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
                 .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
-            let pruned = store.prune(cutoff).await.context("cannot prune the store")?;
+            let pruned = store
+                .prune(cutoff)
+                .await
+                .context("cannot prune the store")?;
             if global.json {
                 writeln!(
                     out,

@@ -55,7 +55,10 @@ fn config(confirm: bool) -> Result<ReceiverConfig> {
     Ok(c)
 }
 
-async fn serve(store: Arc<dyn Store>, confirm: bool) -> Result<(Serving, tokio::sync::oneshot::Sender<()>)> {
+async fn serve(
+    store: Arc<dyn Store>,
+    confirm: bool,
+) -> Result<(Serving, tokio::sync::oneshot::Sender<()>)> {
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let serving = Receiver::new(config(confirm)?, store)
         .serve("127.0.0.1:0".parse()?, async {
@@ -102,7 +105,11 @@ async fn sample(
         }
         let started = Instant::now();
         let res = req.send().await?;
-        anyhow::ensure!(res.status().is_success(), "callback answered {}", res.status());
+        anyhow::ensure!(
+            res.status().is_success(),
+            "callback answered {}",
+            res.status()
+        );
         tokio::time::timeout(Duration::from_secs(30), waiter)
             .await
             .context("the waiter did not settle within 30 s")???;
@@ -135,9 +142,15 @@ pub(crate) fn run(args: &Args) -> Result<()> {
         for confirm in [false, true] {
             let wait = if confirm { "confirmed" } else { "poll now" };
             let dir = tempfile::tempdir()?;
-            let store = Arc::new(SqliteStore::open(dir.path().join("lat.db"), SqliteOptions::default()).await?);
+            let store = Arc::new(
+                SqliteStore::open(dir.path().join("lat.db"), SqliteOptions::default()).await?,
+            );
             let (a, stop) = serve(store, confirm).await?;
-            rows.push(row("SQLite, one instance", wait, &sample(&a, &a, confirm, n, "s").await?));
+            rows.push(row(
+                "SQLite, one instance",
+                wait,
+                &sample(&a, &a, confirm, n, "s").await?,
+            ));
             let _ = stop.send(());
             a.wait().await?;
         }
@@ -160,8 +173,16 @@ pub(crate) fn run(args: &Args) -> Result<()> {
                     // B receives nothing and confirms nothing: its waiters hear of
                     // A's commits only through the push.
                     let (b, stop_b) = serve(sb, false).await?;
-                    rows.push(row("PostgreSQL, one instance", wait, &sample(&a, &a, confirm, n, "p").await?));
-                    rows.push(row("PostgreSQL, A -> B", wait, &sample(&a, &b, confirm, n, "x").await?));
+                    rows.push(row(
+                        "PostgreSQL, one instance",
+                        wait,
+                        &sample(&a, &a, confirm, n, "p").await?,
+                    ));
+                    rows.push(row(
+                        "PostgreSQL, A -> B",
+                        wait,
+                        &sample(&a, &b, confirm, n, "x").await?,
+                    ));
                     let _ = (stop_a.send(()), stop_b.send(()));
                     a.wait().await?;
                     b.wait().await?;
@@ -173,7 +194,15 @@ pub(crate) fn run(args: &Args) -> Result<()> {
     print!(
         "{}",
         stats::table_left(
-            &["set-up", "settles on", "samples", "p50", "p90", "p99", "max"],
+            &[
+                "set-up",
+                "settles on",
+                "samples",
+                "p50",
+                "p90",
+                "p99",
+                "max"
+            ],
             &rows,
             2
         )

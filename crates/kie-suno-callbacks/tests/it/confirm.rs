@@ -56,18 +56,29 @@ fn scripted(
 #[tokio::test]
 async fn a_terminal_callback_is_answered_pending_and_record_info_becomes_the_outcome() {
     let (confirmer, calls) = scripted(vec![
-        Ok(RecordInfo::new(RemoteState::Running("PENDING".into()), json!({}))),
+        Ok(RecordInfo::new(
+            RemoteState::Running("PENDING".into()),
+            json!({}),
+        )),
         Err("connection reset"),
         Ok(lyrics_info(RemoteState::Succeeded)),
     ]);
-    let rig = Rig::new(ReceiverConfig::new().confirmer(confirmer).confirm_policy(fast())).await;
+    let rig = Rig::new(
+        ReceiverConfig::new()
+            .confirmer(confirmer)
+            .confirm_policy(fast()),
+    )
+    .await;
     // The 200 comes before any confirmation: the worker is not even running yet.
     let (status, body) = send(
         &rig.router(),
         unsigned("/callbacks/lyrics", lyrics_success()),
     )
     .await;
-    assert_eq!((status, body["duplicate"].as_bool()), (StatusCode::OK, Some(false)));
+    assert_eq!(
+        (status, body["duplicate"].as_bool()),
+        (StatusCode::OK, Some(false))
+    );
     let s = &rig.count(DOC_TASK).await[0];
     assert_eq!(s.confirmation, Confirmation::Pending);
     assert_eq!(calls.load(Ordering::SeqCst), 0);
@@ -84,20 +95,31 @@ async fn a_terminal_callback_is_answered_pending_and_record_info_becomes_the_out
     assert_eq!(outcome.kind, OutcomeKind::Confirmed);
     assert_eq!(outcome.trust, Trust::Confirmed);
     assert!(outcome.is_final() && outcome.success && !outcome.is_disputed());
-    assert_eq!(outcome.data_json().unwrap(), lyrics_info(RemoteState::Succeeded).data);
+    assert_eq!(
+        outcome.data_json().unwrap(),
+        lyrics_info(RemoteState::Succeeded).data
+    );
     // Two retries (still running, then a transport error) before the answer.
     assert_eq!(calls.load(Ordering::SeqCst), 3);
     let s = &rig.count(DOC_TASK).await[0];
     assert_eq!(s.confirmation, Confirmation::Confirmed);
     assert_eq!(s.trust, Trust::Confirmed);
     let stats = rig.stats().await;
-    assert_eq!((stats.pending_confirmations, stats.oldest_pending_ms), (0, None));
+    assert_eq!(
+        (stats.pending_confirmations, stats.oldest_pending_ms),
+        (0, None)
+    );
 }
 
 #[tokio::test]
 async fn a_body_that_disagrees_with_record_info_is_disputed_and_record_info_is_the_outcome() {
     let (confirmer, _) = scripted(vec![Ok(lyrics_info(RemoteState::Succeeded))]);
-    let rig = Rig::new(ReceiverConfig::new().confirmer(confirmer).confirm_policy(fast())).await;
+    let rig = Rig::new(
+        ReceiverConfig::new()
+            .confirmer(confirmer)
+            .confirm_policy(fast()),
+    )
+    .await;
     let background = rig.receiver.start_background().await;
     let forged = lyrics_success().replace("Starry Night Dreams", "Forged Title");
     let (status, _) = send(&rig.router(), unsigned("/callbacks/lyrics", &forged)).await;
@@ -121,8 +143,14 @@ async fn a_body_that_disagrees_with_record_info_is_disputed_and_record_info_is_t
 #[tokio::test]
 async fn giving_up_makes_no_outcome_and_a_new_delivery_queues_it_again() {
     let (confirmer, calls) = scripted(vec![
-        Ok(RecordInfo::new(RemoteState::Running("PENDING".into()), json!({}))),
-        Ok(RecordInfo::new(RemoteState::Running("PENDING".into()), json!({}))),
+        Ok(RecordInfo::new(
+            RemoteState::Running("PENDING".into()),
+            json!({}),
+        )),
+        Ok(RecordInfo::new(
+            RemoteState::Running("PENDING".into()),
+            json!({}),
+        )),
         Ok(lyrics_info(RemoteState::Succeeded)),
     ]);
     let rig = Rig::new(
@@ -142,7 +170,10 @@ async fn giving_up_makes_no_outcome_and_a_new_delivery_queues_it_again() {
     let gave_up = stream.next().await.unwrap();
     assert_eq!(gave_up.kind, OutcomeKind::Unconfirmed);
     assert!(!gave_up.is_final());
-    assert_eq!(rig.count(DOC_TASK).await[0].confirmation, Confirmation::Failed);
+    assert_eq!(
+        rig.count(DOC_TASK).await[0].confirmation,
+        Confirmation::Failed
+    );
     assert!(rig
         .receiver
         .outcomes()
@@ -166,7 +197,12 @@ async fn giving_up_makes_no_outcome_and_a_new_delivery_queues_it_again() {
 #[tokio::test]
 async fn a_key_already_confirmed_is_not_confirmed_again() {
     let (confirmer, calls) = scripted(vec![Ok(lyrics_info(RemoteState::Succeeded))]);
-    let rig = Rig::new(ReceiverConfig::new().confirmer(confirmer).confirm_policy(fast())).await;
+    let rig = Rig::new(
+        ReceiverConfig::new()
+            .confirmer(confirmer)
+            .confirm_policy(fast()),
+    )
+    .await;
     let background = rig.receiver.start_background().await;
     send(
         &rig.router(),
@@ -192,15 +228,16 @@ async fn a_key_already_confirmed_is_not_confirmed_again() {
     let id = s.id;
     assert_eq!(
         rig.store
-            .finish_confirmation(
-                id,
-                kie_suno_callbacks::ConfirmResult::GaveUp("late".into())
-            )
+            .finish_confirmation(id, kie_suno_callbacks::ConfirmResult::GaveUp("late".into()))
             .await
             .unwrap(),
         None
     );
-    let events = rig.store.outcomes_for(&TaskId::new(DOC_TASK)).await.unwrap();
+    let events = rig
+        .store
+        .outcomes_for(&TaskId::new(DOC_TASK))
+        .await
+        .unwrap();
     assert_eq!(events.len(), 2);
 }
 
@@ -233,7 +270,9 @@ async fn a_job_left_in_the_store_is_confirmed_by_the_next_receiver() {
     );
     let (confirmer, calls) = scripted(vec![Ok(lyrics_info(RemoteState::Succeeded))]);
     let receiver = Receiver::new(
-        ReceiverConfig::new().confirmer(confirmer).confirm_policy(fast()),
+        ReceiverConfig::new()
+            .confirmer(confirmer)
+            .confirm_policy(fast()),
         store.clone() as Arc<dyn Store>,
     );
     let background = receiver.start_background().await;

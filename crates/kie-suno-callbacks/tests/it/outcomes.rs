@@ -32,7 +32,11 @@ async fn every_new_callback_is_one_event_after_its_commit_and_repeats_are_none()
     // A repeat is counted, not an event; a rejected request is nothing.
     send(&router, unsigned("/callbacks/lyrics", lyrics_success())).await;
     send(&router, unsigned("/callbacks/lyrics", "{")).await;
-    send(&router, unsigned("/callbacks/lyrics", &lyrics_body("second"))).await;
+    send(
+        &router,
+        unsigned("/callbacks/lyrics", &lyrics_body("second")),
+    )
+    .await;
     let mut stream = rig.receiver.outcomes().stream(0);
     let events = take(&mut stream, 2).await;
     assert_eq!(events[0].task_id.as_str(), DOC_TASK);

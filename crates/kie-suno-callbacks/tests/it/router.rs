@@ -8,8 +8,7 @@ use bytes::Bytes;
 use http::{Request, StatusCode};
 use kie_suno_callbacks::{
     callback_path, sign, ConfirmRequest, Receiver, ReceiverConfig, RecordInfo, Rejection,
-    RemoteState, SqliteOptions,
-    SqliteStore, Store, DEFAULT_BODY_LIMIT,
+    RemoteState, SqliteOptions, SqliteStore, Store, DEFAULT_BODY_LIMIT,
 };
 use kie_suno_types::{CallbackFamily, TaskId};
 use secrecy::SecretString;
@@ -54,7 +53,10 @@ async fn unsigned_receiver_stores_and_answers_200() {
     assert_eq!(s.code, Some(200));
     assert!(s.success && s.terminal && !s.signed);
     assert_eq!(s.trust, kie_suno_callbacks::Trust::Unsigned);
-    assert_eq!(s.confirmation, kie_suno_callbacks::Confirmation::NotRequested);
+    assert_eq!(
+        s.confirmation,
+        kie_suno_callbacks::Confirmation::NotRequested
+    );
     let parsed: serde_json::Value = serde_json::from_str(s.parsed.as_deref().unwrap()).unwrap();
     assert_eq!(parsed["data"]["data"][0]["title"], "Starry Night Dreams");
     assert!(s

@@ -101,7 +101,11 @@ async fn a_confirmation_job_is_committed_with_its_callback_claimed_once_and_fini
     assert_eq!(job.task_id.as_str(), "pg-confirm");
     assert!(job.success);
     // Leased: nobody else gets it until the lease runs out.
-    assert!(x.claim_confirmations(now, 60_000, 10).await.unwrap().is_empty());
+    assert!(x
+        .claim_confirmations(now, 60_000, 10)
+        .await
+        .unwrap()
+        .is_empty());
     x.retry_confirmation(job.callback_id, 0, "record-info still PENDING".into())
         .await
         .unwrap();
@@ -147,7 +151,9 @@ async fn concurrent_batches_commit_outcome_events_in_cursor_order() {
     for i in 0..64 {
         let s = if i % 2 == 0 { x.clone() } else { y.clone() };
         handles.push(tokio::spawn(async move {
-            s.record(record(&format!("ord-{i}"), "complete")).await.unwrap()
+            s.record(record(&format!("ord-{i}"), "complete"))
+                .await
+                .unwrap()
         }));
     }
     let mut cursors = Vec::new();

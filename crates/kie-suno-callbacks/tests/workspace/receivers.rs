@@ -111,7 +111,13 @@ async fn a_waiter_on_instance_b_settles_through_the_push_when_instance_a_confirm
     let background_a = a.start_background().await;
     let (status, _) = send(
         &a.router(),
-        signed("/callbacks/lyrics", LYRICS_SUCCESS, DOC_TASK, now_secs(), &key()),
+        signed(
+            "/callbacks/lyrics",
+            LYRICS_SUCCESS,
+            DOC_TASK,
+            now_secs(),
+            &key(),
+        ),
     )
     .await;
     assert_eq!(status, StatusCode::OK);

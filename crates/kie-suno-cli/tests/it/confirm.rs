@@ -18,9 +18,7 @@ use kie_suno_callbacks::{
 };
 use kie_suno_client::Client;
 use kie_suno_sim::{SimConfig, SimHandle, Simulator, Timing};
-use kie_suno_types::{
-    CallbackFamily, GenerateLyricsRequest, GenerateMusicRequest, Model, TaskId,
-};
+use kie_suno_types::{CallbackFamily, GenerateLyricsRequest, GenerateMusicRequest, Model, TaskId};
 
 const KEY: &str = "confirm-test-hmac-key";
 const BOUND: Duration = Duration::from_secs(90);
@@ -122,7 +120,10 @@ async fn until<T>(
         if let Some(found) = pick(&events, &callbacks) {
             return found;
         }
-        assert!(started.elapsed() < BOUND, "no {what} within {BOUND:?}: {events:?}");
+        assert!(
+            started.elapsed() < BOUND,
+            "no {what} within {BOUND:?}: {events:?}"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
@@ -176,10 +177,17 @@ async fn a_forged_terminal_body_with_captured_headers_is_never_the_outcome() {
         }
     }
     let res = request.body(json.to_string()).send().await.unwrap();
-    assert_eq!(res.status().as_u16(), 200, "the forgery is answered 200 at once");
+    assert_eq!(
+        res.status().as_u16(),
+        200,
+        "the forgery is answered 200 at once"
+    );
 
     // The task completes; record-info, not the body, is the outcome.
-    let outcome = until(&db, &forged_task, "confirmed outcome", |e, _| final_event(e)).await;
+    let outcome = until(&db, &forged_task, "confirmed outcome", |e, _| {
+        final_event(e)
+    })
+    .await;
     assert_eq!(outcome.kind, OutcomeKind::Confirmed);
     assert_eq!(outcome.trust, Trust::Confirmed);
     let data = outcome.data.clone().unwrap();
@@ -188,9 +196,15 @@ async fn a_forged_terminal_body_with_captured_headers_is_never_the_outcome() {
     assert!(!details.tracks().is_empty());
     for track in details.tracks() {
         let id = track.id.as_ref().unwrap();
-        assert!(data.contains(id.as_str()), "record-info's tracks are the outcome");
+        assert!(
+            data.contains(id.as_str()),
+            "record-info's tracks are the outcome"
+        );
     }
-    assert!(outcome.is_disputed(), "the forged body is flagged: {outcome:?}");
+    assert!(
+        outcome.is_disputed(),
+        "the forged body is flagged: {outcome:?}"
+    );
     let events = until(&db, &forged_task, "events", |e, _| Some(e.to_vec())).await;
     assert!(events
         .iter()
@@ -201,16 +215,25 @@ async fn a_forged_terminal_body_with_captured_headers_is_never_the_outcome() {
     })
     .await;
     assert_eq!(complete.confirmation, Confirmation::Disputed);
-    assert!(String::from_utf8_lossy(&complete.body).contains(FORGED_URL), "kept as evidence");
+    assert!(
+        String::from_utf8_lossy(&complete.body).contains(FORGED_URL),
+        "kept as evidence"
+    );
 
     // The genuine task, delivered by the simulator only: confirmed, not disputed.
-    let genuine = until(&db, &genuine_task, "confirmed outcome", |e, _| final_event(e)).await;
+    let genuine = until(&db, &genuine_task, "confirmed outcome", |e, _| {
+        final_event(e)
+    })
+    .await;
     assert!(genuine.success && !genuine.is_disputed(), "{genuine:?}");
     let row = until(&db, &genuine_task, "complete row", |_, cbs| {
         cbs.iter().find(|c| c.stage == "complete").cloned()
     })
     .await;
-    assert_eq!((row.confirmation, row.trust), (Confirmation::Confirmed, Trust::Confirmed));
+    assert_eq!(
+        (row.confirmation, row.trust),
+        (Confirmation::Confirmed, Trust::Confirmed)
+    );
     drop(served);
 }
 

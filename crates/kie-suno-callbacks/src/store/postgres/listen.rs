@@ -32,7 +32,10 @@ pub(super) async fn start(config: tokio_postgres::Config, wake: Wake) -> Result<
                 }
                 Err(e) => {
                     delay = (delay * 2).min(Duration::from_secs(10));
-                    tracing::warn!(error = &e as &dyn std::error::Error, "postgres LISTEN reconnect failed");
+                    tracing::warn!(
+                        error = &e as &dyn std::error::Error,
+                        "postgres LISTEN reconnect failed"
+                    );
                 }
             }
         }
@@ -62,7 +65,10 @@ async fn listen_once(
                 }
                 Ok(_) => {}
                 Err(e) => {
-                    tracing::warn!(error = &e as &dyn std::error::Error, "postgres LISTEN connection failed");
+                    tracing::warn!(
+                        error = &e as &dyn std::error::Error,
+                        "postgres LISTEN connection failed"
+                    );
                     break;
                 }
             }

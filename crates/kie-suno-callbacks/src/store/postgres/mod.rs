@@ -29,8 +29,8 @@ use crate::clock::now_ms;
 use crate::store::{BoxFuture, Store, Wake};
 use crate::validate::storable;
 use crate::{
-    ConfirmJob, ConfirmResult, Confirmation, Error, NewCallback, OutcomeEvent, OutcomeKind,
-    Pruned, Recorded, StoreStats, StoredCallback, Trust,
+    ConfirmJob, ConfirmResult, Confirmation, Error, NewCallback, OutcomeEvent, OutcomeKind, Pruned,
+    Recorded, StoreStats, StoredCallback, Trust,
 };
 
 /// Options of the PostgreSQL store.
@@ -242,7 +242,11 @@ impl PostgresStore {
             .map_err(Error::from)
     }
 
-    async fn events(&self, sql: &str, params: &[&(dyn tokio_postgres::types::ToSql + Sync)]) -> Result<Vec<OutcomeEvent>, Error> {
+    async fn events(
+        &self,
+        sql: &str,
+        params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
+    ) -> Result<Vec<OutcomeEvent>, Error> {
         let client = self.client().await?;
         let stmt = client.prepare_cached(sql).await?;
         let rows = client.query(&stmt, params).await?;
@@ -268,7 +272,14 @@ impl PostgresStore {
         let Some(row) = row else {
             return Ok(None);
         };
-        let (task, family, stage, trust, terminal, body_success): (String, String, String, String, bool, bool) = (
+        let (task, family, stage, trust, terminal, body_success): (
+            String,
+            String,
+            String,
+            String,
+            bool,
+            bool,
+        ) = (
             row.try_get(0)?,
             row.try_get(1)?,
             row.try_get(2)?,
@@ -284,7 +295,13 @@ impl PostgresStore {
                 *success,
                 Some(data.clone()),
             ),
-            ConfirmResult::GaveUp(_) => (OutcomeKind::Unconfirmed, trust, terminal, body_success, None),
+            ConfirmResult::GaveUp(_) => (
+                OutcomeKind::Unconfirmed,
+                trust,
+                terminal,
+                body_success,
+                None,
+            ),
         };
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&EVENT_LOCK])
             .await?;
@@ -346,7 +363,9 @@ impl Store for PostgresStore {
     ) -> BoxFuture<'_, Result<(), Error>> {
         Box::pin(async move {
             let client = self.client().await?;
-            client.execute(RETRY, &[&callback_id, &due_ms, &error]).await?;
+            client
+                .execute(RETRY, &[&callback_id, &due_ms, &error])
+                .await?;
             Ok(())
         })
     }
@@ -380,7 +399,9 @@ impl Store for PostgresStore {
     ) -> BoxFuture<'a, Result<Vec<OutcomeEvent>, Error>> {
         Box::pin(async move {
             self.events(
-                &format!("SELECT {EVENT_COLUMNS} FROM kie_suno_outcomes WHERE task_id = $1 ORDER BY id"),
+                &format!(
+                    "SELECT {EVENT_COLUMNS} FROM kie_suno_outcomes WHERE task_id = $1 ORDER BY id"
+                ),
                 &[&task_id.as_str()],
             )
             .await
@@ -391,7 +412,10 @@ impl Store for PostgresStore {
         Box::pin(async move {
             let client = self.client().await?;
             let row = client
-                .query_one("SELECT coalesce(max(id), 0)::BIGINT FROM kie_suno_outcomes", &[])
+                .query_one(
+                    "SELECT coalesce(max(id), 0)::BIGINT FROM kie_suno_outcomes",
+                    &[],
+                )
                 .await?;
             Ok(row.try_get(0)?)
         })
@@ -430,7 +454,10 @@ impl Store for PostgresStore {
             let mut client = self.client().await?;
             let tx = client.transaction().await?;
             let events = tx
-                .execute("DELETE FROM kie_suno_outcomes WHERE created_ms < $1", &[&before_ms])
+                .execute(
+                    "DELETE FROM kie_suno_outcomes WHERE created_ms < $1",
+                    &[&before_ms],
+                )
                 .await?;
             let callbacks = tx
                 .execute(

@@ -96,7 +96,8 @@ pub(super) const INSERT_EVENT: &str = "INSERT INTO kie_suno_outcomes
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
     RETURNING id";
 
-pub(super) const COLUMNS: &str = "id, family, task_id, stage, code, success, terminal, confirmation,
+pub(super) const COLUMNS: &str =
+    "id, family, task_id, stage, code, success, terminal, confirmation,
     signed, signature_timestamp, first_received_ms, last_received_ms, deliveries, headers, body,
     parsed, trust, confirm_note";
 
@@ -115,7 +116,8 @@ pub(super) const RETRY: &str = "UPDATE kie_suno_callbacks SET confirm_due_ms = $
         confirm_attempts = confirm_attempts + 1, confirm_note = $3
     WHERE id = $1 AND confirmation = 'pending'";
 
-pub(super) const FINISH: &str = "UPDATE kie_suno_callbacks SET confirmation = $2, confirm_note = $3,
+pub(super) const FINISH: &str =
+    "UPDATE kie_suno_callbacks SET confirmation = $2, confirm_note = $3,
         confirm_due_ms = NULL, confirm_attempts = confirm_attempts + 1,
         trust = CASE WHEN $2 = 'confirmed' THEN 'confirmed' ELSE trust END
     WHERE id = $1 AND confirmation = 'pending'

@@ -23,11 +23,11 @@ use self::command::{Cmd, Reply};
 pub use self::options::{SqliteOptions, Synchronous};
 use crate::clock::now_ms;
 use crate::store::{BoxFuture, Store};
+use crate::validate::storable;
 use crate::{
     ConfirmJob, ConfirmResult, Error, NewCallback, OutcomeEvent, Pruned, Recorded, StoreStats,
     StoredCallback,
 };
-use crate::validate::storable;
 
 /// The embedded store. Cheap to share behind an `Arc`.
 pub struct SqliteStore {
@@ -104,9 +104,7 @@ impl Store for SqliteStore {
         lease_ms: i64,
         limit: usize,
     ) -> BoxFuture<'_, Result<Vec<ConfirmJob>, Error>> {
-        Box::pin(self.exec(true, move |tx| {
-            schema::claim(tx, now_ms, lease_ms, limit)
-        }))
+        Box::pin(self.exec(true, move |tx| schema::claim(tx, now_ms, lease_ms, limit)))
     }
 
     fn retry_confirmation(

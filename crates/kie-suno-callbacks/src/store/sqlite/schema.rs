@@ -8,8 +8,8 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
 use super::options::SqliteOptions;
 use crate::{
-    ConfirmJob, ConfirmResult, Confirmation, Error, NewCallback, OutcomeEvent, OutcomeKind,
-    Pruned, Recorded, StoreStats, StoredCallback, Trust,
+    ConfirmJob, ConfirmResult, Confirmation, Error, NewCallback, OutcomeEvent, OutcomeKind, Pruned,
+    Recorded, StoreStats, StoredCallback, Trust,
 };
 
 const MIGRATIONS: &[&str] = &[
@@ -185,10 +185,10 @@ pub(super) fn insert(
     let confirmation = cb.stored_confirmation();
     let due = (confirmation == Confirmation::Pending).then_some(cb.received_at_ms);
     let mut stmt = tx.prepare_cached(INSERT)?;
-    let (id, deliveries, stored): (i64, i64, String) = stmt.query_row(
-        callback_params!(cb, headers, confirmation, due),
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-    )?;
+    let (id, deliveries, stored): (i64, i64, String) = stmt
+        .query_row(callback_params!(cb, headers, confirmation, due), |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })?;
     let event = if deliveries == 1 {
         tx.prepare_cached(INSERT_EVENT)?.execute(params![
             id,
@@ -289,7 +289,10 @@ pub(super) fn outcomes_after(
     rows.collect::<Result<Vec<_>, _>>().map_err(Error::from)
 }
 
-pub(super) fn outcomes_for(tx: &Transaction<'_>, task: &TaskId) -> Result<Vec<OutcomeEvent>, Error> {
+pub(super) fn outcomes_for(
+    tx: &Transaction<'_>,
+    task: &TaskId,
+) -> Result<Vec<OutcomeEvent>, Error> {
     let mut stmt = tx.prepare_cached(&format!(
         "SELECT {EVENT_COLUMNS} FROM kie_suno_outcomes WHERE task_id = ?1 ORDER BY id"
     ))?;
@@ -396,7 +399,13 @@ pub(super) fn finish(
             *success,
             Some(data.as_str()),
         ),
-        _ => (OutcomeKind::Unconfirmed, trust, terminal, body_success, None),
+        _ => (
+            OutcomeKind::Unconfirmed,
+            trust,
+            terminal,
+            body_success,
+            None,
+        ),
     };
     tx.prepare_cached(INSERT_EVENT)?.execute(params![
         callback_id,
