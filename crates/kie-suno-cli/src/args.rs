@@ -198,13 +198,13 @@ pub enum CallbacksSub {
     /// or --hmac-key-file (one key per line, for rotation), never from arguments.
     Serve(ServeArgs),
     /// List the outcome stream's events after a cursor (oldest first).
-    List(crate::callbacks_cmd::ListArgs),
+    List(crate::callbacks_args::ListArgs),
     /// Show one stored callback and its outcome events, by cursor or task id.
-    Show(crate::callbacks_cmd::ShowArgs),
+    Show(crate::callbacks_args::ShowArgs),
     /// Export the events after a cursor as JSON lines, with their callbacks.
-    Export(crate::callbacks_cmd::ListArgs),
+    Export(crate::callbacks_args::ListArgs),
     /// Remove events and callbacks older than a duration (never a pending confirmation).
-    Prune(crate::callbacks_cmd::PruneArgs),
+    Prune(crate::callbacks_args::PruneArgs),
 }
 
 #[derive(Debug, Clone, Args)]
@@ -264,7 +264,7 @@ pub struct ServeArgs {
     #[arg(long)]
     pub no_ops_endpoints: bool,
     #[command(flatten)]
-    pub confirm: crate::callbacks_cmd::ConfirmArgs,
+    pub confirm: crate::callbacks_args::ConfirmArgs,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -2,6 +2,7 @@
 //! simulator.
 
 mod args;
+mod callbacks_args;
 mod callbacks_cmd;
 mod confirmer;
 mod embedded;
