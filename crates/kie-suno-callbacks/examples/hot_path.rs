@@ -1,12 +1,16 @@
 //! Times the pure parts of the request path on one signed lyrics callback:
-//! `verify`, `parse`, the header filter. Needs no feature of this crate.
+//! `verify`, `parse`, the input checks (JSON depth, task id, family shape), the
+//! header filter. Needs no feature of this crate.
 //!
 //! `cargo run --release -p kie-suno-callbacks --no-default-features --example hot_path`
 
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use http::HeaderMap;
-use kie_suno_callbacks::{parse, storable_headers, verify, Keys};
+use kie_suno_callbacks::{
+    check_task_id, foreign_family, json_depth_within, parse, storable_headers, verify, Keys,
+    MAX_JSON_DEPTH,
+};
 use kie_suno_types::signature::{sign, SIGNATURE_HEADER, TIMESTAMP_HEADER};
 use kie_suno_types::CallbackFamily;
 use secrecy::{ExposeSecret as _, SecretString};
@@ -52,6 +56,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     });
     time("parse lyrics", n, || {
         std::hint::black_box(parse(CallbackFamily::Lyrics, body).ok());
+    });
+    time("json_depth_within", n, || {
+        std::hint::black_box(json_depth_within(
+            std::hint::black_box(body),
+            MAX_JSON_DEPTH,
+        ));
+    });
+    time("check_task_id", n, || {
+        std::hint::black_box(check_task_id(std::hint::black_box(DOC_TASK)).is_ok());
+    });
+    time("foreign_family", n, || {
+        std::hint::black_box(foreign_family(
+            CallbackFamily::Lyrics,
+            std::hint::black_box(body),
+        ));
     });
     time("storable_headers", n, || {
         std::hint::black_box(storable_headers(&headers));

@@ -233,7 +233,9 @@ impl ReceiverConfig {
     /// connections); beyond it, a fast 503 with `Retry-After: 1`. Applies to the
     /// router. Default: 1,024 ([`DEFAULT_MAX_IN_FLIGHT`]).
     pub fn max_in_flight(mut self, n: usize) -> Self {
-        self.max_in_flight = n.clamp(1, Semaphore::MAX_PERMITS);
+        // Shutdown takes every permit at once (`acquire_many` takes a u32).
+        let most = Semaphore::MAX_PERMITS.min(u32::MAX as usize);
+        self.max_in_flight = n.clamp(1, most);
         self
     }
 

@@ -20,7 +20,7 @@ use crate::clock::system_ms;
 use crate::metrics::Metrics;
 use crate::ops::{routes as ops_routes, Endpoints};
 use crate::outcomes::Outcomes;
-use crate::parse::parse;
+use crate::parse::parse_checked;
 use crate::record::storable_headers;
 use crate::rejections::{Reason, Rejections, Watch};
 use crate::store::Store;
@@ -165,7 +165,7 @@ async fn receive(
         }
         Ok(Err(reason)) => refuse(&state.inner, reason),
         Err(e) => {
-            tracing::error!(%family, error = %e, "callback pipeline task failed");
+            tracing::error!(%family, error = ?e, "callback pipeline task failed");
             refuse(&state.inner, Reason::StoreUnavailable)
         }
     }
@@ -348,7 +348,8 @@ async fn handle(
         return Err(Reason::WrongFamily);
     }
 
-    let callback = parse(family, &body).map_err(|r| {
+    // Depth already checked above.
+    let callback = parse_checked(family, &body).map_err(|r| {
         tracing::debug!(%family, task_id = ?task, rejection = %r, "callback body rejected");
         match r {
             Rejection::MalformedJson => Reason::MalformedJson,

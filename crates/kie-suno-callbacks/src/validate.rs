@@ -99,25 +99,27 @@ pub(crate) fn storable(task_id: &str, stage: Option<&str>) -> Result<(), crate::
 }
 
 /// Whether no array or object in `body` nests deeper than `max`. A linear scan
-/// that skips strings (escapes included); it does not check the syntax, which
-/// the parser does afterwards.
+/// that skips strings (escapes included; `memchr` jumps over their contents);
+/// it does not check the syntax, which the parser does afterwards.
 pub fn json_depth_within(body: &[u8], max: usize) -> bool {
     let mut depth = 0usize;
-    let mut in_string = false;
-    let mut escaped = false;
-    for &b in body {
-        if in_string {
-            if escaped {
-                escaped = false;
-            } else if b == b'\\' {
-                escaped = true;
-            } else if b == b'"' {
-                in_string = false;
+    let mut i = 0usize;
+    while i < body.len() {
+        match body[i] {
+            b'"' => {
+                // To the closing quote: the next quote not escaped.
+                let mut j = i + 1;
+                loop {
+                    match memchr::memchr2(b'"', b'\\', &body[j.min(body.len())..]) {
+                        None => return true,
+                        Some(k) if body[j + k] == b'\\' => j += k + 2,
+                        Some(k) => {
+                            i = j + k;
+                            break;
+                        }
+                    }
+                }
             }
-            continue;
-        }
-        match b {
-            b'"' => in_string = true,
             b'{' | b'[' => {
                 depth += 1;
                 if depth > max {
@@ -127,6 +129,7 @@ pub fn json_depth_within(body: &[u8], max: usize) -> bool {
             b'}' | b']' => depth = depth.saturating_sub(1),
             _ => {}
         }
+        i += 1;
     }
     true
 }
@@ -228,7 +231,7 @@ struct ShapeProbe {
 #[derive(Deserialize)]
 struct ShapeData {
     #[serde(default, rename = "callbackType")]
-    callback_type: Option<IgnoredAny>,
+    callback_type: Option<String>,
     #[serde(default)]
     images: Option<IgnoredAny>,
     #[serde(default, rename = "audioWavUrl", alias = "audio_wav_url")]
@@ -260,7 +263,8 @@ struct ItemProbe {
 /// A family whose distinctive fields a body carries although it arrived on
 /// `family`'s route, or `None`.
 ///
-/// The markers: `data.callbackType` (lyrics, music, replace-section),
+/// The markers: `data.callbackType` (lyrics, music, replace-section; `text` and
+/// `first` are music's alone),
 /// `data.data[].text` (lyrics), `data.data[].audio_url` / `stream_audio_url` /
 /// `source_audio_url` (music, replace-section), `data.error` (replace-section;
 /// refused only on families that have neither), `data.images` (cover image),
@@ -280,9 +284,15 @@ pub fn foreign_family(family: CallbackFamily, body: &[u8]) -> Option<CallbackFam
         i.audio_url.is_some() || i.stream_audio_url.is_some() || i.source_audio_url.is_some()
     });
     let staged = matches!(family, F::Lyrics | F::Music | F::ReplaceSection);
+    // Progress stages are music's: lyrics sends one callback, always `complete`.
+    let progress = data.callback_type.as_deref().is_some_and(|t| {
+        let t = t.trim();
+        t.eq_ignore_ascii_case("text") || t.eq_ignore_ascii_case("first")
+    });
     let music_like = matches!(family, F::Music | F::ReplaceSection);
     let evidence = [
         (data.callback_type.is_some() && !staged, F::Music),
+        (progress && family == F::Lyrics, F::Music),
         (lyrics_items && family != F::Lyrics, F::Lyrics),
         (music_items && !music_like, F::Music),
         (data.error.is_some() && !music_like, F::ReplaceSection),
@@ -310,10 +320,49 @@ mod tests {
         assert!(json_depth_within(br#"{"a":[{"b":1}]}"#, 3));
         assert!(!json_depth_within(br#"{"a":[{"b":1}]}"#, 2));
         assert!(json_depth_within(br#"{"a":"[[[[[[\"[[[["}"#, 1));
+        assert!(json_depth_within(br#"{"a":"\\"}"#, 1));
+        assert!(!json_depth_within(br#"{"a":"\\",[[1]]}"#, 2));
+        // Unterminated strings and escapes at the very end do not panic.
+        assert!(json_depth_within(br#"{"a":"abc"#, 1));
+        assert!(json_depth_within(br#"{"a":"abc\"#, 1));
+        assert!(json_depth_within(b"\"", 0));
         let deep = format!("{}{}", "[".repeat(65), "]".repeat(65));
         assert!(!json_depth_within(deep.as_bytes(), MAX_JSON_DEPTH));
         let ok = format!("{}{}", "[".repeat(64), "]".repeat(64));
         assert!(json_depth_within(ok.as_bytes(), MAX_JSON_DEPTH));
+    }
+
+    #[test]
+    fn parse_refuses_deep_json_before_serde_sees_it() {
+        let deep = format!(
+            "{{\"code\":200,\"junk\":{}1{},\"data\":{{}}}}",
+            "{\"a\":".repeat(100_000),
+            "}".repeat(100_000)
+        );
+        let r = crate::parse(CallbackFamily::Lyrics, deep.as_bytes());
+        assert_eq!(r.err(), Some(crate::Rejection::JsonTooDeep));
+    }
+
+    #[test]
+    fn stages_are_normalised_and_bounded() {
+        for (raw, stage) in [
+            ("complete", Stage::Complete),
+            (" Complete ", Stage::Complete),
+            ("TEXT", Stage::Text),
+            ("First", Stage::First),
+            ("error", Stage::Error),
+            ("x1", Stage::Other),
+            ("", Stage::Other),
+        ] {
+            let t: CallbackType = serde_json::from_value(serde_json::json!(raw))
+                .expect("a string is a callback type");
+            assert_eq!(Stage::from_callback_type(&t), stage, "{raw:?}");
+            assert_eq!(check_stage(stage.as_str()), Ok(()));
+        }
+        assert!(Stage::Other.is_terminal(ApiCode::from_i64(500)));
+        assert!(!Stage::Other.is_terminal(ApiCode::Success));
+        assert!(Stage::Complete.is_success(ApiCode::Success));
+        assert!(!Stage::Complete.is_success(ApiCode::from_i64(500)));
     }
 
     #[test]

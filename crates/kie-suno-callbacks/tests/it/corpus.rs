@@ -128,6 +128,9 @@ fn raw(path: &str, headers: &[(&str, HeaderValue)], body: impl Into<Body>) -> Re
     request("POST", path, headers, body.into())
 }
 
+/// Request headers, in order (repeats allowed).
+type Headers = Vec<(&'static str, HeaderValue)>;
+
 struct Case {
     name: String,
     request: Request<Body>,
@@ -352,8 +355,7 @@ fn cases() -> Vec<Case> {
     let other_key = kie_suno_types::signature::sign(b"another-key", t, ts);
     let other_task = kie_suno_types::signature::sign(KEY.as_bytes(), UNSUBMITTED, ts);
     let ts_s = ts.to_string();
-    #[allow(clippy::type_complexity)]
-    let sig_cases: Vec<(&str, Vec<(&str, HeaderValue)>, Reason)> = vec![
+    let sig_cases: Vec<(&str, Headers, Reason)> = vec![
         ("no signature headers", vec![], R::SignatureMissing),
         (
             "timestamp only",
@@ -766,4 +768,189 @@ pub async fn run(store: Arc<dyn Store>) -> usize {
         );
     }
     state.rejections().total() as usize
+}
+
+/// The documented bodies of each family (success and failure).
+const FAMILY_BODIES: &[(CallbackFamily, &[&str])] = &[
+    (
+        CallbackFamily::Lyrics,
+        &[
+            "lyrics-callback.success.json",
+            "lyrics-callback.failure.json",
+        ],
+    ),
+    (
+        CallbackFamily::Music,
+        &[
+            "music-callback.complete.json",
+            "music-callback.error.json",
+            "music-extend-callback.text.json",
+            "music-extend-callback.first.json",
+        ],
+    ),
+    (
+        CallbackFamily::ReplaceSection,
+        &[
+            "replace-section-callback.complete.json",
+            "replace-section-callback.error.json",
+        ],
+    ),
+    (
+        CallbackFamily::CoverImage,
+        &[
+            "cover-image-callback.complete.json",
+            "cover-image-callback.error.json",
+        ],
+    ),
+    (
+        CallbackFamily::Wav,
+        &["wav-callback.complete.json", "wav-callback.error.json"],
+    ),
+    (
+        CallbackFamily::Separation,
+        &[
+            "separation-callback.separate_vocal.complete.json",
+            "separation-callback.separate_vocal.error.json",
+            "separation-callback.split_stem.complete.json",
+            "separation-callback.split_stem.error.json",
+        ],
+    ),
+    (
+        CallbackFamily::Midi,
+        &["midi-callback.complete.json", "midi-callback.error.json"],
+    ),
+    (
+        CallbackFamily::Video,
+        &["video-callback.complete.json", "video-callback.error.json"],
+    ),
+];
+
+/// Every documented body of every family posted (signed) to every other
+/// family's route. Each is refused with 422, or, where no field tells the two
+/// shapes apart, stored under the route's family; then the genuine delivery
+/// on its own route is still new (not a "duplicate" of the misrouted one) and
+/// both rows exist. Returns the accepted (body, route) pairs, which the
+/// callers pin.
+pub async fn family_pairs(store: Arc<dyn Store>) -> Vec<(String, String)> {
+    let keys = Keys::new([key()]).unwrap();
+    let receiver =
+        kie_suno_callbacks::Receiver::new(ReceiverConfig::new().keys(keys), Arc::clone(&store));
+    let router = receiver.router();
+    let mut accepted = Vec::new();
+    let mut n = 0u32;
+    for (own, names) in FAMILY_BODIES {
+        for name in names.iter() {
+            for route in CallbackFamily::ALL.iter().filter(|f| *f != own) {
+                n += 1;
+                let task = format!("pair{n:04}");
+                let body = body_of(name, &task).to_string();
+                let res = router
+                    .clone()
+                    .oneshot(signed(
+                        &format!("/callbacks/{}", route.as_str()),
+                        body.clone(),
+                        &task,
+                    ))
+                    .await
+                    .unwrap();
+                let status = res.status();
+                let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
+                    .await
+                    .unwrap();
+                let json: Value = serde_json::from_slice(&bytes).unwrap();
+                let rows = store
+                    .callbacks_for(&TaskId::new(task.as_str()))
+                    .await
+                    .unwrap();
+                if status == StatusCode::UNPROCESSABLE_ENTITY {
+                    let code = json["error"].as_str().unwrap_or("");
+                    assert!(
+                        code == "wrong_callback_family" || code == "invalid_callback",
+                        "{name} on {route}: {json}"
+                    );
+                    assert!(rows.is_empty(), "{name} on {route}: stored");
+                    continue;
+                }
+                assert_eq!(status, StatusCode::OK, "{name} on {route}: {json}");
+                accepted.push((name.to_string(), route.as_str().to_owned()));
+                assert_eq!(rows.len(), 1);
+                assert_eq!(rows[0].family, route.as_str());
+                // The genuine delivery, on its own route: new, stored as its family.
+                let res = router
+                    .clone()
+                    .oneshot(signed(&format!("/callbacks/{}", own.as_str()), body, &task))
+                    .await
+                    .unwrap();
+                assert_eq!(res.status(), StatusCode::OK, "{name} on its own route");
+                let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
+                    .await
+                    .unwrap();
+                let json: Value = serde_json::from_slice(&bytes).unwrap();
+                assert_eq!(
+                    json["duplicate"],
+                    json!(false),
+                    "{name}: shadowed by {route}"
+                );
+                let rows = store
+                    .callbacks_for(&TaskId::new(task.as_str()))
+                    .await
+                    .unwrap();
+                let families: Vec<_> = rows.iter().map(|r| r.family.as_str()).collect();
+                assert_eq!(families, [route.as_str(), own.as_str()], "{name}");
+            }
+        }
+    }
+    accepted
+}
+/// The (body, route) pairs no field tells apart, accepted and kept apart by the
+/// family in the key: music and replace-section share one shape; a lyrics
+/// failure and a music error are both `{callbackType, task_id, data: null}`;
+/// the single-task families' failures carry nothing but the task id.
+pub const CONFUSABLE_PAIRS: &[(&str, &str)] = &[
+    ("lyrics-callback.failure.json", "music"),
+    ("lyrics-callback.failure.json", "replace-section"),
+    ("music-callback.complete.json", "replace-section"),
+    ("music-callback.error.json", "lyrics"),
+    ("music-callback.error.json", "replace-section"),
+    ("music-extend-callback.text.json", "replace-section"),
+    ("music-extend-callback.first.json", "replace-section"),
+    ("replace-section-callback.complete.json", "music"),
+    ("replace-section-callback.error.json", "music"),
+    ("cover-image-callback.error.json", "wav"),
+    ("cover-image-callback.error.json", "separation"),
+    ("cover-image-callback.error.json", "midi"),
+    ("cover-image-callback.error.json", "video"),
+    ("wav-callback.error.json", "cover-image"),
+    ("wav-callback.error.json", "separation"),
+    ("wav-callback.error.json", "midi"),
+    ("wav-callback.error.json", "video"),
+    (
+        "separation-callback.separate_vocal.error.json",
+        "cover-image",
+    ),
+    ("separation-callback.separate_vocal.error.json", "wav"),
+    ("separation-callback.separate_vocal.error.json", "midi"),
+    ("separation-callback.separate_vocal.error.json", "video"),
+    ("separation-callback.split_stem.error.json", "cover-image"),
+    ("separation-callback.split_stem.error.json", "wav"),
+    ("separation-callback.split_stem.error.json", "midi"),
+    ("separation-callback.split_stem.error.json", "video"),
+    ("midi-callback.error.json", "cover-image"),
+    ("midi-callback.error.json", "wav"),
+    ("midi-callback.error.json", "separation"),
+    ("midi-callback.error.json", "video"),
+    ("video-callback.error.json", "cover-image"),
+    ("video-callback.error.json", "wav"),
+    ("video-callback.error.json", "separation"),
+    ("video-callback.error.json", "midi"),
+];
+
+/// [`family_pairs`] with its result pinned to [`CONFUSABLE_PAIRS`].
+pub async fn check_family_pairs(store: Arc<dyn Store>) {
+    let accepted = family_pairs(store).await;
+    let accepted: Vec<(&str, &str)> = accepted
+        .iter()
+        .map(|(b, r)| (b.as_str(), r.as_str()))
+        .collect();
+    assert_eq!(accepted, CONFUSABLE_PAIRS);
 }

@@ -128,6 +128,12 @@ async fn the_sqlite_store_refuses_task_ids_and_stages_postgres_could_not_index()
     assert_eq!(err.fault(), Fault::Input);
     assert_eq!(s.stats().await.unwrap().callbacks, 0);
     assert_eq!(s.stats().await.unwrap().submitted, 0);
+    // Reads agree too: no such id can be stored, so none is found.
+    for task in ["pg\u{0}nul", long.as_str(), ""] {
+        let id = TaskId::new(task);
+        assert!(s.callbacks_for(&id).await.unwrap().is_empty());
+        assert!(!s.is_submitted(&id).await.unwrap());
+    }
 }
 
 #[tokio::test]

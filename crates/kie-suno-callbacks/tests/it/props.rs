@@ -5,7 +5,9 @@
 use std::time::{Duration, UNIX_EPOCH};
 
 use http::{HeaderMap, HeaderValue};
-use kie_suno_callbacks::{sign, verify, Keys, VerifyError};
+use kie_suno_callbacks::{
+    check_task_id, foreign_family, json_depth_within, sign, verify, Keys, VerifyError,
+};
 use kie_suno_types::{callback_key, parse, CallbackFamily, TaskId};
 use proptest::prelude::*;
 use secrecy::SecretString;
@@ -112,6 +114,15 @@ fn mutate_json(
     walk(value, &mut pick, &replacement)
 }
 
+/// The nesting depth of arrays and objects, computed on the parsed value.
+fn depth(v: &serde_json::Value) -> usize {
+    match v {
+        serde_json::Value::Array(a) => 1 + a.iter().map(depth).max().unwrap_or(0),
+        serde_json::Value::Object(o) => 1 + o.values().map(depth).max().unwrap_or(0),
+        _ => 0,
+    }
+}
+
 fn arb_json() -> impl Strategy<Value = serde_json::Value> {
     let leaf = prop_oneof![
         Just(serde_json::Value::Null),
@@ -150,6 +161,31 @@ proptest! {
     #[test]
     fn arbitrary_bytes_never_panic(body in prop::collection::vec(any::<u8>(), 0..512), fam in 0usize..8) {
         exercise(CallbackFamily::ALL[fam], &body);
+        // The input checks never panic either, whatever the bytes.
+        let _ = json_depth_within(&body, 3);
+        let _ = foreign_family(CallbackFamily::ALL[fam], &body);
+        let _ = check_task_id(&String::from_utf8_lossy(&body));
+    }
+
+    /// The depth scan agrees with the depth of the parsed value, for JSON
+    /// whose strings hold brackets, quotes and backslashes.
+    #[test]
+    fn the_depth_scan_agrees_with_the_parsed_depth(
+        value in arb_json(),
+        wraps in 0usize..6,
+        tricky in "[\\[\\]{}\"\\\\a]{0,8}",
+        max in 0usize..10,
+    ) {
+        let mut v = value;
+        for i in 0..wraps {
+            v = if i % 2 == 0 {
+                serde_json::json!([v, tricky.clone()])
+            } else {
+                serde_json::json!({ "k": v, "s": tricky.clone() })
+            };
+        }
+        let text = serde_json::to_vec(&v).unwrap();
+        prop_assert_eq!(json_depth_within(&text, max), depth(&v) <= max);
     }
 
     #[test]

@@ -146,6 +146,12 @@ async fn the_postgres_store_refuses_task_ids_and_stages_it_could_not_index() {
     assert_eq!(err.fault(), Fault::Input);
     let stats = s.stats().await.unwrap();
     assert_eq!((stats.callbacks, stats.submitted), (0, 0));
+    // Reads agree too: no such id can be stored, so none is found.
+    for task in ["pg\u{0}nul", long.as_str(), ""] {
+        let id = TaskId::new(task);
+        assert!(s.callbacks_for(&id).await.unwrap().is_empty());
+        assert!(!s.is_submitted(&id).await.unwrap());
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -176,3 +176,12 @@ async fn the_issue_cases_hold_on_postgres() {
     })
     .await;
 }
+
+/// Every pair of families (`tests/it/corpus.rs`) on PostgreSQL.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_family_pair_is_refused_or_kept_apart_by_the_family_key_on_postgres() {
+    let Some(url) = database("pairs").await else {
+        return;
+    };
+    crate::corpus::check_family_pairs(store(&url).await as Arc<dyn Store>).await;
+}

@@ -30,6 +30,11 @@ impl Served {
     /// Runs `kie-suno callbacks serve` on 127.0.0.1:0 with the SQLite file `db`,
     /// in `sh` with `ulimit -n` set first when `nofile` is given.
     fn start(db: &Path, nofile: Option<u32>, extra: &[&str]) -> Self {
+        Self::start_logging(db, nofile, extra, Stdio::inherit())
+    }
+
+    /// As [`Served::start`], the receiver's stderr (its log) going to `stderr`.
+    fn start_logging(db: &Path, nofile: Option<u32>, extra: &[&str], stderr: Stdio) -> Self {
         let bin = env!("CARGO_BIN_EXE_kie-suno");
         let mut cmd = match nofile {
             Some(n) => {
@@ -49,7 +54,7 @@ impl Served {
             .env("RUST_LOG", "warn")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(stderr)
             .spawn()
             .unwrap();
         let stdout = child.stdout.take().unwrap();
@@ -257,6 +262,92 @@ async fn with_1024_open_files_and_1100_slow_connections_deliveries_are_answered(
     }
     served.sigterm();
     assert_eq!(served.wait().code(), Some(0));
+    for task in &tasks {
+        assert_eq!(stored(&db, task).await, 1, "{task}");
+    }
+}
+
+/// Out of file descriptors (the connection cap set above the file limit, no
+/// reserve): accepting fails with EMFILE; the receiver sheds the longest-waiting
+/// connection and backs off instead of spinning (one WARN per 10 s), and signed
+/// deliveries are still answered.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn out_of_file_descriptors_the_receiver_sheds_and_backs_off() {
+    rlimit::increase_nofile_limit(4096).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("emfile.db");
+    let log_path = dir.path().join("receiver.log");
+    let log = std::fs::File::create(&log_path).unwrap();
+    let started = Instant::now();
+    let served = Served::start_logging(
+        &db,
+        Some(256),
+        &["--max-connections", "100000", "--fd-reserve", "0"],
+        Stdio::from(log),
+    );
+    let addr = served.addr;
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(0)
+        .timeout(Duration::from_secs(15))
+        .build()
+        .unwrap();
+    // A first delivery before the flood: the store opens its files (the WAL
+    // among them) while descriptors are free, as --fd-reserve would keep them.
+    let first = signed("emfile-first");
+    let [(tn, tv), (sn, sv)] = first.headers();
+    let res = client
+        .post(format!("http://{addr}/callbacks/lyrics"))
+        .header("content-type", "application/json")
+        .header(tn, tv)
+        .header(sn, sv)
+        .body(first.body.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    let slow = SlowClients::start(addr, 400, Duration::from_secs(1));
+    until("an accept failed for want of file descriptors", || async {
+        metric(
+            addr,
+            "kie_suno_callbacks_connections_shed_total{reason=\"accept_error\"}",
+        )
+        .await
+        .is_some_and(|n| n >= 1.0)
+    })
+    .await;
+    let tasks: Vec<String> = (0..4).map(|i| format!("emfile-ok-{i}")).collect();
+    for task in &tasks {
+        let cb = signed(task);
+        let [(tn, tv), (sn, sv)] = cb.headers();
+        // A delivery may meet the moment the last descriptor is taken: its
+        // connection is then closed unanswered, and KIE sends it again.
+        let mut answered = None;
+        for _ in 0..10 {
+            let sent = client
+                .post(format!("http://{addr}/callbacks/lyrics"))
+                .header("content-type", "application/json")
+                .header(tn, tv)
+                .header(sn, sv)
+                .body(cb.body.clone())
+                .send()
+                .await;
+            if let Ok(res) = sent {
+                answered = Some(res.status().as_u16());
+                break;
+            }
+        }
+        assert_eq!(answered, Some(200), "{task}");
+    }
+    slow.stop().await;
+    served.sigterm();
+    assert_eq!(served.wait().code(), Some(0));
+    let elapsed = started.elapsed().as_secs();
+    let text = std::fs::read_to_string(&log_path).unwrap();
+    let warnings = text.matches("accept failed").count() as u64;
+    assert!(
+        (1..=1 + elapsed / 10).contains(&warnings),
+        "{warnings} accept warnings in {elapsed} s:\n{text}"
+    );
     for task in &tasks {
         assert_eq!(stored(&db, task).await, 1, "{task}");
     }

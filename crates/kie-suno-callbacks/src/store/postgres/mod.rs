@@ -229,6 +229,11 @@ impl PostgresStore {
     }
 
     async fn select(&self, task: &TaskId) -> Result<Vec<StoredCallback>, Error> {
+        // Nothing that fails the write check can have been stored (and a NUL
+        // would be a data exception here, where SQLite finds nothing).
+        if storable(task.as_str(), None).is_err() {
+            return Ok(Vec::new());
+        }
         let client = self.client().await?;
         let stmt = client
             .prepare_cached(&format!(
@@ -398,6 +403,9 @@ impl Store for PostgresStore {
         task_id: &'a TaskId,
     ) -> BoxFuture<'a, Result<Vec<OutcomeEvent>, Error>> {
         Box::pin(async move {
+            if storable(task_id.as_str(), None).is_err() {
+                return Ok(Vec::new());
+            }
             self.events(
                 &format!(
                     "SELECT {EVENT_COLUMNS} FROM kie_suno_outcomes WHERE task_id = $1 ORDER BY id"
@@ -509,6 +517,9 @@ impl Store for PostgresStore {
 
     fn is_submitted<'a>(&'a self, task_id: &'a TaskId) -> BoxFuture<'a, Result<bool, Error>> {
         Box::pin(async move {
+            if storable(task_id.as_str(), None).is_err() {
+                return Ok(false);
+            }
             let client = self.client().await?;
             let stmt = client
                 .prepare_cached("SELECT 1 FROM kie_suno_submitted_tasks WHERE task_id = $1")

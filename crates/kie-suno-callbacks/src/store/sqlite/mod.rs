@@ -167,7 +167,13 @@ impl Store for SqliteStore {
         &'a self,
         task_id: &'a TaskId,
     ) -> BoxFuture<'a, Result<Vec<StoredCallback>, Error>> {
-        Box::pin(self.call(move |r| Cmd::ForTask(task_id.clone(), r)))
+        Box::pin(async move {
+            // Nothing that fails the write check can have been stored.
+            if storable(task_id.as_str(), None).is_err() {
+                return Ok(Vec::new());
+            }
+            self.call(move |r| Cmd::ForTask(task_id.clone(), r)).await
+        })
     }
 
     fn record_submitted<'a>(
@@ -184,7 +190,13 @@ impl Store for SqliteStore {
     }
 
     fn is_submitted<'a>(&'a self, task_id: &'a TaskId) -> BoxFuture<'a, Result<bool, Error>> {
-        Box::pin(self.call(move |r| Cmd::IsSubmitted(task_id.clone(), r)))
+        Box::pin(async move {
+            if storable(task_id.as_str(), None).is_err() {
+                return Ok(false);
+            }
+            self.call(move |r| Cmd::IsSubmitted(task_id.clone(), r))
+                .await
+        })
     }
 
     fn stats(&self) -> BoxFuture<'_, Result<StoreStats, Error>> {

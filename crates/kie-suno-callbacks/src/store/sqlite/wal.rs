@@ -51,12 +51,22 @@ impl Syncer {
                         all.push(more);
                     }
                     // Every batch received here was committed before this sync began.
+                    let mut sticky = false;
                     let synced = match &broken {
                         Some(e) => Err(e.copy()),
-                        None => sync_wal(&mut file, &wal, &dir).map_err(Failure::WalSync),
+                        None => sync_wal(&mut file, &wal, &dir).map_err(|(e, failed_sync)| {
+                            sticky = failed_sync;
+                            Failure::WalSync(e)
+                        }),
                     };
                     if let Err(e) = &synced {
-                        if broken.is_none() {
+                        if !sticky {
+                            // The WAL could not be opened (say, out of file
+                            // descriptors): nothing was synced and nothing failed to
+                            // sync. These replies fail (503, the commits stay and a
+                            // retry finds them); the next batch tries again.
+                            tracing::warn!(error = &e.error() as &dyn std::error::Error, "opening the sqlite wal to sync it failed; retrying with the next batch");
+                        } else if broken.is_none() {
                             tracing::error!(error = &e.error() as &dyn std::error::Error, "syncing the sqlite wal failed; the store refuses every later write");
                             broken = Some(e.copy());
                         }
@@ -76,20 +86,28 @@ impl Syncer {
     }
 }
 
-fn sync_wal(file: &mut Option<std::fs::File>, wal: &Path, dir: &Path) -> std::io::Result<()> {
+/// Syncs the WAL (opened once, with its directory entry synced then). An error
+/// comes with whether a sync itself failed (`true`: sticky, see above) or only
+/// an open (`false`: nothing was synced, retry later).
+fn sync_wal(
+    file: &mut Option<std::fs::File>,
+    wal: &Path,
+    dir: &Path,
+) -> Result<(), (std::io::Error, bool)> {
     match file {
-        Some(f) => f.sync_data(),
+        Some(f) => f.sync_data().map_err(|e| (e, true)),
         None => match std::fs::OpenOptions::new().write(true).open(wal) {
             Ok(f) => {
-                f.sync_data()?;
+                f.sync_data().map_err(|e| (e, true))?;
                 // The WAL's directory entry, once: the file must survive too.
-                std::fs::File::open(dir).and_then(|d| d.sync_all())?;
+                let d = std::fs::File::open(dir).map_err(|e| (e, false))?;
+                d.sync_all().map_err(|e| (e, true))?;
                 *file = Some(f);
                 Ok(())
             }
             // No WAL yet: nothing was written, nothing to sync.
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-            Err(e) => Err(e),
+            Err(e) => Err((e, false)),
         },
     }
 }
