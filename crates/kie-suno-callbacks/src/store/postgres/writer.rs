@@ -100,33 +100,50 @@ async fn write(
 ) -> Result<Vec<Recorded>, Error> {
     let stmt = tx.prepare_cached(INSERT).await?;
     let stmt = &stmt;
-    let rows = futures::future::try_join_all(batch.iter().map(|req| async move {
-        let cb = &req.callback;
-        let confirmation = cb.stored_confirmation();
-        let due = (confirmation == Confirmation::Pending).then_some(cb.received_at_ms);
-        tx.query_one(
-            stmt,
-            &[
-                &cb.task_id.as_str(),
-                &cb.stage,
-                &cb.family.as_str(),
-                &cb.code,
-                &cb.success,
-                &cb.terminal,
-                &confirmation.as_str(),
-                &cb.signed,
-                &cb.signature_timestamp,
-                &cb.received_at_ms,
-                &req.headers,
-                &&cb.body[..],
-                &cb.parsed,
-                &cb.trust().as_str(),
-                &due,
-            ],
-        )
-        .await
-    }))
-    .await?;
+    // Rows are locked in key order: two batches holding repeats of the same keys
+    // then wait for each other instead of deadlocking (40P01 would fail both).
+    let mut order: Vec<usize> = (0..batch.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (x, y) = (&batch[a].callback, &batch[b].callback);
+        (x.task_id.as_str(), x.family.as_str(), x.stage.as_str()).cmp(&(
+            y.task_id.as_str(),
+            y.family.as_str(),
+            y.stage.as_str(),
+        ))
+    });
+    let sorted =
+        futures::future::try_join_all(order.iter().map(|&i| &batch[i]).map(|req| async move {
+            let cb = &req.callback;
+            let confirmation = cb.stored_confirmation();
+            let due = (confirmation == Confirmation::Pending).then_some(cb.received_at_ms);
+            tx.query_one(
+                stmt,
+                &[
+                    &cb.task_id.as_str(),
+                    &cb.stage,
+                    &cb.family.as_str(),
+                    &cb.code,
+                    &cb.success,
+                    &cb.terminal,
+                    &confirmation.as_str(),
+                    &cb.signed,
+                    &cb.signature_timestamp,
+                    &cb.received_at_ms,
+                    &req.headers,
+                    &&cb.body[..],
+                    &cb.parsed,
+                    &cb.trust().as_str(),
+                    &due,
+                ],
+            )
+            .await
+        }))
+        .await?;
+    let mut rows: Vec<Option<tokio_postgres::Row>> = (0..batch.len()).map(|_| None).collect();
+    for (&i, row) in order.iter().zip(sorted) {
+        rows[i] = Some(row);
+    }
+    let rows: Vec<tokio_postgres::Row> = rows.into_iter().flatten().collect();
     let mut out = Vec::with_capacity(rows.len());
     let mut new = Vec::new();
     for (i, row) in rows.iter().enumerate() {
