@@ -11,6 +11,7 @@ pub(crate) mod args;
 mod batch;
 mod client;
 pub(crate) mod load;
+mod outcomes;
 pub(crate) mod pg;
 mod receiver;
 pub(crate) mod server;
@@ -25,7 +26,7 @@ use anyhow::{bail, Context, Result};
 use args::Args;
 
 const USAGE: &str = "\
-usage: cargo xtask bench <receiver|client|batch> [options]
+usage: cargo xtask bench <receiver|outcomes|client|batch> [options]
 
   receiver   N signed lyrics callbacks over loopback against (a) a bare axum handler,
              (b) the receiver on SQLite, (c) the receiver on PostgreSQL when one can be started
@@ -35,6 +36,11 @@ usage: cargo xtask bench <receiver|client|batch> [options]
              --seed S          plan seed (default 1)
              --warmup W        unmeasured callbacks sent first to each server (default 1000)
              --no-postgres     skip (c)
+  outcomes   callback-to-waiter latency: one SQLite instance, one PostgreSQL instance, and
+             two PostgreSQL instances (callback to A, waiter on B, LISTEN/NOTIFY); waiting
+             for 'poll now' (signed callback) and for the confirmed outcome
+             --samples N       sequential callbacks per row (default 300)
+             --no-postgres     skip PostgreSQL
   client     typed decode vs serde_json::Value decode of every documented payload, and a
              client call vs a raw reqwest call against the simulator
              --decode-iters N  decodes per payload and per kind (default 2000)
@@ -63,12 +69,13 @@ where
     match verb.as_str() {
         // Hidden: the servers under test, started as child processes.
         "serve" => server::serve(rest),
-        "receiver" | "client" | "batch" => {
+        "receiver" | "client" | "outcomes" | "batch" => {
             ensure_release("bench", &words)?;
             let args = Args::parse(rest)?;
             match verb.as_str() {
                 "receiver" => receiver::run(&args),
                 "client" => client::run(&args),
+                "outcomes" => outcomes::run(&args),
                 _ => batch::run(&args),
             }
         }

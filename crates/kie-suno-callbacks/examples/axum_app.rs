@@ -19,9 +19,9 @@ use std::time::Duration;
 use axum::routing::get;
 use axum::Router;
 use kie_suno_callbacks::{
-    callback_path, Keys, Receiver, ReceiverConfig, SqliteOptions, SqliteStore, Store,
+    callback_path, Keys, Receiver, ReceiverConfig, Settled, SqliteOptions, SqliteStore, Store,
 };
-use kie_suno_types::{Callback, CallbackFamily, TaskId};
+use kie_suno_types::{CallbackFamily, TaskId};
 use secrecy::SecretString;
 
 #[tokio::main]
@@ -52,28 +52,33 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         callback_path(CallbackFamily::Lyrics)
     );
 
-    // Awaiting one task's outcome: settled by the callback as soon as it is
-    // committed (wrap it in a timeout: a callback may never come; poll then).
+    // The background work (the confirmation worker, when a confirmer is set,
+    // and the push between PostgreSQL instances): `serve` starts it itself; an
+    // app that mounts the router starts it here.
+    let background = receiver.start_background().await;
+
+    // Awaiting one task: without a confirmer a signed callback only says "poll
+    // the details now" (KIE does not sign the body); with one, the confirmed
+    // outcome (record-info) settles it. Wrap it in a timeout: a callback may
+    // never come; poll then.
     if let Some(task) = std::env::args().nth(1) {
         let outcomes = receiver.outcomes();
         tokio::spawn(async move {
             let task = TaskId::new(task);
             let waited =
-                tokio::time::timeout(Duration::from_secs(600), outcomes.wait_final(&task)).await;
+                tokio::time::timeout(Duration::from_secs(600), outcomes.wait(&task, 0)).await;
             match waited {
-                Ok(Ok(event)) => {
-                    println!(
-                        "task {} is final: {} (stage {})",
-                        event.task_id,
-                        if event.success { "success" } else { "failure" },
-                        event.stage
-                    );
-                    if let Callback::Lyrics(lyrics) = &event.callback {
-                        for v in lyrics.variations() {
-                            println!("  {}", v.title.as_deref().unwrap_or("(untitled)"));
-                        }
-                    }
-                }
+                Ok(Ok(Settled::Confirmed(event))) => println!(
+                    "task {} is final ({}): record-info {}",
+                    event.task_id,
+                    if event.success { "success" } else { "failure" },
+                    event.data.as_deref().unwrap_or("{}")
+                ),
+                Ok(Ok(Settled::PollNow(event))) => println!(
+                    "task {}: a {} callback (stage {}) arrived; poll its details now",
+                    event.task_id, event.trust, event.stage
+                ),
+                Ok(Ok(other)) => println!("task {task}: {other:?}"),
                 Ok(Err(e)) => eprintln!("task {task}: {e}"),
                 Err(_) => eprintln!("task {task}: no callback within 10 minutes; poll it instead"),
             }
@@ -86,6 +91,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         })
         .await?;
     // Requests in flight have finished (each answered after its commit).
+    background.stop().await;
     receiver.store().close().await?;
     Ok(())
 }

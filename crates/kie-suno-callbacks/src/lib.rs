@@ -5,6 +5,7 @@ mod clock;
 #[cfg(feature = "router")]
 mod confirm;
 mod error;
+mod event;
 #[cfg(feature = "router")]
 mod metrics;
 #[cfg(feature = "router")]
@@ -20,33 +21,38 @@ mod rejection;
 mod rejections;
 #[cfg(feature = "router")]
 mod router;
-#[cfg(feature = "router")]
 mod serve;
 pub mod store;
 #[cfg(feature = "router")]
 mod untrusted;
 mod validate;
 mod verify;
+#[cfg(feature = "router")]
+mod worker;
 
 #[cfg(feature = "router")]
-pub use confirm::{ConfirmError, ConfirmRequest, Confirmer, Verdict};
+pub use confirm::{
+    disagreement, ConfirmError, ConfirmPolicy, ConfirmRequest, Confirmer, RecordInfo, RemoteState,
+};
 pub use error::{Error, Fault};
+pub use event::{ConfirmJob, ConfirmResult, OutcomeEvent, OutcomeKind, Pruned};
 #[cfg(feature = "router")]
 pub use metrics::{Metrics, METRICS_CONTENT_TYPE};
 #[cfg(feature = "router")]
 pub use ops::{Endpoints, HEALTHZ_PATH, METRICS_PATH, READYZ_PATH};
 #[cfg(feature = "router")]
-pub use outcomes::{CallbackEvent, Outcomes};
+pub use outcomes::{OutcomeStream, Outcomes, Settled};
 pub use parse::parse;
 #[cfg(feature = "router")]
 pub use receiver::{
-    Receiver, ReceiverConfig, Serving, DEFAULT_BIND, DEFAULT_BODY_LIMIT, DEFAULT_BODY_READ_TIMEOUT,
-    DEFAULT_DRAIN_LIMIT, DEFAULT_FD_RESERVE, DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_IDLE_TIMEOUT,
-    DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_IN_FLIGHT,
+    Background, Receiver, ReceiverConfig, Serving, DEFAULT_BIND, DEFAULT_BODY_LIMIT,
+    DEFAULT_BODY_READ_TIMEOUT, DEFAULT_DRAIN_LIMIT, DEFAULT_FD_RESERVE,
+    DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_CONNECTIONS,
+    DEFAULT_MAX_IN_FLIGHT,
 };
 pub use record::{
     is_secret_header, storable_headers, Confirmation, NewCallback, Recorded, StoreStats,
-    StoredCallback,
+    StoredCallback, Trust,
 };
 pub use rejection::Rejection;
 #[cfg(feature = "router")]
@@ -57,7 +63,7 @@ pub use router::{callback_path, router, ReceiverState, ROUTE};
 pub use store::postgres::{PostgresOptions, PostgresStore};
 #[cfg(feature = "sqlite")]
 pub use store::sqlite::{SqliteOptions, SqliteStore, Synchronous};
-pub use store::{BoxFuture, Store};
+pub use store::{BoxFuture, Store, Wake};
 pub use validate::{
     check_stage, check_task_id, foreign_family, json_depth_within, InvalidValue, Stage,
     MAX_JSON_DEPTH, MAX_STAGE_LEN, MAX_TASK_ID_LEN,

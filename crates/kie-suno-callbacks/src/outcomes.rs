@@ -1,75 +1,35 @@
-//! The outcome stream: in-process subscribers see each new (not repeated)
-//! callback after its commit, and a task's final outcome can be awaited by task id.
+//! The outcome stream: every stored outcome event, read from the store from a
+//! cursor (so a subscriber resumes after a restart of itself or of the receiver,
+//! and sees each event once), woken by this receiver's commits and, with
+//! PostgreSQL, by other instances' (`LISTEN`/`NOTIFY`); and the waiters that
+//! settle on a task's confirmed outcome.
 
-use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
-use kie_suno_types::{ApiCode, Callback, CallbackFamily, TaskId};
-use tokio::sync::{broadcast, oneshot};
+use kie_suno_types::TaskId;
+use tokio::sync::watch;
 
-use crate::store::Store;
-use crate::{Confirmation, Error, StoredCallback};
+use crate::store::{Store, Wake};
+use crate::{Error, OutcomeEvent, OutcomeKind, Trust};
 
-/// A stored callback, as published to subscribers and waiters.
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct CallbackEvent {
-    /// The store's row id.
-    pub record_id: i64,
-    /// The family.
-    pub family: CallbackFamily,
-    /// The task id.
-    pub task_id: TaskId,
-    /// The stage (`text`, `first`, `complete`, `error`, ...).
-    pub stage: String,
-    /// The envelope code.
-    pub code: Option<ApiCode>,
-    /// Whether the callback reports success.
-    pub success: bool,
-    /// Whether the task sends nothing after this.
-    pub terminal: bool,
-    /// Whether the task is final with this callback (terminal, and confirmed
-    /// when a confirmer is configured).
-    pub is_final: bool,
-    /// The confirmation result.
-    pub confirmation: Confirmation,
-    /// First receipt, Unix ms.
-    pub received_at_ms: i64,
-    /// The typed callback.
-    pub callback: Callback,
-}
-
-impl CallbackEvent {
-    fn from_stored(s: &StoredCallback) -> Option<Self> {
-        Some(Self {
-            record_id: s.id,
-            family: s.family()?,
-            task_id: s.task_id.clone(),
-            stage: s.stage.clone(),
-            code: s.code.map(ApiCode::from_i64),
-            success: s.success,
-            terminal: s.terminal,
-            is_final: s.is_final(),
-            confirmation: s.confirmation,
-            received_at_ms: s.first_received_ms,
-            callback: s.callback()?,
-        })
-    }
-}
-
-type Waiters = HashMap<TaskId, Vec<(u64, oneshot::Sender<Arc<CallbackEvent>>)>>;
+/// How many events a stream reads from the store at once.
+const PAGE: usize = 256;
 
 struct Inner {
-    tx: broadcast::Sender<Arc<CallbackEvent>>,
-    waiters: Mutex<Waiters>,
-    next_id: AtomicU64,
     store: Arc<dyn Store>,
+    /// Bumped on every wake: readers re-read the store from their cursors.
+    wake: watch::Sender<u64>,
+    /// The newest cursor this receiver knows of (its own commits).
+    latest: AtomicI64,
+    closed: AtomicBool,
     recheck: Option<Duration>,
+    confirming: bool,
 }
 
-/// The handle to the outcome stream. Cheap to clone.
+/// The handle to the outcome stream and the waiters. Cheap to clone.
 #[derive(Clone)]
 pub struct Outcomes {
     inner: Arc<Inner>,
@@ -78,124 +38,215 @@ pub struct Outcomes {
 impl std::fmt::Debug for Outcomes {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Outcomes")
-            .field("subscribers", &self.inner.tx.receiver_count())
+            .field("readers", &self.inner.wake.receiver_count())
             .field("recheck", &self.inner.recheck)
+            .field("confirming", &self.inner.confirming)
             .finish_non_exhaustive()
     }
 }
 
-struct WaiterGuard<'a> {
-    outcomes: &'a Outcomes,
-    task_id: &'a TaskId,
-    id: u64,
-}
-
-impl Drop for WaiterGuard<'_> {
-    fn drop(&mut self) {
-        let mut map = self.outcomes.lock();
-        if let Some(list) = map.get_mut(self.task_id) {
-            list.retain(|(id, _)| *id != self.id);
-            if list.is_empty() {
-                map.remove(self.task_id);
-            }
-        }
-    }
+/// How a waiter settled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Settled {
+    /// The task's confirmed outcome (record-info, terminal): the wait is over.
+    Confirmed(OutcomeEvent),
+    /// A signed callback arrived and no confirmer runs (or it is not terminal):
+    /// poll the task's details now. Wait again after this event's cursor.
+    PollNow(OutcomeEvent),
 }
 
 impl Outcomes {
-    pub(crate) fn new(store: Arc<dyn Store>, capacity: usize, recheck: Option<Duration>) -> Self {
-        let (tx, _) = broadcast::channel(capacity.max(1));
+    pub(crate) fn new(store: Arc<dyn Store>, recheck: Option<Duration>, confirming: bool) -> Self {
+        let (wake, _) = watch::channel(0);
         Self {
             inner: Arc::new(Inner {
-                tx,
-                waiters: Mutex::new(HashMap::new()),
-                next_id: AtomicU64::new(0),
                 store,
+                wake,
+                latest: AtomicI64::new(0),
+                closed: AtomicBool::new(false),
                 recheck,
+                confirming,
             }),
         }
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Waiters> {
-        // A panic while holding the lock cannot leave the map inconsistent.
-        self.inner
-            .waiters
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    /// Wakes every reader: an event up to `cursor` was committed (0: "look again").
+    pub(crate) fn notify(&self, cursor: i64) {
+        self.inner.latest.fetch_max(cursor, Ordering::AcqRel);
+        self.inner.wake.send_modify(|g| *g = g.wrapping_add(1));
     }
 
-    /// Subscribes to every new callback, published after its commit. Repeats are
-    /// not published. A subscriber that falls more than the configured capacity
-    /// behind gets `RecvError::Lagged` and misses events (they are in the store).
-    pub fn subscribe(&self) -> broadcast::Receiver<Arc<CallbackEvent>> {
-        self.inner.tx.subscribe()
+    /// The function a store calls to push other instances' commits.
+    pub(crate) fn waker(&self) -> Wake {
+        let me = self.clone();
+        Arc::new(move |cursor| me.notify(cursor))
     }
 
-    /// Waits for the task's final callback: returns at once when the store
-    /// already has one, else when one is committed by this receiver, or (with a
-    /// recheck interval) by another receiver instance on the same database.
+    /// Whether a confirmer runs (then only confirmed outcomes settle a waiter).
+    pub fn confirming(&self) -> bool {
+        self.inner.confirming
+    }
+
+    /// The newest cursor this receiver committed or was told of.
+    pub fn latest_known(&self) -> i64 {
+        self.inner.latest.load(Ordering::Acquire)
+    }
+
+    /// What `event` means to a waiter of its task: settle on a confirmed final
+    /// outcome; poll now on a signed callback that no confirmation will follow
+    /// (no confirmer, or not terminal). Unsigned callbacks and unconfirmed
+    /// bodies settle nothing.
+    pub fn settles(&self, event: &OutcomeEvent) -> Option<Settled> {
+        if event.is_final() {
+            return Some(Settled::Confirmed(event.clone()));
+        }
+        let signed_callback = event.kind == OutcomeKind::Callback && event.trust == Trust::Signed;
+        (signed_callback && (!self.inner.confirming || !event.terminal))
+            .then(|| Settled::PollNow(event.clone()))
+    }
+
+    /// The stream of every outcome event after `cursor` (0: from the start),
+    /// each exactly once, in cursor order. Persist the cursor of each event you
+    /// have processed and pass it here after a restart.
+    pub fn stream(&self, cursor: i64) -> OutcomeStream {
+        OutcomeStream {
+            outcomes: self.clone(),
+            cursor,
+            buf: VecDeque::new(),
+            rx: self.inner.wake.subscribe(),
+        }
+    }
+
+    /// The stream from now: every event after the newest this receiver knows of.
+    /// Subscribe before you submit, so an early callback is not missed.
+    pub fn subscribe(&self) -> OutcomeStream {
+        self.stream(self.latest_known())
+    }
+
+    /// Waits for the task's confirmed outcome (record-info, terminal): returns
+    /// at once when the store has it, else when it is committed here or (with
+    /// PostgreSQL) on another instance. Never settles on a callback's body.
     ///
     /// Wrap it in `tokio::time::timeout` to bound the wait. Fails with
     /// [`Error::OutcomeClosed`] when the receiver stops first.
-    pub async fn wait_final(&self, task_id: &TaskId) -> Result<Arc<CallbackEvent>, Error> {
-        let (tx, mut rx) = oneshot::channel();
-        let id = self.inner.next_id.fetch_add(1, Ordering::Relaxed);
-        self.lock()
-            .entry(task_id.clone())
-            .or_default()
-            .push((id, tx));
-        let _guard = WaiterGuard {
-            outcomes: self,
-            task_id,
-            id,
-        };
-        // Registered first, then checked: a callback committed in between is
-        // seen by one of the two.
-        if let Some(ev) = self.final_from_store(task_id).await? {
-            return Ok(ev);
-        }
-        let closed = || Error::OutcomeClosed(task_id.clone());
-        match self.inner.recheck {
-            None => rx.await.map_err(|_| closed()),
-            Some(every) => loop {
-                tokio::select! {
-                    r = &mut rx => return r.map_err(|_| closed()),
-                    () = tokio::time::sleep(every) => {
-                        if let Some(ev) = self.final_from_store(task_id).await? {
-                            return Ok(ev);
-                        }
-                    }
-                }
-            },
-        }
+    pub async fn wait_final(&self, task_id: &TaskId) -> Result<OutcomeEvent, Error> {
+        self.wait_for(task_id, |e| e.is_final().then(|| e.clone()))
+            .await
     }
 
-    /// The task's final callback from the store, if any.
-    pub async fn final_from_store(
+    /// Waits for what settles a waiter of the task ([`Outcomes::settles`])
+    /// among its events after `after` (0: any).
+    pub async fn wait(&self, task_id: &TaskId, after: i64) -> Result<Settled, Error> {
+        self.wait_for(task_id, |e| {
+            if e.cursor <= after {
+                None
+            } else {
+                self.settles(e)
+            }
+        })
+        .await
+    }
+
+    async fn wait_for<T>(
         &self,
         task_id: &TaskId,
-    ) -> Result<Option<Arc<CallbackEvent>>, Error> {
-        let stored = self.inner.store.callbacks_for(task_id).await?;
-        Ok(stored
-            .iter()
-            .filter(|s| s.is_final())
-            .find_map(CallbackEvent::from_stored)
-            .map(Arc::new))
+        pick: impl Fn(&OutcomeEvent) -> Option<T>,
+    ) -> Result<T, Error> {
+        let mut rx = self.inner.wake.subscribe();
+        let closed = || Error::OutcomeClosed(task_id.clone());
+        loop {
+            if self.inner.closed.load(Ordering::Acquire) {
+                return Err(closed());
+            }
+            // Marked seen first, then read: a commit in between wakes the next wait.
+            rx.borrow_and_update();
+            let events = match self.inner.store.outcomes_for(task_id).await {
+                Ok(events) => events,
+                Err(_) if self.inner.closed.load(Ordering::Acquire) => return Err(closed()),
+                Err(e) => return Err(e),
+            };
+            if let Some(found) = events.iter().find_map(&pick) {
+                return Ok(found);
+            }
+            wake_or_recheck(&mut rx, self.inner.recheck).await;
+        }
     }
 
-    pub(crate) fn publish(&self, event: CallbackEvent) {
-        let event = Arc::new(event);
-        if event.is_final {
-            let waiters = self.lock().remove(&event.task_id);
-            for (_, w) in waiters.into_iter().flatten() {
-                let _ = w.send(Arc::clone(&event));
+    /// The task's confirmed outcome from the store, if any.
+    pub async fn final_from_store(&self, task_id: &TaskId) -> Result<Option<OutcomeEvent>, Error> {
+        let events = self.inner.store.outcomes_for(task_id).await?;
+        Ok(events.into_iter().find(OutcomeEvent::is_final))
+    }
+
+    /// Releases every waiter and stream with an error (the receiver stopped).
+    pub(crate) fn close(&self) {
+        self.inner.closed.store(true, Ordering::Release);
+        self.inner.wake.send_modify(|g| *g = g.wrapping_add(1));
+    }
+}
+
+async fn wake_or_recheck(rx: &mut watch::Receiver<u64>, recheck: Option<Duration>) {
+    match recheck {
+        Some(every) => {
+            let _ = tokio::time::timeout(every, rx.changed()).await;
+        }
+        None => {
+            if rx.changed().await.is_err() {
+                std::future::pending::<()>().await;
             }
         }
-        let _ = self.inner.tx.send(event);
+    }
+}
+
+/// A resumable reader of the outcome stream ([`Outcomes::stream`]).
+#[derive(Debug)]
+pub struct OutcomeStream {
+    outcomes: Outcomes,
+    cursor: i64,
+    buf: VecDeque<OutcomeEvent>,
+    rx: watch::Receiver<u64>,
+}
+
+impl OutcomeStream {
+    /// The next event after the cursor, waiting for one. Fails with
+    /// [`Error::StoreClosed`] once the receiver stopped and nothing is left.
+    pub async fn next(&mut self) -> Result<OutcomeEvent, Error> {
+        loop {
+            if let Some(event) = self.buf.pop_front() {
+                self.cursor = event.cursor;
+                return Ok(event);
+            }
+            self.rx.borrow_and_update();
+            let events = self
+                .outcomes
+                .inner
+                .store
+                .outcomes_after(self.cursor, PAGE)
+                .await?;
+            if !events.is_empty() {
+                self.buf.extend(events);
+                continue;
+            }
+            if self.outcomes.inner.closed.load(Ordering::Acquire) {
+                return Err(Error::StoreClosed);
+            }
+            wake_or_recheck(&mut self.rx, self.outcomes.inner.recheck).await;
+        }
     }
 
-    /// Releases every waiter with [`Error::OutcomeClosed`] (the receiver stopped).
-    pub(crate) fn close_waiters(&self) {
-        self.lock().clear();
+    /// The cursor of the last event returned (where to resume after it).
+    pub fn cursor(&self) -> i64 {
+        self.cursor
+    }
+
+    /// As a `futures::Stream` (ends when the receiver stops).
+    pub fn into_stream(self) -> impl futures::Stream<Item = OutcomeEvent> + Send + 'static {
+        futures::stream::unfold(self, |mut s| async move {
+            match s.next().await {
+                Ok(event) => Some((event, s)),
+                Err(_) => None,
+            }
+        })
     }
 }

@@ -12,7 +12,9 @@ use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 use tokio::task::JoinHandle;
 
-use crate::confirm::Confirmer;
+use tokio::sync::{watch, Notify};
+
+use crate::confirm::{ConfirmPolicy, Confirmer};
 use crate::metrics::Metrics;
 use crate::ops::Endpoints;
 use crate::outcomes::Outcomes;
@@ -20,6 +22,7 @@ use crate::router::{router, ReceiverState, StateInner};
 use crate::serve::{serve, ConnLimits};
 use crate::store::Store;
 use crate::verify::Keys;
+use crate::worker::Worker;
 use crate::Error;
 
 /// The default address: loopback only, port 8787. Put a TLS-terminating proxy in
@@ -61,8 +64,7 @@ pub struct ReceiverConfig {
     body_limit: usize,
     require_submitted: bool,
     confirmer: Option<Arc<dyn Confirmer>>,
-    confirm_timeout: Duration,
-    outcome_capacity: usize,
+    confirm_policy: ConfirmPolicy,
     outcome_recheck: Option<Duration>,
     store_parsed_json: bool,
     header_read_timeout: Duration,
@@ -83,8 +85,7 @@ impl std::fmt::Debug for ReceiverConfig {
             .field("body_limit", &self.body_limit)
             .field("require_submitted", &self.require_submitted)
             .field("confirmer", &self.confirmer.is_some())
-            .field("confirm_timeout", &self.confirm_timeout)
-            .field("outcome_capacity", &self.outcome_capacity)
+            .field("confirm_policy", &self.confirm_policy)
             .field("outcome_recheck", &self.outcome_recheck)
             .field("store_parsed_json", &self.store_parsed_json)
             .field("header_read_timeout", &self.header_read_timeout)
@@ -107,8 +108,7 @@ impl Default for ReceiverConfig {
             body_limit: DEFAULT_BODY_LIMIT,
             require_submitted: false,
             confirmer: None,
-            confirm_timeout: Duration::from_secs(10),
-            outcome_capacity: 1024,
+            confirm_policy: ConfirmPolicy::default(),
             outcome_recheck: Some(Duration::from_secs(5)),
             store_parsed_json: false,
             header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
@@ -150,24 +150,24 @@ impl ReceiverConfig {
         self
     }
 
-    /// Confirm terminal callbacks through the details endpoint before they are
-    /// marked final. Default: none.
+    /// Confirm terminal callbacks after the 200: each is committed with a
+    /// confirmation job, and a worker fetches the task's record-info through
+    /// `confirmer` and stores it as the outcome. Default: none (then no outcome is
+    /// ever confirmed, and a signed callback only tells a waiter to poll).
     pub fn confirmer(mut self, confirmer: impl Confirmer) -> Self {
         self.confirmer = Some(Arc::new(confirmer));
         self
     }
 
-    /// How long a confirmation may take before the callback is stored as not
-    /// final (KIE waits 15 s, 10 s for replace-section). Default: 10 s.
-    pub fn confirm_timeout(mut self, timeout: Duration) -> Self {
-        self.confirm_timeout = timeout;
+    /// The same, with a confirmer already shared.
+    pub fn confirmer_arc(mut self, confirmer: Arc<dyn Confirmer>) -> Self {
+        self.confirmer = Some(confirmer);
         self
     }
 
-    /// How many events a slow subscriber may fall behind before it lags.
-    /// Default: 1024.
-    pub fn outcome_capacity(mut self, n: usize) -> Self {
-        self.outcome_capacity = n.max(1);
+    /// How the confirmation worker retries ([`ConfirmPolicy`]).
+    pub fn confirm_policy(mut self, policy: ConfirmPolicy) -> Self {
+        self.confirm_policy = policy;
         self
     }
 
@@ -273,10 +273,42 @@ impl ReceiverConfig {
 }
 
 /// A callback receiver over a store.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Receiver {
     state: ReceiverState,
     limits: ConnLimits,
+    confirmer: Option<Arc<dyn Confirmer>>,
+    confirm_policy: ConfirmPolicy,
+}
+
+impl std::fmt::Debug for Receiver {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Receiver")
+            .field("state", &self.state)
+            .field("confirmer", &self.confirmer.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+/// The receiver's background work: the confirmation worker and the store's
+/// push listener. [`Receiver::serve`] starts and stops it; start it yourself
+/// with [`Receiver::start_background`] when you mount [`Receiver::router`] in
+/// an app of your own.
+#[derive(Debug)]
+pub struct Background {
+    stop: watch::Sender<bool>,
+    worker: Option<JoinHandle<()>>,
+}
+
+impl Background {
+    /// Stops the worker after the confirmation in hand (an unfinished one stays
+    /// queued in the store) and waits for it.
+    pub async fn stop(mut self) {
+        let _ = self.stop.send(true);
+        if let Some(w) = self.worker.take() {
+            let _ = w.await;
+        }
+    }
 }
 
 impl Receiver {
@@ -292,8 +324,8 @@ impl Receiver {
         }
         let outcomes = Outcomes::new(
             Arc::clone(&store),
-            config.outcome_capacity,
             config.outcome_recheck,
+            config.confirmer.is_some(),
         );
         let limits = ConnLimits {
             header_read_timeout: config.header_read_timeout,
@@ -307,6 +339,8 @@ impl Receiver {
             Metrics::disabled()
         };
         Self {
+            confirmer: config.confirmer,
+            confirm_policy: config.confirm_policy,
             limits,
             state: ReceiverState {
                 inner: Arc::new(StateInner {
@@ -314,8 +348,8 @@ impl Receiver {
                     keys: config.keys,
                     body_limit: config.body_limit,
                     require_submitted: config.require_submitted,
-                    confirmer: config.confirmer,
-                    confirm_timeout: config.confirm_timeout,
+                    confirming: outcomes.confirming(),
+                    confirm_wake: Arc::new(Notify::new()),
                     outcomes,
                     store_parsed_json: config.store_parsed_json,
                     body_read_timeout: config.body_read_timeout,
@@ -372,6 +406,40 @@ impl Receiver {
 
     /// Binds `bind` (use [`DEFAULT_BIND`] unless told otherwise) and serves until
     /// `shutdown` resolves. Returns at once with the bound address.
+    /// Starts the background work: the confirmation worker (when a confirmer is
+    /// configured: it resumes every job left in the store) and the store's push
+    /// between instances ([`Store::listen`]; a failure there is logged, and the
+    /// outcome recheck covers it).
+    pub async fn start_background(&self) -> Background {
+        let outcomes = self.outcomes();
+        match self.state.inner.store.latest_cursor().await {
+            Ok(c) => outcomes.notify(c),
+            Err(e) => tracing::warn!(
+                error = &e as &dyn std::error::Error,
+                "cannot read the newest outcome cursor"
+            ),
+        }
+        if let Err(e) = self.state.inner.store.listen(outcomes.waker()).await {
+            tracing::warn!(
+                error = &e as &dyn std::error::Error,
+                "no push from other instances; waiters fall back to the recheck"
+            );
+        }
+        let (stop, stopped) = watch::channel(false);
+        let worker = self.confirmer.as_ref().map(|confirmer| {
+            let worker = Worker {
+                store: self.store(),
+                confirmer: Arc::clone(confirmer),
+                policy: self.confirm_policy.clone(),
+                outcomes,
+                wake: Arc::clone(&self.state.inner.confirm_wake),
+                metrics: self.metrics(),
+            };
+            tokio::spawn(worker.run(stopped))
+        });
+        Background { stop, worker }
+    }
+
     pub async fn serve<F>(self, bind: SocketAddr, shutdown: F) -> Result<Serving, Error>
     where
         F: Future<Output = ()> + Send + 'static,
@@ -410,6 +478,7 @@ impl Receiver {
         let store = self.store();
         let app = self.router();
         let waiters = outcomes.clone();
+        let background = self.start_background().await;
         let limits = self.limits;
         let metrics = self.metrics();
         let inner = Arc::clone(&self.state.inner);
@@ -424,7 +493,9 @@ impl Receiver {
                 .await
                 .map(drop)
                 .map_err(|_| Error::StoreClosed);
-            waiters.close_waiters();
+            // The confirmation in hand is finished; the rest stays queued.
+            background.stop().await;
+            waiters.close();
             let closed = store.close().await;
             tracing::info!("callback receiver stopped");
             served.and(closed)

@@ -8,17 +8,64 @@ use kie_suno_types::{Callback, CallbackFamily, TaskId};
 
 use crate::clock::now_ms;
 
-/// Whether a terminal callback was confirmed through the details endpoint.
+/// How far a stored callback or an outcome event is trusted.
+///
+/// KIE signs only `task_id + "." + timestamp`, not the body: a signed callback
+/// proves that KIE sent *a* callback for the task recently, not what it said. Only
+/// the task's record-info, fetched by a confirmer after the 200,
+/// is the outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum Trust {
+    /// No signature was checked (no HMAC key configured): anyone could have sent it.
+    Unsigned,
+    /// The signature of the task id and timestamp verified; the body is unverified.
+    Signed,
+    /// The outcome is the task's record-info, fetched from the API after the callback.
+    Confirmed,
+}
+
+impl Trust {
+    /// The stored text.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Unsigned => "unsigned",
+            Self::Signed => "signed",
+            Self::Confirmed => "confirmed",
+        }
+    }
+
+    /// Parses the stored text; unknown text reads as `Unsigned` (never trusted).
+    pub fn from_stored(s: &str) -> Self {
+        match s {
+            "signed" => Self::Signed,
+            "confirmed" => Self::Confirmed,
+            _ => Self::Unsigned,
+        }
+    }
+}
+
+impl std::fmt::Display for Trust {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where a terminal callback's confirmation (after the 200) stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Confirmation {
     /// No confirmer configured, or the callback is not terminal.
     NotRequested,
-    /// The confirmer agreed: the task is really in this terminal state.
+    /// A confirmation job is queued in the store (committed with the callback).
+    Pending,
+    /// Record-info agrees with the body; its data is stored as the outcome.
     Confirmed,
-    /// The confirmer disagreed: the body is not trusted, the task is not final.
-    Refuted,
-    /// The confirmer failed or timed out: stored, but not marked final.
+    /// Record-info disagrees with the body (suspected forgery): record-info's data
+    /// is stored as the outcome, the body is kept as evidence.
+    Disputed,
+    /// The confirmation gave up (record-info never reached a terminal state, or
+    /// kept failing): no outcome; a new delivery of the same key queues it again.
     Failed,
 }
 
@@ -27,25 +74,28 @@ impl Confirmation {
     pub fn as_str(self) -> &'static str {
         match self {
             Self::NotRequested => "not_requested",
+            Self::Pending => "pending",
             Self::Confirmed => "confirmed",
-            Self::Refuted => "refuted",
+            Self::Disputed => "disputed",
             Self::Failed => "failed",
         }
     }
 
-    /// Parses the stored text; unknown text reads as `Failed` (never final).
+    /// Parses the stored text; unknown text reads as `Failed` (no outcome).
     pub fn from_stored(s: &str) -> Self {
         match s {
             "not_requested" => Self::NotRequested,
+            "pending" => Self::Pending,
             "confirmed" => Self::Confirmed,
-            "refuted" => Self::Refuted,
+            "disputed" => Self::Disputed,
             _ => Self::Failed,
         }
     }
+}
 
-    /// Whether a terminal callback with this confirmation is final.
-    pub fn allows_final(self) -> bool {
-        matches!(self, Self::NotRequested | Self::Confirmed)
+impl std::fmt::Display for Confirmation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -65,7 +115,9 @@ pub struct NewCallback {
     pub success: bool,
     /// Whether the task sends nothing after this.
     pub terminal: bool,
-    /// The confirmation result for terminal callbacks.
+    /// [`Confirmation::Pending`] queues a confirmation job in the same
+    /// transaction (the receiver sets it for terminal callbacks when a confirmer
+    /// is configured); anything else is stored as [`Confirmation::NotRequested`].
     pub confirmation: Confirmation,
     /// Whether the signature was verified.
     pub signed: bool,
@@ -103,9 +155,22 @@ impl NewCallback {
         }
     }
 
-    /// Whether the task is final with this callback.
-    pub fn is_final(&self) -> bool {
-        self.terminal && self.confirmation.allows_final()
+    /// How far the callback is trusted as it arrives: signed or unsigned.
+    pub fn trust(&self) -> Trust {
+        if self.signed {
+            Trust::Signed
+        } else {
+            Trust::Unsigned
+        }
+    }
+
+    /// The confirmation state to store: pending only for a terminal callback.
+    pub fn stored_confirmation(&self) -> Confirmation {
+        if self.terminal && self.confirmation == Confirmation::Pending {
+            Confirmation::Pending
+        } else {
+            Confirmation::NotRequested
+        }
     }
 
     /// The headers as the JSON text the stores keep.
@@ -123,13 +188,23 @@ pub struct Recorded {
     pub id: i64,
     /// How many times this (task id, family, stage) has been delivered, this one included.
     pub deliveries: u64,
+    /// The outcome event written with a new record (its cursor), `None` for a repeat.
+    pub event: Option<i64>,
+    /// Whether this delivery queued a confirmation job (a new terminal callback,
+    /// or a repeat of one whose confirmation had failed).
+    pub queued: bool,
 }
 
 impl Recorded {
     /// The result of a store of your own: row `id`, delivered `deliveries` times
-    /// (1 for a new record).
-    pub fn new(id: i64, deliveries: u64) -> Self {
-        Self { id, deliveries }
+    /// (1 for a new record), with outcome event `event`.
+    pub fn new(id: i64, deliveries: u64, event: Option<i64>) -> Self {
+        Self {
+            id,
+            deliveries,
+            event,
+            queued: false,
+        }
     }
 
     /// Whether this delivery created the record (not a repeat).
@@ -156,8 +231,12 @@ pub struct StoredCallback {
     pub success: bool,
     /// Whether it is the task's last callback.
     pub terminal: bool,
-    /// Confirmation result.
+    /// Where its confirmation stands.
     pub confirmation: Confirmation,
+    /// How far it is trusted: unsigned, signed, or confirmed by record-info.
+    pub trust: Trust,
+    /// Why the confirmation disputed the body or failed, when it did.
+    pub confirm_note: Option<String>,
     /// Whether the signature was verified.
     pub signed: bool,
     /// The signed timestamp.
@@ -183,6 +262,8 @@ impl StoredCallback {
     /// delivered once, first and last received at its receipt time. For stores
     /// of your own; set the public fields for later deliveries.
     pub fn new(id: i64, callback: NewCallback) -> Self {
+        let confirmation = callback.stored_confirmation();
+        let trust = callback.trust();
         Self {
             id,
             family: callback.family.as_str().to_owned(),
@@ -191,7 +272,9 @@ impl StoredCallback {
             code: callback.code,
             success: callback.success,
             terminal: callback.terminal,
-            confirmation: callback.confirmation,
+            confirmation,
+            trust,
+            confirm_note: None,
             signed: callback.signed,
             signature_timestamp: callback.signature_timestamp,
             first_received_ms: callback.received_at_ms,
@@ -206,11 +289,6 @@ impl StoredCallback {
     /// The family, when the slug is one this version knows.
     pub fn family(&self) -> Option<CallbackFamily> {
         CallbackFamily::from_slug(&self.family)
-    }
-
-    /// Whether the task is final with this callback.
-    pub fn is_final(&self) -> bool {
-        self.terminal && self.confirmation.allows_final()
     }
 
     /// Re-parses the raw body into the typed callback.
@@ -234,6 +312,12 @@ pub struct StoreStats {
     pub deliveries: u64,
     /// Recorded submitted tasks.
     pub submitted: u64,
+    /// Confirmation jobs waiting (the backlog).
+    pub pending_confirmations: u64,
+    /// When the oldest waiting confirmation's callback arrived, Unix ms (the lag).
+    pub oldest_pending_ms: Option<i64>,
+    /// Outcome events (the stream's length).
+    pub outcome_events: u64,
 }
 
 impl StoreStats {
@@ -243,6 +327,9 @@ impl StoreStats {
             callbacks,
             deliveries,
             submitted,
+            pending_confirmations: 0,
+            oldest_pending_ms: None,
+            outcome_events: 0,
         }
     }
 }

@@ -13,14 +13,13 @@ use axum::Router;
 use bytes::Bytes;
 use futures::StreamExt;
 use http::{header, HeaderMap, HeaderValue, StatusCode};
-use kie_suno_types::{ApiCode, Callback, CallbackFamily, CallbackKey, TaskId};
-use tokio::sync::Semaphore;
+use kie_suno_types::{ApiCode, Callback, CallbackFamily, CallbackKey};
+use tokio::sync::{Notify, Semaphore};
 
 use crate::clock::system_ms;
-use crate::confirm::{ConfirmRequest, Confirmer, Verdict};
 use crate::metrics::Metrics;
 use crate::ops::{routes as ops_routes, Endpoints};
-use crate::outcomes::{CallbackEvent, Outcomes};
+use crate::outcomes::Outcomes;
 use crate::parse::parse_checked;
 use crate::record::storable_headers;
 use crate::rejections::{Reason, Rejections, Watch};
@@ -46,8 +45,10 @@ pub(crate) struct StateInner {
     pub(crate) keys: Keys,
     pub(crate) body_limit: usize,
     pub(crate) require_submitted: bool,
-    pub(crate) confirmer: Option<Arc<dyn Confirmer>>,
-    pub(crate) confirm_timeout: Duration,
+    /// Whether terminal callbacks queue a confirmation job.
+    pub(crate) confirming: bool,
+    /// Rung when a delivery queued a confirmation job.
+    pub(crate) confirm_wake: Arc<Notify>,
     pub(crate) outcomes: Outcomes,
     pub(crate) store_parsed_json: bool,
     /// How long the whole body may take to arrive.
@@ -87,8 +88,7 @@ impl std::fmt::Debug for ReceiverState {
             .field("keys", &i.keys)
             .field("body_limit", &i.body_limit)
             .field("require_submitted", &i.require_submitted)
-            .field("confirmer", &i.confirmer.is_some())
-            .field("confirm_timeout", &i.confirm_timeout)
+            .field("confirming", &i.confirming)
             .field("body_read_timeout", &i.body_read_timeout)
             .field("drain_limit", &i.drain_limit)
             .field("max_in_flight", &i.max_in_flight)
@@ -106,8 +106,10 @@ impl std::fmt::Debug for ReceiverState {
 /// `application/json` -> 415; body over the limit -> 413; body not received within
 /// the body read timeout -> 408; not UTF-8 -> 400; with keys configured, signature checks -> 401 (400 / 422 when the body
 /// has no readable task id); parse -> 400 (syntax) / 422 (shape); optional
-/// unknown-task check -> 403; optional confirmation; durable store (failure ->
-/// 503, so KIE retries); only then 200 `{"status":"received","duplicate":bool}`.
+/// unknown-task check -> 403; durable store, with a confirmation job for a
+/// terminal callback when a confirmer is configured, in the same transaction
+/// (failure -> 503, so KIE retries); only then 200
+/// `{"status":"received","duplicate":bool}`. The confirmation runs after the 200.
 /// Any other method -> 405. Every rejection is a fixed JSON body ([`Rejection`]).
 ///
 /// Also `GET /healthz`, `GET /readyz` and `GET /metrics` as configured
@@ -389,22 +391,11 @@ async fn handle(
         return Err(Reason::UnknownTask);
     }
 
-    let confirmation = match (&state.confirmer, terminal) {
-        (Some(confirmer), true) => {
-            confirm(
-                state,
-                confirmer.as_ref(),
-                family,
-                &key.task_id,
-                stage,
-                success,
-                &callback,
-            )
-            .await
-        }
-        _ => Confirmation::NotRequested,
+    let confirmation = if state.confirming && terminal {
+        Confirmation::Pending
+    } else {
+        Confirmation::NotRequested
     };
-
     let record = NewCallback {
         family,
         task_id: key.task_id.clone(),
@@ -428,78 +419,17 @@ async fn handle(
         },
         body,
     };
-    let is_final = record.is_final();
-    let received_at_ms = record.received_at_ms;
-    // A confirmed delivery may have to replace a refuted or unconfirmed one stored
-    // first under the same key (only with a confirmer; off the plain hot path).
-    let replacement = (confirmation == Confirmation::Confirmed).then(|| record.clone());
     let started = Instant::now();
-    let mut recorded = state.store.record(record).await.map_err(store_failed)?;
+    let recorded = state.store.record(record).await.map_err(store_failed)?;
     state.metrics.store_commit(started.elapsed());
-    let mut replaced = false;
-    if let (false, Some(replacement)) = (recorded.is_new(), replacement) {
-        if let Some(id) = state
-            .store
-            .replace_unconfirmed(replacement)
-            .await
-            .map_err(store_failed)?
-        {
-            tracing::warn!(%family, task_id = ?task, %stage, "a confirmed callback replaced an unconfirmed one stored first");
-            recorded.id = id;
-            replaced = true;
+    if recorded.queued {
+        state.confirm_wake.notify_one();
+    }
+    match recorded.event {
+        Some(cursor) => state.outcomes.notify(cursor),
+        None => {
+            tracing::debug!(%family, task_id = ?task, %stage, deliveries = recorded.deliveries, "repeated callback counted");
         }
     }
-
-    if recorded.is_new() || replaced {
-        state.outcomes.publish(CallbackEvent {
-            record_id: recorded.id,
-            family,
-            task_id: key.task_id,
-            stage: stage.as_str().to_owned(),
-            code: Some(callback.code()),
-            success,
-            terminal,
-            is_final,
-            confirmation,
-            received_at_ms,
-            callback,
-        });
-    } else {
-        tracing::debug!(%family, task_id = ?task, %stage, deliveries = recorded.deliveries, "repeated callback counted");
-    }
-    Ok(!(recorded.is_new() || replaced))
-}
-
-async fn confirm(
-    state: &StateInner,
-    confirmer: &dyn Confirmer,
-    family: CallbackFamily,
-    task_id: &TaskId,
-    stage: Stage,
-    success: bool,
-    callback: &Callback,
-) -> Confirmation {
-    let task = Untrusted(task_id.as_str());
-    let request = ConfirmRequest {
-        family,
-        task_id: task_id.clone(),
-        stage: stage.as_str().to_owned(),
-        success,
-        callback: callback.clone(),
-    };
-    match tokio::time::timeout(state.confirm_timeout, confirmer.confirm(request)).await {
-        Ok(Ok(Verdict::Confirmed)) => Confirmation::Confirmed,
-        Ok(Ok(_)) => {
-            tracing::warn!(%family, task_id = ?task, "details endpoint refuted a terminal callback; not marked final");
-            Confirmation::Refuted
-        }
-        Ok(Err(e)) => {
-            tracing::warn!(%family, task_id = ?task, error = e.as_ref() as &dyn std::error::Error, "confirmation failed; stored but not marked final");
-            Confirmation::Failed
-        }
-        Err(_) => {
-            tracing::warn!(%family, task_id = ?task, "confirmation timed out; stored but not marked final");
-            Confirmation::Failed
-        }
-    }
+    Ok(!recorded.is_new())
 }

@@ -415,6 +415,14 @@ pub enum CallbacksSub {
     /// Run the callback receiver standalone. HMAC keys come from KIE_WEBHOOK_HMAC_KEY
     /// or --hmac-key-file (one key per line, for rotation), never from arguments.
     Serve(ServeArgs),
+    /// List the outcome stream's events after a cursor (oldest first).
+    List(crate::callbacks_args::ListArgs),
+    /// Show one stored callback and its outcome events, by cursor or task id.
+    Show(crate::callbacks_args::ShowArgs),
+    /// Export the events after a cursor as JSON lines, with their callbacks.
+    Export(crate::callbacks_args::ListArgs),
+    /// Remove events and callbacks older than a duration (never a pending confirmation).
+    Prune(crate::callbacks_args::PruneArgs),
 }
 
 #[derive(Debug, Clone, Args)]
@@ -473,6 +481,8 @@ pub struct ServeArgs {
     /// Serve no GET /healthz, /readyz, /metrics.
     #[arg(long)]
     pub no_ops_endpoints: bool,
+    #[command(flatten)]
+    pub confirm: crate::callbacks_args::ConfirmArgs,
 }
 
 #[derive(Debug, Clone, Args)]

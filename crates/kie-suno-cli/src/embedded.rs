@@ -20,6 +20,7 @@ use secrecy::SecretString;
 use tokio::sync::oneshot;
 
 use crate::args::{Follow, Global};
+use crate::confirmer::ClientConfirmer;
 use crate::output::Spinner;
 
 /// Where a command's requests go and how their outcomes arrive.
@@ -160,8 +161,15 @@ impl Env {
                 let dir = scratch_dir()?;
                 let store = open_store(&dir.join("callbacks.db").to_string_lossy()).await?;
                 let keys = hmac_keys_from_env(None)?;
-                let (receiver, addr) =
-                    start_receiver(SocketAddr::from(([127, 0, 0, 1], 0)), keys, store).await?;
+                // Terminal callbacks are confirmed through the same API's record-info.
+                let confirmer = ClientConfirmer::new(env.client.clone());
+                let (receiver, addr) = start_receiver(
+                    SocketAddr::from(([127, 0, 0, 1], 0)),
+                    keys,
+                    store,
+                    Some(confirmer),
+                )
+                .await?;
                 env.callback_url = Some(format!(
                     "http://{addr}{}",
                     kie_suno_callbacks::callback_path(family)
@@ -266,7 +274,10 @@ impl Env {
             // (a `complete` arriving after --stop-at first, or after a timeout).
             let keys = hmac_keys_from_env(follow.hmac_key_file.as_deref())?;
             let store = open_store(&follow.db).await?;
-            let (receiver, _) = start_receiver(bind, keys, store).await?;
+            // A key is set (this is the real API): terminal callbacks are
+            // confirmed through record-info after the 200.
+            let confirmer = ClientConfirmer::new(env.client.clone());
+            let (receiver, _) = start_receiver(bind, keys, store, Some(confirmer)).await?;
             env.outcomes = Some(receiver.serving.outcomes());
             env.receiver = Some(receiver);
         }
@@ -301,10 +312,12 @@ impl Env {
         // The run's receiver lives as long as the run: its store is scratch.
         let dir = scratch_dir()?;
         let store = open_store(&dir.join("callbacks.db").to_string_lossy()).await?;
+        let client = embedded_client(global, &sim)?;
         let (receiver, addr) = start_receiver(
             SocketAddr::from(([127, 0, 0, 1], 0)),
             vec![SecretString::from(key)],
             store,
+            Some(ClientConfirmer::new(client.clone())),
         )
         .await?;
         let callback_url = format!("http://{addr}{}", kie_suno_callbacks::callback_path(family));
@@ -314,7 +327,6 @@ impl Env {
                 sim.base_url
             );
         }
-        let client = embedded_client(global, &sim)?;
         Ok(Self {
             client,
             callback_url: Some(callback_url),
@@ -338,7 +350,9 @@ impl Env {
     /// Subscribes to the local receiver's callbacks. Call it before submitting, so
     /// that a callback arriving before the wait starts is not missed.
     pub fn subscribe(&self) -> Option<Subscription> {
-        self.outcomes.as_ref().map(|o| Subscription(o.subscribe()))
+        self.outcomes
+            .as_ref()
+            .map(|o| Subscription(o.subscribe(), o.clone()))
     }
 
     /// Wait options: polling at the environment's pace, raced against the local
@@ -365,22 +379,20 @@ impl Env {
                 let task_id = task_id.clone();
                 move |status: &str| spinner.status(&format!("task {task_id}: {status}"))
             });
-        if let Some(Subscription(rx)) = subscription {
+        if let Some(Subscription(stream, outcomes)) = subscription {
             let wanted = task_id.clone();
-            // KIE signs the task id and timestamp, not the body: with the real API a
-            // callback only makes the waiter poll now, and the details endpoint says
-            // what happened. The embedded simulator's callbacks settle the wait as
-            // they are.
-            let trust_body = self.simulated;
-            options = options.with_signal_stream(signals(rx).filter_map(move |event| {
+            // KIE signs the task id and timestamp, not the body: a callback never
+            // settles the wait by itself. A confirmed outcome (record-info, fetched
+            // by the receiver's confirmer) or a signed callback makes the waiter
+            // poll now, and the details endpoint says what happened.
+            options = options.with_signal_stream(stream.into_stream().filter_map(move |event| {
                 let wanted = wanted.clone();
+                let outcomes = outcomes.clone();
                 async move {
-                    match event {
-                        None => Some(Signal::PollNow),
-                        Some(ev) if ev.task_id != wanted => None,
-                        Some(ev) if trust_body => Some(Signal::from(ev.callback.clone())),
-                        Some(_) => Some(Signal::PollNow),
+                    if event.task_id != wanted {
+                        return None;
                     }
+                    outcomes.settles(&event).map(|_| Signal::PollNow)
                 }
             }));
         }
@@ -406,9 +418,9 @@ fn api_key() -> Option<String> {
         .filter(|k| !k.trim().is_empty())
 }
 
-/// A subscription to the local receiver's new callbacks.
+/// A subscription to the local receiver's outcome stream, from the newest event.
 #[derive(Debug)]
-pub struct Subscription(tokio::sync::broadcast::Receiver<Arc<kie_suno_callbacks::CallbackEvent>>);
+pub struct Subscription(kie_suno_callbacks::OutcomeStream, Outcomes);
 
 /// Whether a family's create request may go without a `callBackUrl` (the
 /// newest docs: lyrics and cover images); the others require one.
@@ -461,13 +473,18 @@ async fn start_receiver(
     bind: SocketAddr,
     keys: Vec<SecretString>,
     store: Arc<dyn Store>,
+    confirmer: Option<ClientConfirmer>,
 ) -> anyhow::Result<(RunningReceiver, SocketAddr)> {
     let keys = if keys.is_empty() {
         Keys::none()
     } else {
         Keys::new(keys).context("invalid hmac key")?
     };
-    let receiver = Receiver::new(ReceiverConfig::new().keys(keys), store);
+    let mut config = ReceiverConfig::new().keys(keys);
+    if let Some(confirmer) = confirmer {
+        config = config.confirmer(confirmer);
+    }
+    let receiver = Receiver::new(config, store);
     let (stop, stopped) = oneshot::channel::<()>();
     let serving = receiver
         .serve(bind, async {
@@ -477,18 +494,4 @@ async fn start_receiver(
         .with_context(|| format!("cannot start the callback receiver on {bind}"))?;
     let addr = serving.local_addr();
     Ok((RunningReceiver { stop, serving }, addr))
-}
-
-/// The receiver's events as a stream; `None` marks events missed by a lagging
-/// subscriber (they are in the store: poll).
-fn signals(
-    rx: tokio::sync::broadcast::Receiver<Arc<kie_suno_callbacks::CallbackEvent>>,
-) -> impl futures::Stream<Item = Option<Arc<kie_suno_callbacks::CallbackEvent>>> + Send + 'static {
-    futures::stream::unfold(rx, |mut rx| async move {
-        match rx.recv().await {
-            Ok(v) => Some((Some(v), rx)),
-            Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => Some((None, rx)),
-            Err(tokio::sync::broadcast::error::RecvError::Closed) => None,
-        }
-    })
 }

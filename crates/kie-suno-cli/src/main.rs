@@ -3,6 +3,9 @@
 
 mod args;
 mod batch;
+mod callbacks_args;
+mod callbacks_cmd;
+mod confirmer;
 mod download;
 mod embedded;
 mod exit;
@@ -77,7 +80,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Wait(args) => tasks::wait(&global, args).await,
         Command::Batch(args) => batch::run(&global, args).await,
         Command::Callbacks(cmd) => match cmd.sub {
-            args::CallbacksSub::Serve(serve) => serve::callbacks_serve(serve).await,
+            args::CallbacksSub::Serve(serve) => serve::callbacks_serve(&global, serve).await,
+            other => callbacks_cmd::run(&global, other).await,
         },
         Command::Sim(cmd) => serve::sim(cmd, global.json).await,
         Command::Schema(cmd) => schema::run(&global, cmd),

@@ -7,7 +7,7 @@ use anyhow::Context;
 use kie_suno_callbacks::{Endpoints, Keys, Receiver, ReceiverConfig};
 use kie_suno_sim::{SimConfig, Timing};
 
-use crate::args::{ServeArgs, SimCmd};
+use crate::args::{Global, ServeArgs, SimCmd};
 use crate::embedded::{hmac_keys_from_env, open_store};
 
 async fn shutdown_signal() {
@@ -33,7 +33,7 @@ async fn shutdown_signal() {
 
 /// Runs the receiver until Ctrl-C / SIGTERM; prints `listening on http://ADDR` on
 /// stdout once bound.
-pub async fn callbacks_serve(args: ServeArgs) -> anyhow::Result<()> {
+pub async fn callbacks_serve(global: &Global, args: ServeArgs) -> anyhow::Result<()> {
     let store = open_store(&args.db).await?;
     let keys = hmac_keys_from_env(args.hmac_key_file.as_deref())?;
     let keys = if keys.is_empty() {
@@ -58,6 +58,7 @@ pub async fn callbacks_serve(args: ServeArgs) -> anyhow::Result<()> {
         } else {
             Endpoints::all()
         });
+    let config = crate::callbacks_cmd::with_confirmer(config, global, &args.confirm)?;
     let serving = Receiver::new(config, store)
         .serve(args.bind, shutdown_signal())
         .await

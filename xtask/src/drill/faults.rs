@@ -220,10 +220,12 @@ async fn one_task(
     let signal = {
         let (id, fired) = (task_id.clone(), fired.clone());
         async move {
-            match outcomes.wait_final(&id).await {
-                Ok(ev) => {
+            // No confirmer here: a signed callback means "poll now" (KIE does
+            // not sign the body; the details endpoint is the outcome).
+            match outcomes.wait(&id, 0).await {
+                Ok(_) => {
                     fired.store(true, Ordering::SeqCst);
-                    Signal::from(ev.callback.clone())
+                    Signal::PollNow
                 }
                 // The receiver stopped: leave the waiter to its polling.
                 Err(_) => std::future::pending().await,

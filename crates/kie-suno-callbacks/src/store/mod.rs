@@ -10,7 +10,10 @@ use std::pin::Pin;
 
 use kie_suno_types::{CallbackFamily, TaskId};
 
-use crate::{Error, NewCallback, Recorded, StoreStats, StoredCallback};
+use crate::{
+    ConfirmJob, ConfirmResult, Error, NewCallback, OutcomeEvent, Pruned, Recorded, StoreStats,
+    StoredCallback,
+};
 
 #[cfg(feature = "postgres")]
 pub mod postgres;
@@ -21,24 +24,91 @@ pub mod sqlite;
 /// `futures::future::BoxFuture`, so either name works in an implementation.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
+/// What a store calls with the newest outcome cursor it learns of from elsewhere
+/// (another receiver instance's commit, pushed by the database). See [`Store::listen`].
+pub type Wake = std::sync::Arc<dyn Fn(i64) + Send + Sync>;
+
 /// Durable, idempotent storage of callbacks.
 ///
 /// Idempotency key: (task id, family, stage). [`Store::record`] stores a callback once,
 /// counts every further delivery of the same key, and resolves only after the
 /// write is durable (committed): the receiver answers 200 only then.
 pub trait Store: Send + Sync + std::fmt::Debug + 'static {
-    /// Stores a callback, or counts a repeat of one already stored.
+    /// Stores a callback, or counts a repeat of one already stored. A new
+    /// callback gets an outcome event ([`crate::OutcomeKind::Callback`]) and, when
+    /// its confirmation is [`crate::Confirmation::Pending`] and it is terminal, a
+    /// queued confirmation job, all in the same transaction; a repeat of a key
+    /// whose confirmation failed queues it again. Resolves only once durable.
     fn record(&self, callback: NewCallback) -> BoxFuture<'_, Result<Recorded, Error>>;
 
-    /// Replaces the stored callback of the same (task id, family, stage) by this delivery
-    /// when the stored one is not final because its confirmation was refuted or
-    /// failed, and this one is confirmed (a forged body stored first must not shadow
-    /// the genuine callback). Returns the row id when it replaced one. Durable
-    /// before it resolves, like [`Store::record`].
-    fn replace_unconfirmed(
+    /// Claims up to `limit` confirmation jobs due at `now_ms`, each for
+    /// `lease_ms` (a worker that dies holding one lets it come due again then).
+    fn claim_confirmations(
         &self,
-        callback: NewCallback,
+        now_ms: i64,
+        lease_ms: i64,
+        limit: usize,
+    ) -> BoxFuture<'_, Result<Vec<ConfirmJob>, Error>>;
+
+    /// Puts a claimed job back, due at `due_ms`, counting the attempt and its error.
+    fn retry_confirmation(
+        &self,
+        callback_id: i64,
+        due_ms: i64,
+        error: String,
+    ) -> BoxFuture<'_, Result<(), Error>>;
+
+    /// Ends a pending confirmation: updates the callback (confirmed / disputed /
+    /// failed) and appends the outcome event in one transaction. Returns the
+    /// event's cursor, or `None` when the job was no longer pending (another
+    /// worker finished it: a key is never confirmed twice).
+    fn finish_confirmation(
+        &self,
+        callback_id: i64,
+        result: ConfirmResult,
     ) -> BoxFuture<'_, Result<Option<i64>, Error>>;
+
+    /// Up to `limit` outcome events after `cursor`, in cursor order.
+    fn outcomes_after(
+        &self,
+        cursor: i64,
+        limit: usize,
+    ) -> BoxFuture<'_, Result<Vec<OutcomeEvent>, Error>>;
+
+    /// Every outcome event of a task, in cursor order.
+    fn outcomes_for<'a>(
+        &'a self,
+        task_id: &'a TaskId,
+    ) -> BoxFuture<'a, Result<Vec<OutcomeEvent>, Error>>;
+
+    /// The newest outcome cursor (0 when there is none).
+    fn latest_cursor(&self) -> BoxFuture<'_, Result<i64, Error>>;
+
+    /// One stored callback by row id.
+    fn callback(&self, id: i64) -> BoxFuture<'_, Result<Option<StoredCallback>, Error>>;
+
+    /// Removes outcome events stored before `before_ms`, and callbacks last
+    /// received before it whose confirmation is not pending.
+    fn prune(&self, before_ms: i64) -> BoxFuture<'_, Result<Pruned, Error>>;
+
+    /// The confirmation backlog: how many jobs wait, and when the oldest one's
+    /// callback arrived (Unix ms). The default reads [`Store::stats`]; both
+    /// backends answer from the queue's index.
+    fn confirmation_backlog(&self) -> BoxFuture<'_, Result<(u64, Option<i64>), Error>> {
+        Box::pin(async move {
+            let s = self.stats().await?;
+            Ok((s.pending_confirmations, s.oldest_pending_ms))
+        })
+    }
+
+    /// Starts pushing other instances' commits: `wake` is called with the newest
+    /// cursor whenever another writer commits an outcome event. The default does
+    /// nothing (a single-process store: the receiver wakes its own subscribers);
+    /// the PostgreSQL store listens (`LISTEN`/`NOTIFY`).
+    fn listen(&self, wake: Wake) -> BoxFuture<'_, Result<(), Error>> {
+        let _ = wake;
+        Box::pin(async { Ok(()) })
+    }
 
     /// Every stored callback of a task, oldest first.
     fn callbacks_for<'a>(

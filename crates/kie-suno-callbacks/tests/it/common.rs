@@ -136,6 +136,89 @@ mod receiving {
         }
     }
 
+    /// A store whose `record` reports that it began and then waits for the gate
+    /// (one `notify_one` per write) before it writes: a pipeline held in flight.
+    #[derive(Debug)]
+    pub struct GatedStore {
+        pub inner: Arc<dyn Store>,
+        pub entered: tokio::sync::mpsc::UnboundedSender<()>,
+        pub gate: Arc<tokio::sync::Notify>,
+    }
+
+    type Fut<'a, T> = kie_suno_callbacks::BoxFuture<'a, Result<T, kie_suno_callbacks::Error>>;
+
+    impl Store for GatedStore {
+        fn record(
+            &self,
+            callback: kie_suno_callbacks::NewCallback,
+        ) -> Fut<'_, kie_suno_callbacks::Recorded> {
+            Box::pin(async move {
+                let _ = self.entered.send(());
+                self.gate.notified().await;
+                self.inner.record(callback).await
+            })
+        }
+        fn claim_confirmations(
+            &self,
+            now_ms: i64,
+            lease_ms: i64,
+            limit: usize,
+        ) -> Fut<'_, Vec<kie_suno_callbacks::ConfirmJob>> {
+            self.inner.claim_confirmations(now_ms, lease_ms, limit)
+        }
+        fn retry_confirmation(&self, id: i64, due_ms: i64, error: String) -> Fut<'_, ()> {
+            self.inner.retry_confirmation(id, due_ms, error)
+        }
+        fn finish_confirmation(
+            &self,
+            id: i64,
+            result: kie_suno_callbacks::ConfirmResult,
+        ) -> Fut<'_, Option<i64>> {
+            self.inner.finish_confirmation(id, result)
+        }
+        fn outcomes_after(
+            &self,
+            cursor: i64,
+            limit: usize,
+        ) -> Fut<'_, Vec<kie_suno_callbacks::OutcomeEvent>> {
+            self.inner.outcomes_after(cursor, limit)
+        }
+        fn outcomes_for<'a>(
+            &'a self,
+            task_id: &'a TaskId,
+        ) -> Fut<'a, Vec<kie_suno_callbacks::OutcomeEvent>> {
+            self.inner.outcomes_for(task_id)
+        }
+        fn latest_cursor(&self) -> Fut<'_, i64> {
+            self.inner.latest_cursor()
+        }
+        fn callback(&self, id: i64) -> Fut<'_, Option<StoredCallback>> {
+            self.inner.callback(id)
+        }
+        fn prune(&self, before_ms: i64) -> Fut<'_, kie_suno_callbacks::Pruned> {
+            self.inner.prune(before_ms)
+        }
+        fn callbacks_for<'a>(&'a self, task_id: &'a TaskId) -> Fut<'a, Vec<StoredCallback>> {
+            self.inner.callbacks_for(task_id)
+        }
+        fn record_submitted<'a>(
+            &'a self,
+            task_id: &'a TaskId,
+            family: kie_suno_types::CallbackFamily,
+        ) -> Fut<'a, ()> {
+            self.inner.record_submitted(task_id, family)
+        }
+        fn is_submitted<'a>(&'a self, task_id: &'a TaskId) -> Fut<'a, bool> {
+            self.inner.is_submitted(task_id)
+        }
+        fn stats(&self) -> Fut<'_, StoreStats> {
+            self.inner.stats()
+        }
+        fn close(&self) -> Fut<'_, ()> {
+            self.inner.close()
+        }
+    }
+
     /// A JSON POST signed with `key` for `task` at `ts`.
     pub fn signed(
         path: &str,

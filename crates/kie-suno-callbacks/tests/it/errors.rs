@@ -170,7 +170,7 @@ mod sqlite {
                 err,
                 Error::SchemaTooNew {
                     found: 7,
-                    supported: 2,
+                    supported: 3,
                     ..
                 }
             ),
@@ -178,7 +178,7 @@ mod sqlite {
         );
         assert_eq!(
             err.to_string(),
-            "the database schema version 7 is newer than this build supports (2)"
+            "the database schema version 7 is newer than this build supports (3)"
         );
         assert!(!err.is_transient());
 

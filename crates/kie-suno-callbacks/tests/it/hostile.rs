@@ -37,6 +37,8 @@ async fn every_family_pair_is_refused_or_kept_apart_by_the_family_key_on_sqlite(
     crate::corpus::check_family_pairs(sqlite(&dir, "pairs").await).await;
 }
 
+type Fut<'a, T> = kie_suno_callbacks::BoxFuture<'a, Result<T, kie_suno_callbacks::Error>>;
+
 /// A store that fails every write with a given fault (reads go to SQLite).
 #[derive(Debug)]
 struct Failing(Arc<dyn Store>, kie_suno_callbacks::Fault);
@@ -56,11 +58,45 @@ impl Store for Failing {
             ))
         })
     }
-    fn replace_unconfirmed(
+    fn claim_confirmations(
         &self,
-        callback: kie_suno_callbacks::NewCallback,
-    ) -> kie_suno_callbacks::BoxFuture<'_, Result<Option<i64>, kie_suno_callbacks::Error>> {
-        self.0.replace_unconfirmed(callback)
+        now_ms: i64,
+        lease_ms: i64,
+        limit: usize,
+    ) -> Fut<'_, Vec<kie_suno_callbacks::ConfirmJob>> {
+        self.0.claim_confirmations(now_ms, lease_ms, limit)
+    }
+    fn retry_confirmation(&self, id: i64, due_ms: i64, error: String) -> Fut<'_, ()> {
+        self.0.retry_confirmation(id, due_ms, error)
+    }
+    fn finish_confirmation(
+        &self,
+        id: i64,
+        result: kie_suno_callbacks::ConfirmResult,
+    ) -> Fut<'_, Option<i64>> {
+        self.0.finish_confirmation(id, result)
+    }
+    fn outcomes_after(
+        &self,
+        cursor: i64,
+        limit: usize,
+    ) -> Fut<'_, Vec<kie_suno_callbacks::OutcomeEvent>> {
+        self.0.outcomes_after(cursor, limit)
+    }
+    fn outcomes_for<'a>(
+        &'a self,
+        task_id: &'a kie_suno_types::TaskId,
+    ) -> Fut<'a, Vec<kie_suno_callbacks::OutcomeEvent>> {
+        self.0.outcomes_for(task_id)
+    }
+    fn latest_cursor(&self) -> Fut<'_, i64> {
+        self.0.latest_cursor()
+    }
+    fn callback(&self, id: i64) -> Fut<'_, Option<kie_suno_callbacks::StoredCallback>> {
+        self.0.callback(id)
+    }
+    fn prune(&self, before_ms: i64) -> Fut<'_, kie_suno_callbacks::Pruned> {
+        self.0.prune(before_ms)
     }
     fn callbacks_for<'a>(
         &'a self,

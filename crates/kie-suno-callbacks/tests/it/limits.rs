@@ -11,8 +11,7 @@ use std::time::Duration;
 
 use http::StatusCode;
 use kie_suno_callbacks::{
-    ConfirmRequest, Receiver, ReceiverConfig, Rejection, Serving, SqliteOptions, SqliteStore,
-    Store, Verdict,
+    Receiver, ReceiverConfig, Rejection, Serving, SqliteOptions, SqliteStore, Store,
 };
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -315,19 +314,17 @@ async fn pipelines_beyond_the_cap_get_503_with_retry_after() {
     let (entered_tx, mut entered_rx) = tokio::sync::mpsc::unbounded_channel::<()>();
     let release = Arc::new(tokio::sync::Notify::new());
     let gate = release.clone();
-    let config = ReceiverConfig::new()
-        .max_in_flight(1)
-        .confirmer(move |_r: ConfirmRequest| {
-            let entered = entered_tx.clone();
-            let gate = gate.clone();
-            async move {
-                let _ = entered.send(());
-                gate.notified().await;
-                Ok(Verdict::Confirmed)
-            }
-        });
-    let rig = Rig::new(config).await;
-    let router = rig.router();
+    let rig = Rig::new(ReceiverConfig::new()).await;
+    // The pipeline is held inside its store write.
+    let gated = Receiver::new(
+        ReceiverConfig::new().max_in_flight(1),
+        Arc::new(GatedStore {
+            inner: rig.store.clone() as Arc<dyn Store>,
+            entered: entered_tx,
+            gate,
+        }) as Arc<dyn Store>,
+    );
+    let router = gated.router();
     let first = tokio::spawn({
         let router = router.clone();
         async move { send(&router, unsigned("/callbacks/lyrics", lyrics_success())).await }

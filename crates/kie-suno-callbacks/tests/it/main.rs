@@ -12,6 +12,8 @@
 
 mod common;
 #[cfg(all(feature = "router", feature = "sqlite"))]
+mod confirm;
+#[cfg(all(feature = "router", feature = "sqlite"))]
 mod corpus;
 mod errors;
 #[cfg(feature = "sqlite")]

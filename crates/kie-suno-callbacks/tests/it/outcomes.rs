@@ -1,159 +1,164 @@
-//! The outcome stream: new callbacks reach subscribers once, after their commit;
-//! a task's final outcome can be awaited, before or after it arrives.
+//! The outcome stream: every stored outcome event, once, in cursor order, from
+//! any cursor (resumable across restarts); waiters settle on a confirmed
+//! outcome only, or are told to poll on a signed callback without a confirmer.
 
 use std::sync::Arc;
 
+use futures::future::BoxFuture;
 use http::StatusCode;
-use kie_suno_callbacks::{ConfirmRequest, Receiver, ReceiverConfig, Store, Verdict};
-use kie_suno_types::{Callback, TaskId};
-use tokio::sync::broadcast::error::TryRecvError;
+use kie_suno_callbacks::{
+    Error, OutcomeEvent, OutcomeKind, Receiver, ReceiverConfig, Settled, SqliteOptions,
+    SqliteStore, Store, Trust,
+};
+use kie_suno_types::TaskId;
 use tokio::sync::oneshot;
 
 use crate::common::*;
 
-#[tokio::test]
-async fn subscribers_get_new_callbacks_once_after_commit() {
-    let rig = Rig::new(ReceiverConfig::new()).await;
-    let mut sub = rig.receiver.outcomes().subscribe();
-    let router = rig.router();
-    send(&router, unsigned("/callbacks/lyrics", lyrics_success())).await;
-    let ev = sub.try_recv().unwrap();
-    assert_eq!(ev.task_id.as_str(), DOC_TASK);
-    assert_eq!(ev.stage, "complete");
-    assert!(ev.success && ev.terminal && ev.is_final);
-    assert!(matches!(&ev.callback, Callback::Lyrics(c) if c.variations().len() == 1));
-    // Committed before it was published.
-    let stored = rig.count(DOC_TASK).await;
-    assert_eq!(stored[0].id, ev.record_id);
-    // A repeat is counted, not published.
-    send(&router, unsigned("/callbacks/lyrics", lyrics_success())).await;
-    assert_eq!(sub.try_recv().unwrap_err(), TryRecvError::Empty);
-    // A rejected request publishes nothing.
-    send(&router, unsigned("/callbacks/lyrics", "{")).await;
-    assert_eq!(sub.try_recv().unwrap_err(), TryRecvError::Empty);
+/// Reads `n` events from a stream (each must come: the store has them).
+async fn take(stream: &mut kie_suno_callbacks::OutcomeStream, n: usize) -> Vec<OutcomeEvent> {
+    let mut out = Vec::new();
+    for _ in 0..n {
+        out.push(stream.next().await.unwrap());
+    }
+    out
 }
 
 #[tokio::test]
-async fn waiting_before_the_callback_settles_when_it_arrives() {
+async fn every_new_callback_is_one_event_after_its_commit_and_repeats_are_none() {
+    let rig = Rig::new(ReceiverConfig::new()).await;
+    let router = rig.router();
+    send(&router, unsigned("/callbacks/lyrics", lyrics_success())).await;
+    // A repeat is counted, not an event; a rejected request is nothing.
+    send(&router, unsigned("/callbacks/lyrics", lyrics_success())).await;
+    send(&router, unsigned("/callbacks/lyrics", "{")).await;
+    send(
+        &router,
+        unsigned("/callbacks/lyrics", &lyrics_body("second")),
+    )
+    .await;
+    let mut stream = rig.receiver.outcomes().stream(0);
+    let events = take(&mut stream, 2).await;
+    assert_eq!(events[0].task_id.as_str(), DOC_TASK);
+    assert_eq!(events[1].task_id.as_str(), "second");
+    assert!(events[0].cursor < events[1].cursor);
+    for ev in &events {
+        assert_eq!(ev.kind, OutcomeKind::Callback);
+        assert_eq!(ev.trust, Trust::Unsigned);
+        assert!(ev.terminal && ev.success && !ev.is_final());
+    }
+    let stored = rig.count(DOC_TASK).await;
+    assert_eq!(stored[0].id, events[0].callback_id);
+    assert_eq!(stored[0].deliveries, 2);
+    assert_eq!(rig.stats().await.outcome_events, 2);
+    assert_eq!(stream.cursor(), events[1].cursor);
+}
+
+#[tokio::test]
+async fn a_stream_resumes_after_its_cursor_exactly_once_across_a_receiver_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("stream.db");
+    let open = || async {
+        Arc::new(
+            SqliteStore::open(&path, SqliteOptions::default())
+                .await
+                .unwrap(),
+        ) as Arc<dyn Store>
+    };
+    let store = open().await;
+    let receiver = Receiver::new(ReceiverConfig::new(), store.clone());
+    for task in ["r1", "r2", "r3"] {
+        let (status, _) = send(
+            &receiver.router(),
+            unsigned("/callbacks/lyrics", &lyrics_body(task)),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+    }
+    // The subscriber processes one event, persists its cursor, and stops.
+    let mut first = receiver.outcomes().stream(0);
+    let seen = first.next().await.unwrap();
+    assert_eq!(seen.task_id.as_str(), "r1");
+    let cursor = first.cursor();
+    drop(first);
+    // The receiver restarts (a new process would do the same: the store is the file).
+    store.close().await.unwrap();
+    drop(receiver);
+    let store = open().await;
+    let receiver = Receiver::new(ReceiverConfig::new(), store.clone());
+    send(
+        &receiver.router(),
+        unsigned("/callbacks/lyrics", &lyrics_body("r4")),
+    )
+    .await;
+    let mut resumed = receiver.outcomes().stream(cursor);
+    let rest = take(&mut resumed, 3).await;
+    let tasks: Vec<&str> = rest.iter().map(|e| e.task_id.as_str()).collect();
+    assert_eq!(tasks, ["r2", "r3", "r4"]);
+    // Nothing else is there (the next read would wait): the store agrees.
+    assert!(store
+        .outcomes_after(resumed.cursor(), 10)
+        .await
+        .unwrap()
+        .is_empty());
+}
+
+#[tokio::test]
+async fn a_waiting_stream_wakes_on_the_next_commit() {
     let rig = Rig::new(ReceiverConfig::new().outcome_recheck(None)).await;
-    let outcomes = rig.receiver.outcomes();
-    let waiter = tokio::spawn(async move { outcomes.wait_final(&TaskId::new(DOC_TASK)).await });
-    // Let the waiter register (it does so before its first store read).
-    let mut sub = rig.receiver.outcomes().subscribe();
+    let mut stream = rig.receiver.outcomes().subscribe();
+    let reader = tokio::spawn(async move { stream.next().await });
     tokio::task::yield_now().await;
-    let (status, _) = send(
+    send(
         &rig.router(),
         unsigned("/callbacks/lyrics", lyrics_failure()),
     )
     .await;
-    assert_eq!(status, StatusCode::OK);
-    sub.recv().await.unwrap();
-    let ev = waiter.await.unwrap().unwrap();
+    let ev = reader.await.unwrap().unwrap();
     assert_eq!(ev.task_id.as_str(), DOC_TASK);
-    assert!(!ev.success && ev.is_final);
+    assert!(!ev.success);
 }
 
 #[tokio::test]
-async fn waiting_after_the_callback_reads_it_from_the_store() {
-    let rig = Rig::new(ReceiverConfig::new().outcome_recheck(None)).await;
-    send(
-        &rig.router(),
-        unsigned("/callbacks/lyrics", lyrics_success()),
-    )
-    .await;
-    let ev = rig
-        .receiver
-        .outcomes()
-        .wait_final(&TaskId::new(DOC_TASK))
-        .await
-        .unwrap();
-    assert!(ev.success && ev.is_final);
-    assert!(matches!(ev.callback, Callback::Lyrics(_)));
-}
-
-#[tokio::test]
-async fn a_refuted_callback_does_not_settle_a_waiter() {
-    let rig = Rig::new(
-        ReceiverConfig::new()
-            .outcome_recheck(None)
-            .confirmer(|_r: ConfirmRequest| async { Ok(Verdict::Refuted) }),
-    )
-    .await;
-    let mut sub = rig.receiver.outcomes().subscribe();
-    send(
-        &rig.router(),
-        unsigned("/callbacks/lyrics", lyrics_success()),
-    )
-    .await;
-    let ev = sub.recv().await.unwrap();
-    assert!(ev.terminal && !ev.is_final);
+async fn without_a_confirmer_a_signed_callback_means_poll_now_and_nothing_is_final() {
+    let rig = Rig::new(ReceiverConfig::new().keys(keys()).outcome_recheck(None)).await;
     let outcomes = rig.receiver.outcomes();
-    assert!(outcomes
-        .final_from_store(&TaskId::new(DOC_TASK))
-        .await
-        .unwrap()
-        .is_none());
-}
-
-// On tokio's paused clock, so that the guard below is no wall-clock bound: the
-// waiter is settled before the genuine delivery is answered, and nothing waits on
-// the clock while the SQLite writer thread works.
-#[tokio::test(start_paused = true)]
-async fn a_confirmed_delivery_replaces_a_refuted_one_stored_first() {
-    // The confirmer refutes the first delivery (say, a forged body replayed with
-    // captured signed headers) and confirms the next one.
-    let calls = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    let counter = calls.clone();
-    let rig = Rig::new(ReceiverConfig::new().outcome_recheck(None).confirmer(
-        move |_r: ConfirmRequest| {
-            let n = counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-            async move {
-                Ok(if n == 0 {
-                    Verdict::Refuted
-                } else {
-                    Verdict::Confirmed
-                })
-            }
-        },
-    ))
-    .await;
-    let outcomes = rig.receiver.outcomes();
-    let waiter = tokio::spawn(async move { outcomes.wait_final(&TaskId::new(DOC_TASK)).await });
+    let task = TaskId::new(DOC_TASK);
+    let waiter = {
+        let outcomes = outcomes.clone();
+        let task = task.clone();
+        tokio::spawn(async move { outcomes.wait(&task, 0).await })
+    };
     tokio::task::yield_now().await;
-    let forged = lyrics_success().replace("Starry Night Dreams", "Forged Title");
-    let (status, _) = send(&rig.router(), unsigned("/callbacks/lyrics", &forged)).await;
-    assert_eq!(status, StatusCode::OK);
-    assert!(rig
-        .receiver
-        .outcomes()
-        .final_from_store(&TaskId::new(DOC_TASK))
-        .await
-        .unwrap()
-        .is_none());
-    // The genuine delivery replaces it and settles the waiter.
-    let (status, body) = send(
+    let (status, _) = send(
         &rig.router(),
-        unsigned("/callbacks/lyrics", lyrics_success()),
+        signed(
+            "/callbacks/lyrics",
+            lyrics_success(),
+            DOC_TASK,
+            now_secs(),
+            &key(),
+        ),
     )
     .await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(body["duplicate"], false);
-    let ev = tokio::time::timeout(std::time::Duration::from_secs(5), waiter)
-        .await
-        .expect("settled by the confirmed delivery")
-        .unwrap()
-        .unwrap();
-    assert!(ev.is_final);
-    let stored = rig.count(DOC_TASK).await;
-    assert_eq!(stored.len(), 1);
-    assert_eq!(stored[0].deliveries, 2);
-    let body = String::from_utf8_lossy(&stored[0].body);
-    assert!(body.contains("Starry Night Dreams") && !body.contains("Forged Title"));
-    // A third, confirmed repeat replaces nothing (the stored one is final now).
-    let (_, body) = send(&rig.router(), unsigned("/callbacks/lyrics", &forged)).await;
-    assert_eq!(body["duplicate"], true);
-    let stored = rig.count(DOC_TASK).await;
-    assert!(!String::from_utf8_lossy(&stored[0].body).contains("Forged Title"));
+    let Settled::PollNow(ev) = waiter.await.unwrap().unwrap() else {
+        panic!("a signed body is not an outcome");
+    };
+    assert_eq!(ev.trust, Trust::Signed);
+    assert!(!ev.is_final());
+    assert!(outcomes.final_from_store(&task).await.unwrap().is_none());
+    // An unsigned callback settles nothing at all.
+    let unsigned_rig = Rig::new(ReceiverConfig::new()).await;
+    send(
+        &unsigned_rig.router(),
+        unsigned("/callbacks/lyrics", lyrics_success()),
+    )
+    .await;
+    let unsigned_outcomes = unsigned_rig.receiver.outcomes();
+    let ev = unsigned_outcomes.stream(0).next().await.unwrap();
+    assert_eq!(ev.trust, Trust::Unsigned);
+    assert_eq!(unsigned_outcomes.settles(&ev), None);
 }
 
 #[tokio::test]
@@ -176,18 +181,7 @@ async fn waiters_are_released_when_the_receiver_stops() {
         .await
         .unwrap();
     let outcomes = serving.outcomes();
-    let (registered_tx, registered_rx) = tokio::sync::oneshot::channel::<()>();
-    let waiter = tokio::spawn(async move {
-        let task = TaskId::new("never");
-        let fut = outcomes.wait_final(&task);
-        tokio::pin!(fut);
-        // Poll once so the waiter registers, then report.
-        let first = futures::poll!(&mut fut);
-        assert!(first.is_pending());
-        let _ = registered_tx.send(());
-        fut.await
-    });
-    registered_rx.await.unwrap();
+    let waiter = tokio::spawn(async move { outcomes.wait_final(&TaskId::new("never")).await });
     stop.send(()).unwrap();
     serving.wait().await.unwrap();
     let released = waiter.await.unwrap();
@@ -226,11 +220,53 @@ impl Store for SlowStore {
             recorded
         })
     }
-    fn replace_unconfirmed(
+    fn claim_confirmations(
         &self,
-        callback: kie_suno_callbacks::NewCallback,
-    ) -> futures::future::BoxFuture<'_, Result<Option<i64>, kie_suno_callbacks::Error>> {
-        self.0.replace_unconfirmed(callback)
+        now_ms: i64,
+        lease_ms: i64,
+        limit: usize,
+    ) -> BoxFuture<'_, Result<Vec<kie_suno_callbacks::ConfirmJob>, Error>> {
+        self.0.claim_confirmations(now_ms, lease_ms, limit)
+    }
+    fn retry_confirmation(
+        &self,
+        callback_id: i64,
+        due_ms: i64,
+        error: String,
+    ) -> BoxFuture<'_, Result<(), Error>> {
+        self.0.retry_confirmation(callback_id, due_ms, error)
+    }
+    fn finish_confirmation(
+        &self,
+        callback_id: i64,
+        result: kie_suno_callbacks::ConfirmResult,
+    ) -> BoxFuture<'_, Result<Option<i64>, Error>> {
+        self.0.finish_confirmation(callback_id, result)
+    }
+    fn outcomes_after(
+        &self,
+        cursor: i64,
+        limit: usize,
+    ) -> BoxFuture<'_, Result<Vec<OutcomeEvent>, Error>> {
+        self.0.outcomes_after(cursor, limit)
+    }
+    fn outcomes_for<'a>(
+        &'a self,
+        task_id: &'a TaskId,
+    ) -> BoxFuture<'a, Result<Vec<OutcomeEvent>, Error>> {
+        self.0.outcomes_for(task_id)
+    }
+    fn latest_cursor(&self) -> BoxFuture<'_, Result<i64, Error>> {
+        self.0.latest_cursor()
+    }
+    fn callback(
+        &self,
+        id: i64,
+    ) -> BoxFuture<'_, Result<Option<kie_suno_callbacks::StoredCallback>, Error>> {
+        self.0.callback(id)
+    }
+    fn prune(&self, before_ms: i64) -> BoxFuture<'_, Result<kie_suno_callbacks::Pruned, Error>> {
+        self.0.prune(before_ms)
     }
     fn callbacks_for<'a>(
         &'a self,
@@ -282,7 +318,7 @@ async fn a_sender_hanging_up_mid_commit_still_gets_its_callback_stored_and_publi
             std::sync::Mutex::new(Some(committed_tx)),
         )) as Arc<dyn Store>,
     );
-    let mut sub = slow.outcomes().subscribe();
+    let mut sub = slow.outcomes().stream(0);
     // The sender gives up (KIE's timeout) while the write is still under way: the
     // handler's future is dropped, as hyper drops it on a disconnect.
     let gave_up = tokio::time::timeout(
@@ -302,13 +338,11 @@ async fn a_sender_hanging_up_mid_commit_still_gets_its_callback_stored_and_publi
         .await
         .expect("the write went on after the hang-up, not dropped with the handler");
     // ... and then published, once.
-    let ev = tokio::time::timeout(std::time::Duration::from_secs(5), sub.recv())
-        .await
-        .expect("published despite the hang-up")
-        .unwrap();
+    // (Read from the store: the event is committed with the callback.)
+    let ev = sub.next().await.unwrap();
     assert_eq!(ev.task_id.as_str(), DOC_TASK);
-    assert_eq!(sub.try_recv().unwrap_err(), TryRecvError::Empty);
     let stored = rig.count(DOC_TASK).await;
     assert_eq!(stored.len(), 1);
-    assert_eq!(stored[0].id, ev.record_id);
+    assert_eq!(stored[0].id, ev.callback_id);
+    assert_eq!(rig.store.latest_cursor().await.unwrap(), ev.cursor);
 }

@@ -7,8 +7,8 @@ use axum::body::Body;
 use bytes::Bytes;
 use http::{Request, StatusCode};
 use kie_suno_callbacks::{
-    callback_path, sign, ConfirmRequest, Receiver, ReceiverConfig, Rejection, SqliteOptions,
-    SqliteStore, Store, Verdict, DEFAULT_BODY_LIMIT,
+    callback_path, sign, ConfirmRequest, Receiver, ReceiverConfig, RecordInfo, Rejection,
+    RemoteState, SqliteOptions, SqliteStore, Store, DEFAULT_BODY_LIMIT,
 };
 use kie_suno_types::{CallbackFamily, TaskId};
 use secrecy::SecretString;
@@ -51,7 +51,12 @@ async fn unsigned_receiver_stores_and_answers_200() {
     assert_eq!(s.stage, "complete");
     assert_eq!(s.family, "lyrics");
     assert_eq!(s.code, Some(200));
-    assert!(s.success && s.terminal && s.is_final() && !s.signed);
+    assert!(s.success && s.terminal && !s.signed);
+    assert_eq!(s.trust, kie_suno_callbacks::Trust::Unsigned);
+    assert_eq!(
+        s.confirmation,
+        kie_suno_callbacks::Confirmation::NotRequested
+    );
     let parsed: serde_json::Value = serde_json::from_str(s.parsed.as_deref().unwrap()).unwrap();
     assert_eq!(parsed["data"]["data"][0]["title"], "Starry Night Dreams");
     assert!(s
@@ -96,7 +101,8 @@ async fn failure_callback_is_stored_as_terminal_failure() {
     assert_eq!(status, StatusCode::OK);
     let s = &rig.count(DOC_TASK).await[0];
     assert_eq!(s.code, Some(400));
-    assert!(!s.success && s.terminal && s.is_final());
+    assert!(!s.success && s.terminal);
+    assert_eq!(s.trust, kie_suno_callbacks::Trust::Unsigned);
 }
 
 #[tokio::test]
@@ -226,71 +232,6 @@ async fn a_body_of_exactly_the_limit_is_accepted() {
     let rig = Rig::new(ReceiverConfig::new().body_limit(body.len())).await;
     let (status, _) = send(&rig.router(), unsigned("/callbacks/lyrics", &body)).await;
     assert_eq!(status, StatusCode::OK);
-}
-
-#[tokio::test]
-async fn refuted_confirmation_is_stored_but_not_final() {
-    let config = ReceiverConfig::new().confirmer(|r: ConfirmRequest| async move {
-        assert_eq!(r.family, CallbackFamily::Lyrics);
-        assert!(r.success);
-        Ok(Verdict::Refuted)
-    });
-    let rig = Rig::new(config).await;
-    let (status, _) = send(
-        &rig.router(),
-        unsigned("/callbacks/lyrics", lyrics_success()),
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK);
-    let s = &rig.count(DOC_TASK).await[0];
-    assert_eq!(s.confirmation, kie_suno_callbacks::Confirmation::Refuted);
-    assert!(s.terminal && !s.is_final());
-}
-
-#[tokio::test]
-async fn confirmed_and_failed_confirmations() {
-    let ok = Rig::new(
-        ReceiverConfig::new().confirmer(|_r: ConfirmRequest| async { Ok(Verdict::Confirmed) }),
-    )
-    .await;
-    send(
-        &ok.router(),
-        unsigned("/callbacks/lyrics", lyrics_success()),
-    )
-    .await;
-    assert!(ok.count(DOC_TASK).await[0].is_final());
-
-    let failing = Rig::new(ReceiverConfig::new().confirmer(|_r: ConfirmRequest| async {
-        Err::<Verdict, _>("details endpoint unreachable".into())
-    }))
-    .await;
-    let (status, _) = send(
-        &failing.router(),
-        unsigned("/callbacks/lyrics", lyrics_success()),
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK);
-    let s = &failing.count(DOC_TASK).await[0];
-    assert_eq!(s.confirmation, kie_suno_callbacks::Confirmation::Failed);
-    assert!(!s.is_final());
-}
-
-#[tokio::test(start_paused = true)]
-async fn a_confirmation_that_hangs_times_out_and_is_stored_not_final() {
-    let rig = Rig::new(
-        ReceiverConfig::new()
-            .confirm_timeout(std::time::Duration::from_secs(3))
-            .confirmer(|_r: ConfirmRequest| futures::future::pending()),
-    )
-    .await;
-    let (status, _) = send(
-        &rig.router(),
-        unsigned("/callbacks/lyrics", lyrics_success()),
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK);
-    let s = &rig.count(DOC_TASK).await[0];
-    assert_eq!(s.confirmation, kie_suno_callbacks::Confirmation::Failed);
 }
 
 /// One bad request: what to send and the rejection expected.
@@ -678,7 +619,7 @@ async fn over_a_real_socket_with_header_names_in_any_case() {
         res.ends_with(r#"{"status":"received","duplicate":false}"#),
         "{res}"
     );
-    let ev = events.recv().await.unwrap();
+    let ev = events.next().await.unwrap();
     assert_eq!(ev.task_id.as_str(), DOC_TASK);
 
     let client = reqwest::Client::new();
@@ -703,7 +644,7 @@ async fn over_a_real_socket_with_header_names_in_any_case() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn graceful_shutdown_finishes_in_flight_requests_and_keeps_them() {
+async fn graceful_shutdown_finishes_the_confirmation_in_hand_and_keeps_it() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("shutdown.db");
     let store = Arc::new(
@@ -720,7 +661,12 @@ async fn graceful_shutdown_finishes_in_flight_requests_and_keeps_them() {
         async move {
             let _ = entered.send(());
             gate.notified().await;
-            Ok(Verdict::Confirmed)
+            let body: serde_json::Value = serde_json::from_str(lyrics_success()).unwrap();
+            Ok(RecordInfo::new(
+                RemoteState::Succeeded,
+                json!({"taskId": DOC_TASK, "status": "SUCCESS",
+                    "response": {"data": body["data"]["data"]}}),
+            ))
         }
     });
     let receiver = Receiver::new(config, store as Arc<dyn Store>);
@@ -741,16 +687,17 @@ async fn graceful_shutdown_finishes_in_flight_requests_and_keeps_them() {
             .await
             .map(|r| r.status().as_u16())
     });
+    // Answered 200 before the confirmation (which is held at the gate) ends.
+    assert_eq!(in_flight.await.unwrap().unwrap(), 200);
     let mut entered_rx = entered_rx;
     entered_rx.recv().await.unwrap();
-    // The request is inside the handler; ask the server to stop, then let it finish.
+    // The confirmation is in hand; ask the server to stop, then let it finish.
     stop.send(()).unwrap();
     // Wait until the listener is gone (no new connections), then let it finish.
     while tokio::net::TcpStream::connect(addr).await.is_ok() {
         tokio::time::sleep(std::time::Duration::from_millis(10)).await;
     }
     release.notify_one();
-    assert_eq!(in_flight.await.unwrap().unwrap(), 200);
     serving.wait().await.unwrap();
 
     let reopened = SqliteStore::open(&path, SqliteOptions::default())
@@ -761,5 +708,9 @@ async fn graceful_shutdown_finishes_in_flight_requests_and_keeps_them() {
         .await
         .unwrap();
     assert_eq!(stored.len(), 1);
-    assert!(stored[0].is_final());
+    assert_eq!(
+        stored[0].confirmation,
+        kie_suno_callbacks::Confirmation::Confirmed
+    );
+    assert_eq!(stored[0].trust, kie_suno_callbacks::Trust::Confirmed);
 }

@@ -151,7 +151,7 @@ async fn journal_is_wal_and_synchronous_is_configurable() {
         let rows: i64 = conn
             .query_row("SELECT count(*) FROM kie_suno_callbacks", [], |r| r.get(0))
             .unwrap();
-        assert_eq!((mode.as_str(), version, rows), ("wal", 2, 1));
+        assert_eq!((mode.as_str(), version, rows), ("wal", 3, 1));
         drop(conn);
         store.close().await.unwrap();
     }
@@ -170,7 +170,7 @@ async fn a_newer_schema_is_refused() {
         r,
         Err(kie_suno_callbacks::Error::SchemaTooNew {
             found: 99,
-            supported: 2,
+            supported: 3,
             ..
         })
     ));

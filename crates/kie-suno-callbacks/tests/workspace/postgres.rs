@@ -10,7 +10,7 @@
 //! why and skip, unless `KIE_SUNO_REQUIRE_POSTGRES=1` (CI), which turns the skip
 //! into a failure.
 
-use kie_suno_callbacks::{Confirmation, Store};
+use kie_suno_callbacks::{ConfirmResult, Confirmation, OutcomeKind, Store, Trust};
 use kie_suno_types::{CallbackFamily, TaskId};
 
 use crate::common::*;
@@ -79,26 +79,93 @@ async fn debug_output_does_not_show_the_connection_settings() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_refuted_first_delivery_is_replaced_by_a_confirmed_one_and_a_final_one_is_not() {
+async fn a_confirmation_job_is_committed_with_its_callback_claimed_once_and_finished_once() {
     let Some(url) = database("confirm").await else {
         return;
     };
-    let s = store(&url).await;
-    let mut refuted = record("pg-confirm", "complete");
-    refuted.confirmation = Confirmation::Refuted;
-    refuted.body = bytes::Bytes::from_static(b"{\"forged\":true}");
-    assert!(s.record(refuted).await.unwrap().is_new());
-    let mut confirmed = record("pg-confirm", "complete");
-    confirmed.confirmation = Confirmation::Confirmed;
-    assert!(!s.record(confirmed.clone()).await.unwrap().is_new());
-    let replaced = s.replace_unconfirmed(confirmed.clone()).await.unwrap();
-    assert!(replaced.is_some());
-    let rows = s.callbacks_for(&TaskId::new("pg-confirm")).await.unwrap();
-    assert_eq!(rows.len(), 1);
-    assert_eq!(Some(rows[0].id), replaced);
-    assert!(rows[0].is_final());
-    assert_eq!(rows[0].body, lyrics_body("pg-confirm").as_bytes());
-    assert_eq!(s.replace_unconfirmed(confirmed).await.unwrap(), None);
+    let (x, y) = tokio::join!(store(&url), store(&url));
+    let mut cb = record("pg-confirm", "complete");
+    cb.confirmation = Confirmation::Pending;
+    let recorded = x.record(cb).await.unwrap();
+    assert!(recorded.is_new() && recorded.queued);
+    let first_event = recorded.event.unwrap();
+    // Two instances claim at once: the job goes to one (SKIP LOCKED), for a lease.
+    let now = i64::MAX / 4;
+    let (a, b) = tokio::join!(
+        x.claim_confirmations(now, 60_000, 10),
+        y.claim_confirmations(now, 60_000, 10)
+    );
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert_eq!(a.len() + b.len(), 1, "{a:?} {b:?}");
+    let job = a.into_iter().chain(b).next().unwrap();
+    assert_eq!(job.task_id.as_str(), "pg-confirm");
+    assert!(job.success);
+    // Leased: nobody else gets it until the lease runs out.
+    assert!(x
+        .claim_confirmations(now, 60_000, 10)
+        .await
+        .unwrap()
+        .is_empty());
+    x.retry_confirmation(job.callback_id, 0, "record-info still PENDING".into())
+        .await
+        .unwrap();
+    let again = y.claim_confirmations(now, 60_000, 10).await.unwrap();
+    assert_eq!((again.len(), again[0].attempts), (1, 1));
+    let result = ConfirmResult::Outcome {
+        success: true,
+        data: r#"{"status":"SUCCESS"}"#.into(),
+        disputed: None,
+    };
+    let (f1, f2) = tokio::join!(
+        x.finish_confirmation(job.callback_id, result.clone()),
+        y.finish_confirmation(job.callback_id, result)
+    );
+    let finished: Vec<i64> = [f1.unwrap(), f2.unwrap()].into_iter().flatten().collect();
+    assert_eq!(finished.len(), 1, "a key is confirmed once");
+    assert!(finished[0] > first_event);
+    let rows = y.callbacks_for(&TaskId::new("pg-confirm")).await.unwrap();
+    assert_eq!(rows[0].confirmation, Confirmation::Confirmed);
+    assert_eq!(rows[0].trust, Trust::Confirmed);
+    let events = y.outcomes_after(0, 10).await.unwrap();
+    assert_eq!(events.len(), 2);
+    assert_eq!(events[0].kind, OutcomeKind::Callback);
+    assert!(events[1].is_final());
+    assert_eq!(events[1].data.as_deref(), Some(r#"{"status":"SUCCESS"}"#));
+    assert_eq!(y.latest_cursor().await.unwrap(), events[1].cursor);
+    let stats = x.stats().await.unwrap();
+    assert_eq!((stats.pending_confirmations, stats.outcome_events), (0, 2));
+    // Pruning everything up to the far future removes both, and the cursor keeps going.
+    let pruned = x.prune(i64::MAX).await.unwrap();
+    assert_eq!((pruned.callbacks, pruned.events), (1, 2));
+    let r = x.record(record("pg-after", "complete")).await.unwrap();
+    assert!(r.event.unwrap() > events[1].cursor);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_batches_commit_outcome_events_in_cursor_order() {
+    let Some(url) = database("ordered").await else {
+        return;
+    };
+    let (x, y) = tokio::join!(store(&url), store(&url));
+    let mut handles = Vec::new();
+    for i in 0..64 {
+        let s = if i % 2 == 0 { x.clone() } else { y.clone() };
+        handles.push(tokio::spawn(async move {
+            s.record(record(&format!("ord-{i}"), "complete"))
+                .await
+                .unwrap()
+        }));
+    }
+    let mut cursors = Vec::new();
+    for h in handles {
+        cursors.push(h.await.unwrap().event.unwrap());
+    }
+    let events = x.outcomes_after(0, 1000).await.unwrap();
+    assert_eq!(events.len(), 64);
+    let mut sorted = cursors.clone();
+    sorted.sort_unstable();
+    let read: Vec<i64> = events.iter().map(|e| e.cursor).collect();
+    assert_eq!(read, sorted);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -6,11 +6,26 @@
 use std::sync::Arc;
 
 use http::StatusCode;
-use kie_suno_callbacks::{PostgresStore, Receiver, ReceiverConfig, Store};
+use kie_suno_callbacks::{
+    ConfirmPolicy, ConfirmRequest, OutcomeKind, PostgresStore, Receiver, ReceiverConfig,
+    RecordInfo, RemoteState, Store,
+};
 use kie_suno_types::TaskId;
 use tokio::sync::Barrier;
 
 use crate::common::*;
+
+/// A confirmer answering the documented lyrics task's record-info.
+fn confirmer() -> impl kie_suno_callbacks::Confirmer {
+    |r: ConfirmRequest| async move {
+        let body: serde_json::Value = serde_json::from_str(LYRICS_SUCCESS)?;
+        Ok(RecordInfo::new(
+            RemoteState::Succeeded,
+            serde_json::json!({"taskId": r.task_id.as_str(), "status": "SUCCESS",
+                "response": {"data": body["data"]["data"]}}),
+        ))
+    }
+}
 
 /// A receiver instance verifying signatures with [`keys`], on `store`.
 fn instance(config: ReceiverConfig, store: &Arc<PostgresStore>) -> Receiver {
@@ -23,11 +38,14 @@ async fn two_receivers_on_one_database_store_a_simultaneous_callback_once() {
         return;
     };
     let (s1, s2) = tokio::join!(store(&url), store(&url));
-    let r1 = instance(ReceiverConfig::new(), &s1);
+    let r1 = instance(ReceiverConfig::new().confirmer(confirmer()), &s1);
     let r2 = instance(
-        ReceiverConfig::new().outcome_recheck(Some(std::time::Duration::from_millis(50))),
+        ReceiverConfig::new()
+            .confirmer(confirmer())
+            .outcome_recheck(None),
         &s2,
     );
+    let (b1, b2) = tokio::join!(r1.start_background(), r2.start_background());
     // Instance 2 waits for an outcome that instance 1 (or 2) will commit.
     let waiting = r2.outcomes();
     let waiter = tokio::spawn(async move { waiting.wait_final(&TaskId::new(DOC_TASK)).await });
@@ -57,7 +75,57 @@ async fn two_receivers_on_one_database_store_a_simultaneous_callback_once() {
     assert_eq!(rows[0].deliveries, 2);
     assert!(rows[0].signed);
     let ev = waiter.await.unwrap().unwrap();
-    assert!(ev.is_final && ev.success);
+    assert!(ev.is_final() && ev.success);
+    tokio::join!(b1.stop(), b2.stop());
+    // Confirmed once, whichever instance's worker claimed it.
+    let events = s1.outcomes_for(&TaskId::new(DOC_TASK)).await.unwrap();
+    let kinds: Vec<OutcomeKind> = events.iter().map(|e| e.kind).collect();
+    assert_eq!(kinds, [OutcomeKind::Callback, OutcomeKind::Confirmed]);
+}
+
+/// The push: instance B neither receives nor confirms anything and never
+/// rechecks the store on a timer (`outcome_recheck(None)`); its waiter can only
+/// learn of instance A's commit through `LISTEN`/`NOTIFY`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_waiter_on_instance_b_settles_through_the_push_when_instance_a_confirms() {
+    let Some(url) = database("push").await else {
+        return;
+    };
+    let (sa, sb) = tokio::join!(store(&url), store(&url));
+    let a = instance(
+        ReceiverConfig::new()
+            .confirmer(confirmer())
+            .confirm_policy(ConfirmPolicy::default()),
+        &sa,
+    );
+    let b = instance(ReceiverConfig::new().outcome_recheck(None), &sb);
+    let background_b = b.start_background().await;
+    let task = TaskId::new(DOC_TASK);
+    let waiting = b.outcomes();
+    let waiter = {
+        let task = task.clone();
+        tokio::spawn(async move { waiting.wait_final(&task).await })
+    };
+    // And a stream on B from the start: it sees A's events too, in order.
+    let mut stream = b.outcomes().stream(0);
+    let background_a = a.start_background().await;
+    let (status, _) = send(
+        &a.router(),
+        signed(
+            "/callbacks/lyrics",
+            LYRICS_SUCCESS,
+            DOC_TASK,
+            now_secs(),
+            &key(),
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let ev = waiter.await.unwrap().unwrap();
+    assert!(ev.is_final() && ev.success);
+    assert_eq!(stream.next().await.unwrap().kind, OutcomeKind::Callback);
+    assert_eq!(stream.next().await.unwrap().cursor, ev.cursor);
+    tokio::join!(background_a.stop(), background_b.stop());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

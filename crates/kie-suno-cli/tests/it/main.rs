@@ -4,6 +4,7 @@
 
 mod batch;
 mod cli;
+mod confirm;
 mod download;
 mod interrupt;
 mod kit;

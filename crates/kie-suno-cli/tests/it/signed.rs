@@ -58,9 +58,11 @@ async fn signed_callbacks_accepted_forged_rejected() {
     let (tx, rx) = tokio::sync::mpsc::channel(8);
     let wanted = task_id.clone();
     tokio::spawn(async move {
-        while let Ok(ev) = events.recv().await {
-            if ev.task_id == wanted {
-                let _ = tx.send(Signal::from(ev.callback.clone())).await;
+        // A signed callback (no confirmer here) means "poll now": the body is
+        // not the outcome, the details endpoint is.
+        while let Ok(ev) = events.next().await {
+            if ev.task_id == wanted && ev.trust == kie_suno_callbacks::Trust::Signed {
+                let _ = tx.send(Signal::PollNow).await;
             }
         }
     });

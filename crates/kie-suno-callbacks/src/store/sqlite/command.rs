@@ -71,11 +71,20 @@ impl From<rusqlite::Error> for Failure {
     }
 }
 
+/// Work run on the writer's transaction: it returns what sends the reply once
+/// the batch's fate is known (`Err` when the commit or its sync failed).
+pub(super) type Job = Box<dyn FnOnce(&rusqlite::Transaction<'_>) -> Finish + Send>;
+
+/// Sends a job's reply, given the batch's durability.
+pub(super) type Finish = Box<dyn FnOnce(Result<(), Error>) + Send>;
+
 /// A request to the writer thread.
 pub(super) enum Cmd {
     /// The callback and its headers already serialised (off the writer thread).
     Record(Box<(NewCallback, String)>, Reply<Recorded>),
-    Replace(Box<(NewCallback, String)>, Reply<Option<i64>>),
+    /// Any other statement run inside the batch; its reply waits for the
+    /// batch's durability when it wrote.
+    Exec(Job),
     ForTask(TaskId, Reply<Vec<StoredCallback>>),
     Submit(TaskId, CallbackFamily, i64, Reply<()>),
     IsSubmitted(TaskId, Reply<bool>),
@@ -92,7 +101,7 @@ impl Cmd {
     pub(super) fn fail(self, err: &Failure, closer: &mut Option<oneshot::Sender<()>>) {
         match self {
             Cmd::Record(_, r) => drop(r.send(Err(err.error()))),
-            Cmd::Replace(_, r) => drop(r.send(Err(err.error()))),
+            Cmd::Exec(job) => drop(job),
             Cmd::ForTask(_, r) => drop(r.send(Err(err.error()))),
             Cmd::Submit(_, _, _, r) => drop(r.send(Err(err.error()))),
             Cmd::IsSubmitted(_, r) => drop(r.send(Err(err.error()))),
@@ -107,7 +116,7 @@ impl Cmd {
 /// commit to be durable before it is answered.
 pub(super) enum Done {
     Record(Reply<Recorded>, Result<Recorded, Error>),
-    Replace(Reply<Option<i64>>, Result<Option<i64>, Error>),
+    Exec(Finish, Option<Error>),
     ForTask(
         Reply<Vec<StoredCallback>>,
         Result<Vec<StoredCallback>, Error>,
@@ -124,7 +133,7 @@ impl Done {
     pub(super) fn commit_failed(self, e: &Failure) -> Self {
         match self {
             Done::Record(reply, _) => Done::Record(reply, Err(e.error())),
-            Done::Replace(reply, _) => Done::Replace(reply, Err(e.error())),
+            Done::Exec(finish, _) => Done::Exec(finish, Some(e.error())),
             Done::Submit(reply, _) => Done::Submit(reply, Err(e.error())),
             Done::Health(reply, _) => Done::Health(reply, Err(e.error())),
             other => other,
@@ -138,9 +147,10 @@ impl Done {
             Done::Record(reply, r) => {
                 let _ = reply.send(synced().and(r));
             }
-            Done::Replace(reply, r) => {
-                let _ = reply.send(synced().and(r));
-            }
+            Done::Exec(finish, failed) => match failed {
+                Some(e) => finish(Err(e)),
+                None => finish(synced()),
+            },
             Done::Submit(reply, r) => {
                 let _ = reply.send(synced().and(r));
             }

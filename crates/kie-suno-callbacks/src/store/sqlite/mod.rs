@@ -24,7 +24,10 @@ pub use self::options::{SqliteOptions, Synchronous};
 use crate::clock::now_ms;
 use crate::store::{BoxFuture, Store};
 use crate::validate::storable;
-use crate::{Error, NewCallback, Recorded, StoreStats, StoredCallback};
+use crate::{
+    ConfirmJob, ConfirmResult, Error, NewCallback, OutcomeEvent, Pruned, Recorded, StoreStats,
+    StoredCallback,
+};
 
 /// The embedded store. Cheap to share behind an `Arc`.
 pub struct SqliteStore {
@@ -62,6 +65,27 @@ impl SqliteStore {
             .map_err(|_| Error::StoreClosed)?;
         rx.await.map_err(|_| Error::StoreClosed)?
     }
+
+    /// Runs `f` on the writer's transaction; a `write` is answered only once durable.
+    async fn exec<T: Send + 'static>(
+        &self,
+        write: bool,
+        f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T, Error> + Send + 'static,
+    ) -> Result<T, Error> {
+        let (reply, rx) = oneshot::channel::<Result<T, Error>>();
+        let job: command::Job = Box::new(move |tx| {
+            let result = f(tx);
+            Box::new(move |durable: Result<(), Error>| {
+                let result = if write { durable.and(result) } else { result };
+                let _ = reply.send(result);
+            })
+        });
+        self.tx
+            .send(Cmd::Exec(job))
+            .await
+            .map_err(|_| Error::StoreClosed)?;
+        rx.await.map_err(|_| Error::StoreClosed)?
+    }
 }
 
 impl Store for SqliteStore {
@@ -74,16 +98,69 @@ impl Store for SqliteStore {
         })
     }
 
-    fn replace_unconfirmed(
+    fn claim_confirmations(
         &self,
-        callback: NewCallback,
+        now_ms: i64,
+        lease_ms: i64,
+        limit: usize,
+    ) -> BoxFuture<'_, Result<Vec<ConfirmJob>, Error>> {
+        Box::pin(self.exec(true, move |tx| schema::claim(tx, now_ms, lease_ms, limit)))
+    }
+
+    fn retry_confirmation(
+        &self,
+        callback_id: i64,
+        due_ms: i64,
+        error: String,
+    ) -> BoxFuture<'_, Result<(), Error>> {
+        Box::pin(self.exec(true, move |tx| {
+            schema::retry(tx, callback_id, due_ms, &error)
+        }))
+    }
+
+    fn finish_confirmation(
+        &self,
+        callback_id: i64,
+        result: ConfirmResult,
     ) -> BoxFuture<'_, Result<Option<i64>, Error>> {
-        let headers = callback.headers_json();
-        Box::pin(async move {
-            storable(callback.task_id.as_str(), Some(&callback.stage))?;
-            self.call(move |r| Cmd::Replace(Box::new((callback, headers)), r))
-                .await
-        })
+        let now = now_ms();
+        Box::pin(self.exec(true, move |tx| {
+            schema::finish(tx, callback_id, &result, now)
+        }))
+    }
+
+    fn outcomes_after(
+        &self,
+        cursor: i64,
+        limit: usize,
+    ) -> BoxFuture<'_, Result<Vec<OutcomeEvent>, Error>> {
+        Box::pin(self.exec(false, move |tx| schema::outcomes_after(tx, cursor, limit)))
+    }
+
+    fn outcomes_for<'a>(
+        &'a self,
+        task_id: &'a TaskId,
+    ) -> BoxFuture<'a, Result<Vec<OutcomeEvent>, Error>> {
+        let task = task_id.clone();
+        Box::pin(self.exec(false, move |tx| schema::outcomes_for(tx, &task)))
+    }
+
+    fn latest_cursor(&self) -> BoxFuture<'_, Result<i64, Error>> {
+        Box::pin(self.exec(false, schema::latest_cursor))
+    }
+
+    fn callback(&self, id: i64) -> BoxFuture<'_, Result<Option<StoredCallback>, Error>> {
+        Box::pin(self.exec(false, move |tx| schema::callback(tx, id)))
+    }
+
+    fn confirmation_backlog(&self) -> BoxFuture<'_, Result<(u64, Option<i64>), Error>> {
+        Box::pin(self.exec(false, |tx| {
+            schema::backlog(tx).map(|(n, oldest)| (n.max(0) as u64, oldest))
+        }))
+    }
+
+    fn prune(&self, before_ms: i64) -> BoxFuture<'_, Result<Pruned, Error>> {
+        Box::pin(self.exec(true, move |tx| schema::prune(tx, before_ms)))
     }
 
     fn callbacks_for<'a>(

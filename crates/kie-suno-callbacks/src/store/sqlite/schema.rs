@@ -7,7 +7,10 @@ use kie_suno_types::{CallbackFamily, TaskId};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
 use super::options::SqliteOptions;
-use crate::{Confirmation, Error, NewCallback, Recorded, StoreStats, StoredCallback};
+use crate::{
+    ConfirmJob, ConfirmResult, Confirmation, Error, NewCallback, OutcomeEvent, OutcomeKind, Pruned,
+    Recorded, StoreStats, StoredCallback, Trust,
+};
 
 const MIGRATIONS: &[&str] = &[
     // 1: callbacks and submitted tasks.
@@ -62,20 +65,53 @@ const MIGRATIONS: &[&str] = &[
         last_received_ms, deliveries, headers, body, parsed FROM kie_suno_callbacks;
     DROP TABLE kie_suno_callbacks;
     ALTER TABLE kie_suno_callbacks_v2 RENAME TO kie_suno_callbacks;",
+    // 3: explicit trust, the confirmation queue (on the callback row, so a job is
+    // committed with its callback), and the outcome stream (AUTOINCREMENT: a
+    // pruned cursor is never reused).
+    "ALTER TABLE kie_suno_callbacks ADD COLUMN trust TEXT NOT NULL DEFAULT 'unsigned';
+    UPDATE kie_suno_callbacks SET trust = 'signed' WHERE signed = 1;
+    UPDATE kie_suno_callbacks SET confirmation = 'failed' WHERE confirmation = 'refuted';
+    ALTER TABLE kie_suno_callbacks ADD COLUMN confirm_note TEXT;
+    ALTER TABLE kie_suno_callbacks ADD COLUMN confirm_attempts INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE kie_suno_callbacks ADD COLUMN confirm_due_ms INTEGER;
+    CREATE INDEX kie_suno_callbacks_confirm_due ON kie_suno_callbacks (confirm_due_ms)
+        WHERE confirm_due_ms IS NOT NULL;
+    CREATE TABLE kie_suno_outcomes (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        callback_id INTEGER NOT NULL,
+        task_id TEXT NOT NULL,
+        family TEXT NOT NULL,
+        stage TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        trust TEXT NOT NULL,
+        terminal INTEGER NOT NULL,
+        success INTEGER NOT NULL,
+        note TEXT,
+        data TEXT,
+        created_ms INTEGER NOT NULL
+    );
+    CREATE INDEX kie_suno_outcomes_task ON kie_suno_outcomes (task_id, id);",
 ];
 
 const INSERT: &str = "INSERT INTO kie_suno_callbacks
     (task_id, stage, family, code, success, terminal, confirmation, signed,
-     signature_timestamp, first_received_ms, last_received_ms, deliveries, headers, body, parsed)
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, 1, ?11, ?12, ?13)
+     signature_timestamp, first_received_ms, last_received_ms, deliveries, headers, body, parsed,
+     trust, confirm_due_ms)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, 1, ?11, ?12, ?13, ?14, ?15)
     ON CONFLICT (task_id, family, stage) DO UPDATE SET
         deliveries = deliveries + 1,
-        last_received_ms = max(last_received_ms, excluded.last_received_ms)
-    RETURNING id, deliveries";
+        last_received_ms = max(last_received_ms, excluded.last_received_ms),
+        confirm_attempts = CASE WHEN confirmation = 'failed' AND excluded.confirmation = 'pending'
+            THEN 0 ELSE confirm_attempts END,
+        confirm_due_ms = CASE WHEN confirmation = 'failed' AND excluded.confirmation = 'pending'
+            THEN excluded.confirm_due_ms ELSE confirm_due_ms END,
+        confirmation = CASE WHEN confirmation = 'failed' AND excluded.confirmation = 'pending'
+            THEN 'pending' ELSE confirmation END
+    RETURNING id, deliveries, confirmation";
 
-/// The 13 parameters of [`INSERT`] and [`REPLACE_UNCONFIRMED`], in their order.
+/// The 15 parameters of [`INSERT`], in their order.
 macro_rules! callback_params {
-    ($cb:expr, $headers:expr) => {
+    ($cb:expr, $headers:expr, $confirmation:expr, $due:expr) => {
         params![
             $cb.task_id.as_str(),
             $cb.stage,
@@ -83,27 +119,29 @@ macro_rules! callback_params {
             $cb.code,
             $cb.success,
             $cb.terminal,
-            $cb.confirmation.as_str(),
+            $confirmation.as_str(),
             $cb.signed,
             $cb.signature_timestamp,
             $cb.received_at_ms,
             $headers,
             &$cb.body[..],
             $cb.parsed,
+            $cb.trust().as_str(),
+            $due,
         ]
     };
 }
 
-const REPLACE_UNCONFIRMED: &str = "UPDATE kie_suno_callbacks SET
-        code = ?4, success = ?5, terminal = ?6, confirmation = ?7, signed = ?8,
-        signature_timestamp = ?9, last_received_ms = max(last_received_ms, ?10),
-        headers = ?11, body = ?12, parsed = ?13
-    WHERE task_id = ?1 AND stage = ?2 AND family = ?3 AND confirmation IN ('refuted', 'failed')
-    RETURNING id";
+const COLUMNS: &str = "id, family, task_id, stage, code, success, terminal, confirmation,
+    signed, signature_timestamp, first_received_ms, last_received_ms, deliveries, headers, body,
+    parsed, trust, confirm_note";
 
-const SELECT: &str = "SELECT id, family, task_id, stage, code, success, terminal, confirmation,
-    signed, signature_timestamp, first_received_ms, last_received_ms, deliveries, headers, body, parsed
-    FROM kie_suno_callbacks WHERE task_id = ?1 ORDER BY id";
+const EVENT_COLUMNS: &str =
+    "id, callback_id, task_id, family, stage, kind, trust, terminal, success, note, data, created_ms";
+
+const INSERT_EVENT: &str = "INSERT INTO kie_suno_outcomes
+    (callback_id, task_id, family, stage, kind, trust, terminal, success, note, data, created_ms)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
 
 /// Opens the writer's connection: WAL, the durability setting, the migrations.
 pub(super) fn open_connection(path: &Path, options: &SqliteOptions) -> Result<Connection, Error> {
@@ -144,54 +182,271 @@ pub(super) fn insert(
     cb: &NewCallback,
     headers: &str,
 ) -> Result<Recorded, Error> {
+    let confirmation = cb.stored_confirmation();
+    let due = (confirmation == Confirmation::Pending).then_some(cb.received_at_ms);
     let mut stmt = tx.prepare_cached(INSERT)?;
-    let (id, deliveries): (i64, i64) = stmt.query_row(callback_params!(cb, headers), |r| {
-        Ok((r.get(0)?, r.get(1)?))
-    })?;
+    let (id, deliveries, stored): (i64, i64, String) = stmt
+        .query_row(callback_params!(cb, headers, confirmation, due), |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })?;
+    let event = if deliveries == 1 {
+        tx.prepare_cached(INSERT_EVENT)?.execute(params![
+            id,
+            cb.task_id.as_str(),
+            cb.family.as_str(),
+            cb.stage,
+            OutcomeKind::Callback.as_str(),
+            cb.trust().as_str(),
+            cb.terminal,
+            cb.success,
+            Option::<String>::None,
+            Option::<String>::None,
+            cb.received_at_ms,
+        ])?;
+        Some(tx.last_insert_rowid())
+    } else {
+        None
+    };
     Ok(Recorded {
         id,
         deliveries: deliveries.max(0) as u64,
+        event,
+        queued: Confirmation::from_stored(&stored) == Confirmation::Pending,
     })
 }
 
-pub(super) fn replace_unconfirmed(
-    tx: &Transaction<'_>,
-    cb: &NewCallback,
-    headers: &str,
-) -> Result<Option<i64>, Error> {
-    let mut stmt = tx.prepare_cached(REPLACE_UNCONFIRMED)?;
-    let id = stmt
-        .query_row(callback_params!(cb, headers), |r| r.get::<_, i64>(0))
-        .optional()?;
-    Ok(id)
+fn stored_callback(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredCallback> {
+    let headers: String = r.get(13)?;
+    let deliveries: i64 = r.get(12)?;
+    let confirmation: String = r.get(7)?;
+    let trust: String = r.get(16)?;
+    Ok(StoredCallback {
+        id: r.get(0)?,
+        family: r.get(1)?,
+        task_id: TaskId::new(r.get::<_, String>(2)?),
+        stage: r.get(3)?,
+        code: r.get(4)?,
+        success: r.get(5)?,
+        terminal: r.get(6)?,
+        confirmation: Confirmation::from_stored(&confirmation),
+        trust: Trust::from_stored(&trust),
+        confirm_note: r.get(17)?,
+        signed: r.get(8)?,
+        signature_timestamp: r.get(9)?,
+        first_received_ms: r.get(10)?,
+        last_received_ms: r.get(11)?,
+        deliveries: deliveries.max(0) as u64,
+        headers: StoredCallback::parse_headers(&headers),
+        body: r.get(14)?,
+        parsed: r.get(15)?,
+    })
+}
+
+fn outcome_event(r: &rusqlite::Row<'_>) -> rusqlite::Result<OutcomeEvent> {
+    let kind: String = r.get(5)?;
+    let trust: String = r.get(6)?;
+    Ok(OutcomeEvent {
+        cursor: r.get(0)?,
+        callback_id: r.get(1)?,
+        task_id: TaskId::new(r.get::<_, String>(2)?),
+        family: r.get(3)?,
+        stage: r.get(4)?,
+        kind: OutcomeKind::from_stored(&kind),
+        trust: Trust::from_stored(&trust),
+        terminal: r.get(7)?,
+        success: r.get(8)?,
+        note: r.get(9)?,
+        data: r.get(10)?,
+        created_ms: r.get(11)?,
+    })
 }
 
 pub(super) fn for_task(tx: &Transaction<'_>, task: &TaskId) -> Result<Vec<StoredCallback>, Error> {
-    let mut stmt = tx.prepare_cached(SELECT)?;
-    let rows = stmt.query_map(params![task.as_str()], |r| {
-        let headers: String = r.get(13)?;
-        let deliveries: i64 = r.get(12)?;
-        let confirmation: String = r.get(7)?;
-        Ok(StoredCallback {
-            id: r.get(0)?,
+    let mut stmt = tx.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM kie_suno_callbacks WHERE task_id = ?1 ORDER BY id"
+    ))?;
+    let rows = stmt.query_map(params![task.as_str()], stored_callback)?;
+    rows.collect::<Result<Vec<_>, _>>().map_err(Error::from)
+}
+
+pub(super) fn callback(tx: &Transaction<'_>, id: i64) -> Result<Option<StoredCallback>, Error> {
+    let mut stmt = tx.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM kie_suno_callbacks WHERE id = ?1"
+    ))?;
+    Ok(stmt.query_row(params![id], stored_callback).optional()?)
+}
+
+pub(super) fn outcomes_after(
+    tx: &Transaction<'_>,
+    cursor: i64,
+    limit: usize,
+) -> Result<Vec<OutcomeEvent>, Error> {
+    let mut stmt = tx.prepare_cached(&format!(
+        "SELECT {EVENT_COLUMNS} FROM kie_suno_outcomes WHERE id > ?1 ORDER BY id LIMIT ?2"
+    ))?;
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let rows = stmt.query_map(params![cursor, limit], outcome_event)?;
+    rows.collect::<Result<Vec<_>, _>>().map_err(Error::from)
+}
+
+pub(super) fn outcomes_for(
+    tx: &Transaction<'_>,
+    task: &TaskId,
+) -> Result<Vec<OutcomeEvent>, Error> {
+    let mut stmt = tx.prepare_cached(&format!(
+        "SELECT {EVENT_COLUMNS} FROM kie_suno_outcomes WHERE task_id = ?1 ORDER BY id"
+    ))?;
+    let rows = stmt.query_map(params![task.as_str()], outcome_event)?;
+    rows.collect::<Result<Vec<_>, _>>().map_err(Error::from)
+}
+
+pub(super) fn latest_cursor(tx: &Transaction<'_>) -> Result<i64, Error> {
+    Ok(tx.query_row(
+        "SELECT coalesce(max(id), 0) FROM kie_suno_outcomes",
+        [],
+        |r| r.get(0),
+    )?)
+}
+
+pub(super) fn claim(
+    tx: &Transaction<'_>,
+    now_ms: i64,
+    lease_ms: i64,
+    limit: usize,
+) -> Result<Vec<ConfirmJob>, Error> {
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let mut stmt = tx.prepare_cached(
+        "UPDATE kie_suno_callbacks SET confirm_due_ms = ?1 + ?2
+         WHERE id IN (SELECT id FROM kie_suno_callbacks
+                      WHERE confirm_due_ms IS NOT NULL AND confirm_due_ms <= ?1
+                        AND confirmation = 'pending'
+                      ORDER BY confirm_due_ms LIMIT ?3)
+         RETURNING id, family, task_id, stage, success, body, confirm_attempts, first_received_ms",
+    )?;
+    let rows = stmt.query_map(params![now_ms, lease_ms, limit], |r| {
+        let attempts: i64 = r.get(6)?;
+        Ok(ConfirmJob {
+            callback_id: r.get(0)?,
             family: r.get(1)?,
             task_id: TaskId::new(r.get::<_, String>(2)?),
             stage: r.get(3)?,
-            code: r.get(4)?,
-            success: r.get(5)?,
-            terminal: r.get(6)?,
-            confirmation: Confirmation::from_stored(&confirmation),
-            signed: r.get(8)?,
-            signature_timestamp: r.get(9)?,
-            first_received_ms: r.get(10)?,
-            last_received_ms: r.get(11)?,
-            deliveries: deliveries.max(0) as u64,
-            headers: StoredCallback::parse_headers(&headers),
-            body: r.get(14)?,
-            parsed: r.get(15)?,
+            success: r.get(4)?,
+            body: r.get(5)?,
+            attempts: u32::try_from(attempts.max(0)).unwrap_or(u32::MAX),
+            received_ms: r.get(7)?,
         })
     })?;
-    rows.collect::<Result<Vec<_>, _>>().map_err(Error::from)
+    let mut jobs = rows.collect::<Result<Vec<_>, _>>()?;
+    jobs.sort_by_key(|j| j.callback_id);
+    Ok(jobs)
+}
+
+pub(super) fn retry(
+    tx: &Transaction<'_>,
+    callback_id: i64,
+    due_ms: i64,
+    error: &str,
+) -> Result<(), Error> {
+    tx.prepare_cached(
+        "UPDATE kie_suno_callbacks SET confirm_due_ms = ?2,
+             confirm_attempts = confirm_attempts + 1, confirm_note = ?3
+         WHERE id = ?1 AND confirmation = 'pending'",
+    )?
+    .execute(params![callback_id, due_ms, error])?;
+    Ok(())
+}
+
+pub(super) fn finish(
+    tx: &Transaction<'_>,
+    callback_id: i64,
+    result: &ConfirmResult,
+    now_ms: i64,
+) -> Result<Option<i64>, Error> {
+    let (confirmation, note) = match result {
+        ConfirmResult::Outcome { disputed: None, .. } => (Confirmation::Confirmed, None),
+        ConfirmResult::Outcome {
+            disputed: Some(d), ..
+        } => (Confirmation::Disputed, Some(d.as_str())),
+        ConfirmResult::GaveUp(why) => (Confirmation::Failed, Some(why.as_str())),
+    };
+    let row = tx
+        .prepare_cached(
+            "UPDATE kie_suno_callbacks SET confirmation = ?2, confirm_note = ?3,
+                 confirm_due_ms = NULL, confirm_attempts = confirm_attempts + 1,
+                 trust = CASE WHEN ?2 = 'confirmed' THEN 'confirmed' ELSE trust END
+             WHERE id = ?1 AND confirmation = 'pending'
+             RETURNING task_id, family, stage, trust, terminal, success",
+        )?
+        .query_row(params![callback_id, confirmation.as_str(), note], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, bool>(4)?,
+                r.get::<_, bool>(5)?,
+            ))
+        })
+        .optional()?;
+    let Some((task, family, stage, trust, terminal, body_success)) = row else {
+        return Ok(None);
+    };
+    let (kind, trust, terminal, success, data) = match result {
+        ConfirmResult::Outcome { success, data, .. } => (
+            OutcomeKind::Confirmed,
+            Trust::Confirmed.as_str().to_owned(),
+            true,
+            *success,
+            Some(data.as_str()),
+        ),
+        _ => (
+            OutcomeKind::Unconfirmed,
+            trust,
+            terminal,
+            body_success,
+            None,
+        ),
+    };
+    tx.prepare_cached(INSERT_EVENT)?.execute(params![
+        callback_id,
+        task,
+        family,
+        stage,
+        kind.as_str(),
+        trust,
+        terminal,
+        success,
+        note,
+        data,
+        now_ms,
+    ])?;
+    Ok(Some(tx.last_insert_rowid()))
+}
+
+/// The queued confirmations (the partial index on `confirm_due_ms`: a job is
+/// queued exactly while its due time is set) and the oldest one's arrival.
+pub(super) fn backlog(tx: &Transaction<'_>) -> Result<(i64, Option<i64>), Error> {
+    Ok(tx.query_row(
+        "SELECT count(*), min(first_received_ms) FROM kie_suno_callbacks
+         WHERE confirm_due_ms IS NOT NULL",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?)
+}
+
+pub(super) fn prune(tx: &Transaction<'_>, before_ms: i64) -> Result<Pruned, Error> {
+    let events = tx
+        .prepare_cached("DELETE FROM kie_suno_outcomes WHERE created_ms < ?1")?
+        .execute(params![before_ms])?;
+    let callbacks = tx
+        .prepare_cached(
+            "DELETE FROM kie_suno_callbacks WHERE last_received_ms < ?1 AND confirmation <> 'pending'",
+        )?
+        .execute(params![before_ms])?;
+    Ok(Pruned {
+        callbacks: callbacks as u64,
+        events: events as u64,
+    })
 }
 
 pub(super) fn submit(
@@ -226,9 +481,14 @@ pub(super) fn stats(tx: &Transaction<'_>) -> Result<StoreStats, Error> {
         tx.query_row("SELECT count(*) FROM kie_suno_submitted_tasks", [], |r| {
             r.get(0)
         })?;
+    let (pending, oldest) = backlog(tx)?;
+    let events: i64 = tx.query_row("SELECT count(*) FROM kie_suno_outcomes", [], |r| r.get(0))?;
     Ok(StoreStats {
         callbacks: callbacks.max(0) as u64,
         deliveries: deliveries.max(0) as u64,
         submitted: submitted.max(0) as u64,
+        pending_confirmations: pending.max(0) as u64,
+        oldest_pending_ms: oldest,
+        outcome_events: events.max(0) as u64,
     })
 }

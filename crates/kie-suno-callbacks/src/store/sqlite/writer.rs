@@ -167,10 +167,7 @@ fn run_batch(
             Cmd::Record(cb, reply) => {
                 done.push(Done::Record(reply, schema::insert(&tx, &cb.0, &cb.1)))
             }
-            Cmd::Replace(cb, reply) => done.push(Done::Replace(
-                reply,
-                schema::replace_unconfirmed(&tx, &cb.0, &cb.1),
-            )),
+            Cmd::Exec(job) => done.push(Done::Exec(job(&tx), None)),
             Cmd::ForTask(task, reply) => {
                 done.push(Done::ForTask(reply, schema::for_task(&tx, &task)))
             }
