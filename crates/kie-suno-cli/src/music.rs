@@ -1,11 +1,12 @@
 //! `kie-suno music "<prompt>"`: generate music and wait for the tracks.
 
 use std::io::Write;
+use std::path::Path;
 use std::time::Duration;
 
-use kie_suno_client::MusicStage;
+use kie_suno_client::{ClientError, MusicOutcome, MusicStage};
 use kie_suno_types::{
-    CallbackFamily, GenerateMusicRequest, Model, MusicRecord, MusicTrack, TaskState,
+    CallbackFamily, GenerateMusicRequest, Model, MusicRecord, MusicTrack, TaskId, TaskState,
 };
 
 use crate::args::{Global, MusicCmd, StopAt};
@@ -69,31 +70,23 @@ async fn run(global: &Global, env: &Env, ledger: &Ledger, args: &MusicCmd) -> an
         )
         .await;
     let elapsed = spinner.finish();
-    let outcome = outcome?;
-    match &outcome {
-        Ok(o) => {
-            let status = o.status().to_string();
-            let state = if o.status().is_success() {
-                State::Succeeded
-            } else {
-                State::Pending
-            };
-            track::record(ledger, &task_id, Ok((o.record(), state, &status)));
+    let state = |o: &MusicOutcome| {
+        if o.status().is_success() {
+            State::Succeeded
+        } else {
+            State::Pending
         }
-        Err(e) => track::record::<MusicRecord>(ledger, &task_id, Err(e)),
-    }
-    let outcome = outcome?;
-    if let Some(dir) = &args.download {
-        crate::download::after_outcome(
-            global,
-            ledger,
-            dir,
-            outcome.task_id(),
-            crate::family::Family::Music,
-            outcome.record(),
-        )
-        .await?;
-    }
+    };
+    let outcome = settle(
+        global,
+        ledger,
+        &task_id,
+        outcome?,
+        state,
+        Family::Music,
+        args.download.as_deref(),
+    )
+    .await?;
     let mut out = std::io::stdout().lock();
     if global.json {
         serde_json::to_writer_pretty(&mut out, outcome.record())?;
@@ -124,6 +117,40 @@ async fn run(global: &Global, env: &Env, ledger: &Ledger, args: &MusicCmd) -> an
     }
     write_tracks(&mut out, &tracks)?;
     Ok(())
+}
+
+/// What `music` and `sounds` do with a wait's outcome: record it in the ledger
+/// (in the `state` it gives for a settled one), then, with `--download DIR`, fetch
+/// its files. The outcome, or the error the wait ended with.
+pub(crate) async fn settle(
+    global: &Global,
+    ledger: &Ledger,
+    task_id: &TaskId,
+    outcome: Result<MusicOutcome, ClientError>,
+    state: impl FnOnce(&MusicOutcome) -> State,
+    family: Family,
+    download: Option<&Path>,
+) -> anyhow::Result<MusicOutcome> {
+    match &outcome {
+        Ok(o) => {
+            let status = o.status().to_string();
+            track::record(ledger, task_id, Ok((o.record(), state(o), &status)));
+        }
+        Err(e) => track::record::<MusicRecord>(ledger, task_id, Err(e)),
+    }
+    let outcome = outcome?;
+    if let Some(dir) = download {
+        crate::download::after_outcome(
+            global,
+            ledger,
+            dir,
+            outcome.task_id(),
+            family,
+            outcome.record(),
+        )
+        .await?;
+    }
+    Ok(outcome)
 }
 
 /// Prints each track: a numbered title line, then style, length and the URLs

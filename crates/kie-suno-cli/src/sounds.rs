@@ -5,14 +5,14 @@ use std::io::Write;
 use std::time::Duration;
 
 use kie_suno_client::MusicStage;
-use kie_suno_types::{GenerateSoundsRequest, Model, MusicRecord, MusicTrack, SoundKey};
+use kie_suno_types::{GenerateSoundsRequest, Model, MusicTrack, SoundKey};
 
 use crate::args::{Global, SoundsCmd};
 use crate::embedded::Env;
 use crate::exit::Usage;
 use crate::family::Family;
 use crate::ledger::{Ledger, State};
-use crate::music::write_tracks;
+use crate::music::{settle, write_tracks};
 use crate::output::Spinner;
 use crate::track::{self, Interrupts};
 
@@ -92,30 +92,16 @@ async fn run(
         )
         .await;
     let elapsed = spinner.finish();
-    let outcome = outcome?;
-    match &outcome {
-        Ok(o) => {
-            let status = o.status().to_string();
-            track::record(
-                ledger,
-                &task_id,
-                Ok((o.record(), State::Succeeded, &status)),
-            );
-        }
-        Err(e) => track::record::<MusicRecord>(ledger, &task_id, Err(e)),
-    }
-    let outcome = outcome?;
-    if let Some(dir) = &args.download {
-        crate::download::after_outcome(
-            global,
-            ledger,
-            dir,
-            outcome.task_id(),
-            crate::family::Family::Sounds,
-            outcome.record(),
-        )
-        .await?;
-    }
+    let outcome = settle(
+        global,
+        ledger,
+        &task_id,
+        outcome?,
+        |_| State::Succeeded,
+        Family::Sounds,
+        args.download.as_deref(),
+    )
+    .await?;
     let mut out = std::io::stdout().lock();
     if global.json {
         serde_json::to_writer_pretty(&mut out, outcome.record())?;
