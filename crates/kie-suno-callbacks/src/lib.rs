@@ -21,6 +21,7 @@ mod rejection;
 mod rejections;
 #[cfg(feature = "router")]
 mod router;
+#[cfg(feature = "router")]
 mod serve;
 pub mod store;
 #[cfg(feature = "router")]
