@@ -18,6 +18,8 @@ mod faults;
 #[cfg(feature = "router")]
 #[path = "../it/issue11.rs"]
 mod issue11;
+#[cfg(feature = "router")]
+mod pg_crash;
 mod postgres;
 #[cfg(feature = "router")]
 mod receivers;

@@ -120,6 +120,30 @@ fn failed_output(what: &str, out: &Output) -> String {
     )
 }
 
+/// Whether lock file `path` exists and names a process that is gone or a zombie
+/// (its first line is the pid; the state is the field after `(comm)` in
+/// `/proc/<pid>/stat`).
+fn is_stale_lock(path: &Path) -> bool {
+    let Ok(lock) = std::fs::read_to_string(path) else {
+        return false;
+    };
+    let Some(pid) = lock
+        .lines()
+        .next()
+        .and_then(|l| l.trim().parse::<u32>().ok())
+    else {
+        return false;
+    };
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        Err(_) => true,
+        Ok(stat) => stat
+            .rfind(')')
+            .and_then(|i| stat.get(i + 1..))
+            .and_then(|rest| rest.split_whitespace().next())
+            .is_some_and(|state| state == "Z" || state == "X"),
+    }
+}
+
 /// A running throwaway cluster; stopped and removed on drop or when the process
 /// exits (see the module docs).
 #[derive(Debug)]
@@ -128,6 +152,8 @@ pub struct Cluster {
     dir: PathBuf,
     data: PathBuf,
     port: u16,
+    /// The server's options (`pg_ctl -o`) it was started with, for a restart.
+    server: String,
     run_as: RunAs,
     _watchdog: Watchdog,
 }
@@ -162,6 +188,7 @@ impl Cluster {
             dir: temp.keep(),
             data,
             port: 0,
+            server: String::new(),
             run_as,
             _watchdog: watchdog,
         };
@@ -257,6 +284,7 @@ impl Cluster {
                 .map_err(|e| ClusterError::Failed(format!("running pg_ctl start: {e}")))?;
             if out.status.success() {
                 self.port = port;
+                self.server = server;
                 return Ok(());
             }
             let server_log = std::fs::read_to_string(&log).unwrap_or_default();
@@ -272,6 +300,58 @@ impl Cluster {
         Err(ClusterError::Failed(
             "pg_ctl start: no free port".to_owned(),
         ))
+    }
+
+    /// Starts the server again, on the same data directory, port and options,
+    /// after it stopped or was killed (say SIGKILL for a crash test), waiting
+    /// until it accepts connections. Stale lock files (`postmaster.pid`, the
+    /// socket's) are removed, once, only when `pg_ctl start` refuses because of
+    /// them and the process they name is gone.
+    pub fn restart(&self) -> Result<(), ClusterError> {
+        let log = self.log_path();
+        let mut removed_stale = false;
+        loop {
+            let out = self
+                .tool("pg_ctl")
+                .args(["-w", "-t", "60", "-D"])
+                .arg(&self.data)
+                .arg("-l")
+                .arg(&log)
+                .args(["-o", &self.server, "start"])
+                .output()
+                .map_err(|e| ClusterError::Failed(format!("running pg_ctl start: {e}")))?;
+            if out.status.success() {
+                return Ok(());
+            }
+            let server_log = std::fs::read_to_string(&log).unwrap_or_default();
+            if !removed_stale && server_log.contains("lock file") {
+                // The data directory's and the socket's lock files name the old
+                // postmaster; removed only when it is gone (or an unreaped
+                // zombie, which the server takes for a live process).
+                let locks = [
+                    self.data.join("postmaster.pid"),
+                    self.dir.join(format!(".s.PGSQL.{}.lock", self.port)),
+                ];
+                for lock in locks.iter().filter(|l| is_stale_lock(l)) {
+                    std::fs::remove_file(lock).map_err(|e| {
+                        ClusterError::Failed(format!("removing {}: {e}", lock.display()))
+                    })?;
+                    removed_stale = true;
+                }
+                if removed_stale {
+                    continue;
+                }
+            }
+            return Err(ClusterError::Failed(format!(
+                "{}\n{server_log}",
+                failed_output("pg_ctl start (restart)", &out)
+            )));
+        }
+    }
+
+    /// The data directory (`postmaster.pid` is in it while the server runs).
+    pub fn data_dir(&self) -> &Path {
+        &self.data
     }
 
     /// The cluster's directory (the data directory, the socket and the log).
