@@ -6,7 +6,6 @@
 //!
 //! Every wait is bounded ([`BOUND`]); nothing asserts how fast.
 
-use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -45,21 +44,7 @@ impl Served {
             .stderr(Stdio::inherit())
             .spawn()
             .unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let mut lines = BufReader::new(stdout).lines();
-            while let Some(Ok(line)) = lines.next() {
-                if let Some(addr) = line.strip_prefix("listening on http://") {
-                    let _ = tx.send(addr.trim().to_owned());
-                }
-            }
-        });
-        let addr = rx
-            .recv_timeout(BOUND)
-            .expect("the receiver did not report its address")
-            .parse()
-            .unwrap();
+        let addr = crate::kit::listening_addr(&mut child, BOUND);
         Self { child, addr }
     }
 

@@ -132,3 +132,24 @@ pub async fn eventually(what: &str, mut cond: impl FnMut() -> bool) {
     }
     panic!("never happened: {what}");
 }
+
+/// The address a `kie-suno callbacks serve` child prints (`listening on
+/// http://ADDR`) on its piped stdout, waited for at most `within`; the rest of its
+/// stdout is read and dropped so the child never blocks on a full pipe.
+pub fn listening_addr(child: &mut std::process::Child, within: Duration) -> std::net::SocketAddr {
+    use std::io::BufRead;
+    let stdout = child.stdout.take().expect("the child's stdout is piped");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut lines = std::io::BufReader::new(stdout).lines();
+        while let Some(Ok(line)) = lines.next() {
+            if let Some(addr) = line.strip_prefix("listening on http://") {
+                let _ = tx.send(addr.trim().to_owned());
+            }
+        }
+    });
+    rx.recv_timeout(within)
+        .expect("the receiver did not report its address")
+        .parse()
+        .expect("the receiver printed a socket address")
+}

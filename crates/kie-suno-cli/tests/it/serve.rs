@@ -4,7 +4,6 @@
 //!
 //! Every wait is bounded ([`BOUND`]); nothing asserts how fast.
 
-use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::path::Path;
 use std::process::{Child, Command, ExitStatus, Stdio};
@@ -57,21 +56,7 @@ impl Served {
             .stderr(stderr)
             .spawn()
             .unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let mut lines = BufReader::new(stdout).lines();
-            while let Some(Ok(line)) = lines.next() {
-                if let Some(addr) = line.strip_prefix("listening on http://") {
-                    let _ = tx.send(addr.trim().to_owned());
-                }
-            }
-        });
-        let addr = rx
-            .recv_timeout(BOUND)
-            .expect("the receiver did not report its address")
-            .parse()
-            .unwrap();
+        let addr = crate::kit::listening_addr(&mut child, BOUND);
         Self { child, addr }
     }
 
