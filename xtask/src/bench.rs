@@ -35,7 +35,10 @@ usage: cargo xtask bench <receiver|outcomes|client|batch> [options]
              --repeat-pct P    share of repeated deliveries, percent (default 10)
              --seed S          plan seed (default 1)
              --warmup W        unmeasured callbacks sent first to each server (default 1000)
+             --rounds R        rounds of a, b, c interleaved; medians reported (default 3)
              --no-postgres     skip (c)
+             --pg-writers N    (c) with N writer tasks (default: the store's, 4)
+             --sqlite-commit-delay-us U   (b) with this commit delay (default: the store's)
   outcomes   callback-to-waiter latency: one SQLite instance, one PostgreSQL instance, and
              two PostgreSQL instances (callback to A, waiter on B, LISTEN/NOTIFY); waiting
              for 'poll now' (signed callback) and for the confirmed outcome

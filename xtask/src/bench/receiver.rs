@@ -1,9 +1,13 @@
 //! `bench receiver`: the same seeded callback load against (a) a bare axum handler, (b) the
-//! receiver on SQLite and (c) the receiver on PostgreSQL, one after the other in one run;
-//! then a durability check of what each store holds against what got a 200.
+//! receiver on SQLite and (c) the receiver on PostgreSQL, interleaved over several rounds
+//! (a, b, c, a, b, c, ...) so that a slow spell of a shared machine lands on every server
+//! alike; each ratio is taken within its round, and the medians are reported. Then a
+//! durability check of what each store holds against what got a 200.
 
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
 
@@ -14,31 +18,49 @@ use super::server::{self, ChildServer, Kind};
 use super::stats::{self, Summary};
 use crate::bench::store;
 
-/// One measured server.
-struct Measured {
-    label: &'static str,
+/// Issue 12's targets: the receiver on each store against the bare handler, and p99.
+const TARGET_SQLITE: f64 = 0.55;
+const TARGET_POSTGRES: f64 = 0.30;
+const TARGET_P99_MS: f64 = 25.0;
+
+/// Between two measured runs: lets the previous server's background work (WAL
+/// checkpoints, PostgreSQL's writers) settle before the next server is measured.
+const SETTLE: Duration = Duration::from_millis(500);
+
+/// One measured run of one server.
+struct Run {
     summary: Summary,
-    peak_rss_kib: u64,
-    /// CPU seconds used during the measured run by the server and by the load generator.
+    /// CPU seconds used during the run by the server, its database cluster (PostgreSQL
+    /// only) and the load generator.
     server_cpu: f64,
+    db_cpu: Option<f64>,
     loadgen_cpu: f64,
-    statuses: Vec<u16>,
-    warmup_statuses: Vec<u16>,
 }
 
-/// The same load for every server: a warm-up plan (not measured) and the measured plan.
+/// One server under test, started once and measured in every round.
+struct Target {
+    label: &'static str,
+    server: ChildServer,
+    url: String,
+    /// The PostgreSQL cluster's data directory, to read its CPU time.
+    cluster: Option<PathBuf>,
+    /// HTTP statuses of the warm-up and of each round, for the durability check.
+    statuses: Vec<Vec<u16>>,
+    runs: Vec<Run>,
+    peak_rss_kib: u64,
+}
+
+/// The same load for every server: a warm-up plan (not measured) and one plan per round
+/// (distinct task ids: every round stores new rows).
 struct Load {
     warmup: Plan,
-    plan: Plan,
+    rounds: Vec<Plan>,
     concurrency: usize,
 }
 
-impl Measured {
-    fn runs<'a>(&'a self, load: &'a Load) -> [(&'a Plan, &'a [u16]); 2] {
-        [
-            (&load.warmup, self.warmup_statuses.as_slice()),
-            (&load.plan, self.statuses.as_slice()),
-        ]
+impl Load {
+    fn plans(&self) -> impl Iterator<Item = &Plan> {
+        std::iter::once(&self.warmup).chain(&self.rounds)
     }
 }
 
@@ -48,19 +70,23 @@ pub(crate) fn run(args: &Args) -> Result<()> {
     let repeat_pct: u32 = args.get("repeat-pct", 10)?;
     let seed: u64 = args.get("seed", 1)?;
     let warmup: usize = args.get("warmup", 1000)?;
-    if n == 0 || concurrency == 0 {
-        bail!("--requests and --concurrency must be positive");
+    let rounds: u64 = args.get("rounds", 3)?;
+    if n == 0 || concurrency == 0 || rounds == 0 {
+        bail!("--requests, --concurrency and --rounds must be positive");
     }
     let load = Load {
-        // Distinct task ids (another seed): the warm-up rows are stored too, and checked.
         warmup: Plan::new(warmup, repeat_pct, seed.wrapping_add(0x5eed)),
-        plan: Plan::new(n, repeat_pct, seed),
+        rounds: (0..rounds)
+            .map(|r| Plan::new(n, repeat_pct, seed.wrapping_add(r * 0x1_0000)))
+            .collect(),
         concurrency,
     };
+    let first = &load.rounds[0];
     println!(
-        "bench receiver: {n} signed lyrics callbacks per server ({} unique task ids, {} repeats), \
-         {concurrency} in flight, after {warmup} warm-up callbacks; seed {seed}; loopback; release build",
-        load.plan.unique, load.plan.repeats
+        "bench receiver: {rounds} rounds of {n} signed lyrics callbacks per server (round 1: {} \
+         unique task ids, {} repeats), {concurrency} in flight, after {warmup} warm-up callbacks; \
+         seed {seed}; loopback; release build; servers interleaved a, b, c in every round",
+        first.unique, first.repeats
     );
     println!("load average before: {}", loadavg());
     let work = tempfile::Builder::new().prefix("kie-bench-").tempdir()?;
@@ -69,108 +95,101 @@ pub(crate) fn run(args: &Args) -> Result<()> {
         .enable_all()
         .build()?;
 
-    let mut measured = Vec::new();
-    let mut failures = Vec::new();
-
-    // (a) the ceiling.
-    measured.push(measure(&rt, "(a) bare axum 200", &Kind::Bare, &load, &log)?);
-
-    // (b) SQLite.
+    // Store tuning, for experiments (the defaults are the stores' own).
+    let sqlite_tuning: Vec<String> = match args.opt::<u64>("sqlite-commit-delay-us")? {
+        Some(us) => vec!["--commit-delay-us".into(), us.to_string()],
+        None => Vec::new(),
+    };
+    let pg_tuning: Vec<String> = match args.opt::<usize>("pg-writers")? {
+        Some(n) => vec!["--writers".into(), n.to_string()],
+        None => Vec::new(),
+    };
     let db = work.path().join("bench.sqlite");
-    let m = measure(
-        &rt,
-        "(b) receiver + SQLite",
-        &Kind::Sqlite(db.clone()),
-        &load,
-        &log,
-    )?;
-    let check = store::check_sqlite(&db, &m.runs(&load));
-    report_check("(b) SQLite", &check, &mut failures);
-    measured.push(m);
-
+    let mut targets = vec![
+        Target::start("(a) bare axum 200", &Kind::Bare, None, &log, &[])?,
+        Target::start(
+            "(b) receiver + SQLite",
+            &Kind::Sqlite(db.clone()),
+            None,
+            &log,
+            &sqlite_tuning,
+        )?,
+    ];
     // (c) PostgreSQL, when a throwaway cluster can be started.
-    let pg_note = if args.flag("no-postgres") {
-        "(c) skipped: --no-postgres".to_owned()
+    let cluster = if args.flag("no-postgres") {
+        Err("(c) skipped: --no-postgres".to_owned())
     } else {
-        match pg::start()? {
-            Err(reason) => format!("(c) skipped: {reason}"),
-            Ok(cluster) => {
-                let url = cluster.url("postgres");
-                let m = measure(
-                    &rt,
-                    "(c) receiver + PostgreSQL",
-                    &Kind::Postgres(url.clone()),
-                    &load,
-                    &log,
-                )?;
-                let check = rt.block_on(store::check_postgres(&url, &m.runs(&load)));
-                report_check("(c) PostgreSQL", &check, &mut failures);
-                measured.push(m);
-                format!(
-                    "(c) PostgreSQL {} throwaway cluster on 127.0.0.1 (fsync on, synchronous_commit on)",
-                    cluster.version()
-                )
-            }
+        pg::start()?.map_err(|reason| format!("(c) skipped: {reason}"))
+    };
+    let pg_url = match &cluster {
+        Ok(cluster) => {
+            let url = cluster.url("postgres");
+            targets.push(Target::start(
+                "(c) receiver + PostgreSQL",
+                &Kind::Postgres(url.clone()),
+                Some(cluster.data_dir().to_path_buf()),
+                &log,
+                &pg_tuning,
+            )?);
+            Some(url)
         }
+        Err(_) => None,
     };
 
-    let ceiling = measured.first().map_or(0.0, |m| m.summary.rps);
-    let rows: Vec<Vec<String>> = measured
-        .iter()
-        .map(|m| {
-            let s = &m.summary;
-            vec![
-                m.label.to_owned(),
-                format!("{}/{}", s.ok, s.requests),
-                format!("{:.0}", s.rps),
-                stats::ms(s.p50_us),
-                stats::ms(s.p99_us),
-                stats::ms(s.max_us),
-                format!("{:.1}", m.peak_rss_kib as f64 / 1024.0),
-                format!("{:.2}", m.server_cpu),
-                format!("{:.2}", m.loadgen_cpu),
-                if ceiling > 0.0 {
-                    format!("{:.2}x", s.rps / ceiling)
-                } else {
-                    "-".to_owned()
-                },
-            ]
-        })
-        .collect();
-    println!();
-    print!(
-        "{}",
-        stats::table(
-            &[
-                "server",
-                "200s",
-                "req/s",
-                "p50 ms",
-                "p99 ms",
-                "max ms",
-                "peak RSS MiB",
-                "server CPU s",
-                "loadgen CPU s",
-                "vs (a)"
-            ],
-            &rows
-        )
-    );
-    println!("{pg_note}");
-    if let Some(sqlite) = measured.get(1) {
-        let ratio = if ceiling > 0.0 {
-            sqlite.summary.rps / ceiling
-        } else {
-            0.0
+    let warm = Arc::new(load::sign_plan(&load.warmup, BENCH_HMAC_KEY));
+    for t in &mut targets {
+        let observed = rt
+            .block_on(load::run(&t.url, Arc::clone(&warm), load.concurrency))
+            .with_context(|| format!("warm-up against {}", t.label))?;
+        t.statuses.push(observed.statuses);
+    }
+    for (r, plan) in load.rounds.iter().enumerate() {
+        let reqs = Arc::new(load::sign_plan(plan, BENCH_HMAC_KEY));
+        for t in &mut targets {
+            std::thread::sleep(SETTLE);
+            t.measure(&rt, &reqs, load.concurrency)
+                .with_context(|| format!("round {} against {}", r + 1, t.label))?;
+        }
+    }
+
+    let mut failures = Vec::new();
+    for t in targets.iter_mut() {
+        t.peak_rss_kib = t.server.peak_rss_kib()?;
+    }
+    // SIGKILL, not a graceful stop: what got a 200 must already be on disk.
+    for t in targets.iter_mut() {
+        t.server.kill_in_place()?;
+    }
+    for t in &targets[1..] {
+        let runs: Vec<(&Plan, &[u16])> = load
+            .plans()
+            .zip(t.statuses.iter().map(Vec::as_slice))
+            .collect();
+        let check = match &pg_url {
+            Some(url) if t.cluster.is_some() => rt.block_on(store::check_postgres(url, &runs)),
+            _ => store::check_sqlite(&db, &runs),
         };
-        let p99_ms = sqlite.summary.p99_us as f64 / 1000.0;
-        println!(
-            "target (b): >= 0.50x of (a): {:.2}x {}; p99 < 25 ms: {:.2} ms {}",
-            ratio,
-            verdict(ratio >= 0.5),
-            p99_ms,
-            verdict(p99_ms < 25.0)
-        );
+        report_check(t.label, &check, &mut failures);
+    }
+
+    print_rounds(&targets);
+    let medians = print_summary(&targets);
+    match &cluster {
+        Ok(c) => println!(
+            "(c) PostgreSQL {} throwaway cluster on 127.0.0.1 (fsync on, synchronous_commit on)",
+            c.version()
+        ),
+        Err(note) => println!("{note}"),
+    }
+    for (label, target) in [("(b)", TARGET_SQLITE), ("(c)", TARGET_POSTGRES)] {
+        if let Some((ratio, p99_ms)) = medians.get(label) {
+            println!(
+                "target {label}: >= {target:.2}x of (a): {ratio:.2}x {}; p99 < {TARGET_P99_MS} ms: \
+                 {p99_ms:.2} ms {}",
+                verdict(*ratio >= target),
+                verdict(*p99_ms < TARGET_P99_MS)
+            );
+        }
     }
     println!("load average after: {}", loadavg());
     if failures.is_empty() {
@@ -178,6 +197,232 @@ pub(crate) fn run(args: &Args) -> Result<()> {
         Ok(())
     } else {
         bail!("durability check failed: {}", failures.join("; "))
+    }
+}
+
+impl Target {
+    fn start(
+        label: &'static str,
+        kind: &Kind,
+        cluster: Option<PathBuf>,
+        log: &std::path::Path,
+        tuning: &[String],
+    ) -> Result<Self> {
+        let server = ChildServer::start_with(kind, log, tuning)?;
+        let url = format!("http://{}{}", server.addr, LYRICS_PATH);
+        Ok(Self {
+            label,
+            server,
+            url,
+            cluster,
+            statuses: Vec::new(),
+            runs: Vec::new(),
+            peak_rss_kib: 0,
+        })
+    }
+
+    fn db_cpu(&self) -> Result<Option<f64>> {
+        self.cluster
+            .as_deref()
+            .map(server::cluster_cpu_seconds)
+            .transpose()
+    }
+
+    fn measure(
+        &mut self,
+        rt: &tokio::runtime::Runtime,
+        reqs: &Arc<Vec<kie_suno_testkit::SignedCallback>>,
+        concurrency: usize,
+    ) -> Result<()> {
+        let (server0, db0, self0) = (
+            self.server.cpu_seconds()?,
+            self.db_cpu()?,
+            server::cpu_seconds("self")?,
+        );
+        let observed = rt.block_on(load::run(&self.url, Arc::clone(reqs), concurrency))?;
+        let server_cpu = self.server.cpu_seconds()? - server0;
+        let db_cpu = match (db0, self.db_cpu()?) {
+            (Some(before), Some(after)) => Some(after - before),
+            _ => None,
+        };
+        let loadgen_cpu = server::cpu_seconds("self")? - self0;
+        let summary = Summary::new(&observed.statuses, &observed.latencies_us, observed.wall);
+        let mut other: BTreeMap<u16, usize> = BTreeMap::new();
+        for s in observed.statuses.iter().filter(|s| **s != 200) {
+            *other.entry(*s).or_default() += 1;
+        }
+        println!(
+            "{}: round {}: {} requests in {:.2} s, {:.0} req/s{}",
+            self.label,
+            self.runs.len() + 1,
+            summary.requests,
+            observed.wall.as_secs_f64(),
+            summary.rps,
+            if other.is_empty() {
+                String::new()
+            } else {
+                format!(", non-200 answers (0 = transport error): {other:?}")
+            }
+        );
+        self.statuses.push(observed.statuses);
+        self.runs.push(Run {
+            summary,
+            server_cpu,
+            db_cpu,
+            loadgen_cpu,
+        });
+        Ok(())
+    }
+}
+
+/// Every round's figures, each ratio against (a) in the same round.
+fn print_rounds(targets: &[Target]) {
+    let Some(bare) = targets.first() else { return };
+    let mut rows = Vec::new();
+    for (r, base) in bare.runs.iter().enumerate() {
+        for t in targets {
+            let Some(run) = t.runs.get(r) else { continue };
+            let s = &run.summary;
+            let requests = s.requests as f64;
+            rows.push(vec![
+                format!("{}", r + 1),
+                t.label.to_owned(),
+                format!("{}/{}", s.ok, s.requests),
+                format!("{:.0}", s.rps),
+                stats::ms(s.p50_us),
+                stats::ms(s.p99_us),
+                stats::ms(s.max_us),
+                format!("{:.1}", run.server_cpu * 1e6 / requests),
+                run.db_cpu
+                    .map_or_else(|| "-".to_owned(), |c| format!("{:.1}", c * 1e6 / requests)),
+                format!("{:.1}", run.loadgen_cpu * 1e6 / requests),
+                ratio(s.rps, base.summary.rps),
+            ]);
+        }
+    }
+    println!();
+    print!(
+        "{}",
+        stats::table_left(
+            &[
+                "round",
+                "server",
+                "200s",
+                "req/s",
+                "p50 ms",
+                "p99 ms",
+                "max ms",
+                "server CPU µs/req",
+                "db CPU µs/req",
+                "loadgen CPU µs/req",
+                "vs (a)"
+            ],
+            &rows,
+            2
+        )
+    );
+}
+
+/// The medians over the rounds; returns, per store label, the median ratio and p99.
+fn print_summary(targets: &[Target]) -> BTreeMap<&'static str, (f64, f64)> {
+    let mut out = BTreeMap::new();
+    let Some(bare) = targets.first() else {
+        return out;
+    };
+    let mut rows = Vec::new();
+    for t in targets {
+        let rps: Vec<f64> = t.runs.iter().map(|r| r.summary.rps).collect();
+        let ratios: Vec<f64> = t
+            .runs
+            .iter()
+            .zip(&bare.runs)
+            .map(|(r, b)| r.summary.rps / b.summary.rps.max(f64::MIN_POSITIVE))
+            .collect();
+        let p99: Vec<f64> = t
+            .runs
+            .iter()
+            .map(|r| r.summary.p99_us as f64 / 1000.0)
+            .collect();
+        let per_req = |f: &dyn Fn(&Run) -> Option<f64>| -> Option<f64> {
+            let v: Option<Vec<f64>> = t
+                .runs
+                .iter()
+                .map(|r| f(r).map(|c| c * 1e6 / r.summary.requests as f64))
+                .collect();
+            v.map(|v| median(&v))
+        };
+        let fmt = |v: Option<f64>| v.map_or_else(|| "-".to_owned(), |v| format!("{v:.1}"));
+        let (ratio_median, p99_median) = (median(&ratios), median(&p99));
+        rows.push(vec![
+            t.label.to_owned(),
+            format!("{:.0}", median(&rps)),
+            format!(
+                "{:.0}-{:.0}",
+                rps.iter().copied().fold(f64::INFINITY, f64::min),
+                rps.iter().copied().fold(0.0, f64::max)
+            ),
+            format!("{p99_median:.2}"),
+            format!("{:.1}", t.peak_rss_kib as f64 / 1024.0),
+            fmt(per_req(&|r| Some(r.server_cpu))),
+            fmt(per_req(&|r| r.db_cpu)),
+            fmt(per_req(&|r| Some(r.loadgen_cpu))),
+            format!("{ratio_median:.2}x"),
+            format!(
+                "{:.2}-{:.2}",
+                ratios.iter().copied().fold(f64::INFINITY, f64::min),
+                ratios.iter().copied().fold(0.0, f64::max)
+            ),
+        ]);
+        if let Some(key) = t.label.get(..3) {
+            out.insert(
+                match key {
+                    "(b)" => "(b)",
+                    "(c)" => "(c)",
+                    _ => "(a)",
+                },
+                (ratio_median, p99_median),
+            );
+        }
+    }
+    println!();
+    println!("medians over {} rounds:", bare.runs.len());
+    print!(
+        "{}",
+        stats::table(
+            &[
+                "server",
+                "req/s",
+                "req/s range",
+                "p99 ms",
+                "peak RSS MiB",
+                "server CPU µs/req",
+                "db CPU µs/req",
+                "loadgen CPU µs/req",
+                "vs (a)",
+                "vs (a) range"
+            ],
+            &rows
+        )
+    );
+    out
+}
+
+fn ratio(x: f64, base: f64) -> String {
+    if base > 0.0 {
+        format!("{:.2}x", x / base)
+    } else {
+        "-".to_owned()
+    }
+}
+
+/// The median (the mean of the middle two for an even count); 0 when empty.
+fn median(values: &[f64]) -> f64 {
+    let mut v = values.to_vec();
+    v.sort_by(f64::total_cmp);
+    match v.len() {
+        0 => 0.0,
+        n if n % 2 == 1 => v[n / 2],
+        n => (v[n / 2 - 1] + v[n / 2]) / 2.0,
     }
 }
 
@@ -196,60 +441,6 @@ fn loadavg() -> String {
         .unwrap_or_else(|_| "unknown".to_owned())
 }
 
-fn measure(
-    rt: &tokio::runtime::Runtime,
-    label: &'static str,
-    kind: &Kind,
-    spec: &Load,
-    log: &std::path::Path,
-) -> Result<Measured> {
-    let server = ChildServer::start(kind, log)?;
-    let url = format!("http://{}{}", server.addr, LYRICS_PATH);
-    let warm = Arc::new(load::sign_plan(&spec.warmup, BENCH_HMAC_KEY));
-    let warm = rt
-        .block_on(load::run(&url, warm, spec.concurrency))
-        .with_context(|| format!("warm-up against {label}"))?;
-    let reqs = Arc::new(load::sign_plan(&spec.plan, BENCH_HMAC_KEY));
-    let (server0, self0) = (server.cpu_seconds()?, server::cpu_seconds("self")?);
-    let observed = rt
-        .block_on(load::run(&url, reqs, spec.concurrency))
-        .with_context(|| format!("load against {label}"))?;
-    let server_cpu = server.cpu_seconds()? - server0;
-    let loadgen_cpu = server::cpu_seconds("self")? - self0;
-    let peak_rss_kib = server.peak_rss_kib()?;
-    // SIGKILL, not a graceful stop: what got a 200 must already be on disk.
-    server.kill()?;
-    let summary = Summary::new(&observed.statuses, &observed.latencies_us, observed.wall);
-    let mut other: BTreeMap<u16, usize> = BTreeMap::new();
-    for s in warm
-        .statuses
-        .iter()
-        .chain(&observed.statuses)
-        .filter(|s| **s != 200)
-    {
-        *other.entry(*s).or_default() += 1;
-    }
-    println!(
-        "{label}: {} requests in {:.2} s{}",
-        summary.requests,
-        observed.wall.as_secs_f64(),
-        if other.is_empty() {
-            String::new()
-        } else {
-            format!(", non-200 answers (0 = transport error): {other:?}")
-        }
-    );
-    Ok(Measured {
-        label,
-        summary,
-        peak_rss_kib,
-        server_cpu,
-        loadgen_cpu,
-        statuses: observed.statuses,
-        warmup_statuses: warm.statuses,
-    })
-}
-
 fn report_check(label: &str, check: &Result<store::Check>, failures: &mut Vec<String>) {
     match check {
         Ok(c) => {
@@ -262,5 +453,17 @@ fn report_check(label: &str, check: &Result<store::Check>, failures: &mut Vec<St
             println!("{label}: durability check could not run: {e:#}");
             failures.push(format!("{label}: {e:#}"));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::median;
+
+    #[test]
+    fn median_of_odd_and_even_counts() {
+        assert_eq!(median(&[3.0, 1.0, 2.0]), 2.0);
+        assert_eq!(median(&[4.0, 1.0, 3.0, 2.0]), 2.5);
+        assert_eq!(median(&[]), 0.0);
     }
 }

@@ -90,13 +90,16 @@ pub(crate) fn serve(words: &[String]) -> Result<()> {
                 let path: String = args
                     .opt("db")?
                     .context("bench serve sqlite: --db PATH is required")?;
-                super::store::sqlite_router(Path::new(&path)).await?
+                let delay = args
+                    .opt::<u64>("commit-delay-us")?
+                    .map(Duration::from_micros);
+                super::store::sqlite_router(Path::new(&path), delay).await?
             }
             "postgres" => {
                 let url: String = args
                     .opt("url")?
                     .context("bench serve postgres: --url URL is required")?;
-                super::store::postgres_router(&url).await?
+                super::store::postgres_router(&url, args.opt("writers")?).await?
             }
             other => bail!("bench serve: unknown kind {other:?}"),
         };
@@ -130,6 +133,12 @@ impl ChildServer {
     /// Starts `xtask bench serve <kind>` from the current executable and waits (at most 30 s)
     /// for its `listening on` line. The child's stderr goes to `log` (appended).
     pub(crate) fn start(kind: &Kind, log: &Path) -> Result<Self> {
+        Self::start_with(kind, log, &[])
+    }
+
+    /// [`ChildServer::start`] with more words after the kind's own (a store's tuning:
+    /// `--writers N`, `--commit-delay-us N`).
+    pub(crate) fn start_with(kind: &Kind, log: &Path, extra: &[String]) -> Result<Self> {
         let exe = std::env::current_exe().context("locating the xtask executable")?;
         let stderr = std::fs::OpenOptions::new()
             .create(true)
@@ -139,6 +148,7 @@ impl ChildServer {
         let mut child = Command::new(exe)
             .args(["bench", "serve"])
             .args(kind.args())
+            .args(extra)
             .env("KIE_WEBHOOK_HMAC_KEY", BENCH_HMAC_KEY)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -190,6 +200,11 @@ impl ChildServer {
 
     /// SIGKILLs the child and reaps it.
     pub(crate) fn kill(mut self) -> Result<()> {
+        self.kill_in_place()
+    }
+
+    /// SIGKILLs the child and reaps it, keeping the handle (its `Drop` then does nothing).
+    pub(crate) fn kill_in_place(&mut self) -> Result<()> {
         self.child.kill().context("killing the server under test")?;
         self.child.wait()?;
         Ok(())
@@ -216,22 +231,58 @@ fn log_tail(log: &Path) -> String {
 /// CPU time (user + system) a process has used, in seconds, from `/proc/<pid>/stat`
 /// (`self` for this process). Assumes the usual 100 clock ticks per second.
 pub(crate) fn cpu_seconds(pid: &str) -> Result<f64> {
+    let fields = stat_fields(pid)?;
+    let ticks = |n: usize| -> Result<u64> {
+        fields
+            .get(n - 3)
+            .and_then(|v| v.parse().ok())
+            .context("malformed /proc/<pid>/stat")
+    };
+    Ok((ticks(14)? + ticks(15)?) as f64 / 100.0)
+}
+
+/// CPU time (user + system) of a PostgreSQL cluster, in seconds: its postmaster (from
+/// `postmaster.pid` in `data_dir`), the children it has reaped, and every child still
+/// running (the backends of the store's connections among them).
+pub(crate) fn cluster_cpu_seconds(data_dir: &Path) -> Result<f64> {
+    let pidfile = std::fs::read_to_string(data_dir.join("postmaster.pid"))
+        .context("reading postmaster.pid")?;
+    let postmaster: u32 = pidfile
+        .lines()
+        .next()
+        .and_then(|l| l.trim().parse().ok())
+        .context("malformed postmaster.pid")?;
+    let mut total = 0.0;
+    for entry in std::fs::read_dir("/proc")? {
+        let Ok(pid) = entry?.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        // A process may end between the listing and the read: skipped.
+        let Ok(fields) = stat_fields(&pid.to_string()) else {
+            continue;
+        };
+        let field =
+            |n: usize| -> u64 { fields.get(n - 3).and_then(|v| v.parse().ok()).unwrap_or(0) };
+        if pid == postmaster {
+            // utime, stime, and cutime, cstime: the children it has reaped.
+            total += (field(14) + field(15) + field(16) + field(17)) as f64 / 100.0;
+        } else if field(4) == u64::from(postmaster) {
+            total += (field(14) + field(15)) as f64 / 100.0;
+        }
+    }
+    Ok(total)
+}
+
+/// The fields of `/proc/<pid>/stat` after the `(comm)`, which may hold spaces: field 3
+/// (state) is at index 0.
+fn stat_fields(pid: &str) -> Result<Vec<String>> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))
         .with_context(|| format!("reading /proc/{pid}/stat"))?;
-    // Fields after the `(comm)`, which may hold spaces: state is field 3, utime 14, stime 15.
     let after = stat
         .rsplit_once(')')
         .map(|(_, rest)| rest)
         .context("malformed /proc/<pid>/stat")?;
-    let fields: Vec<&str> = after.split_whitespace().collect();
-    let ticks = |i: usize| -> Result<u64> {
-        fields
-            .get(i)
-            .and_then(|v| v.parse().ok())
-            .context("malformed /proc/<pid>/stat")
-    };
-    // `after` starts at field 3, so field n is at index n - 3.
-    Ok((ticks(14 - 3)? + ticks(15 - 3)?) as f64 / 100.0)
+    Ok(after.split_whitespace().map(str::to_owned).collect())
 }
 
 /// `VmHWM` of a process from `/proc/<pid>/status`, in KiB.

@@ -225,16 +225,28 @@ pub(crate) async fn sqlite_receiver(db: &Path) -> Result<Receiver> {
 }
 
 /// The receiver on a SQLite file (the store's default options: WAL, group commit,
-/// `Synchronous::Full`), as a router: the child side of `bench serve sqlite`.
-pub(crate) async fn sqlite_router(db: &Path) -> Result<Router> {
-    let store = SqliteStore::open(db, SqliteOptions::default()).await?;
+/// `Synchronous::Full`; `commit_delay` when given), as a router: the child side of
+/// `bench serve sqlite`.
+pub(crate) async fn sqlite_router(
+    db: &Path,
+    commit_delay: Option<std::time::Duration>,
+) -> Result<Router> {
+    let mut options = SqliteOptions::default();
+    if let Some(d) = commit_delay {
+        options = options.commit_delay(d);
+    }
+    let store = SqliteStore::open(db, options).await?;
     receiver(Arc::new(store))
 }
 
-/// The receiver on PostgreSQL (default options), as a router: the child side of
-/// `bench serve postgres`.
-pub(crate) async fn postgres_router(url: &str) -> Result<Router> {
-    let store = PostgresStore::connect(url, PostgresOptions::default()).await?;
+/// The receiver on PostgreSQL (default options; `writers` when given), as a router: the
+/// child side of `bench serve postgres`.
+pub(crate) async fn postgres_router(url: &str, writers: Option<usize>) -> Result<Router> {
+    let mut options = PostgresOptions::default();
+    if let Some(n) = writers {
+        options = options.writers(n);
+    }
+    let store = PostgresStore::connect(url, options).await?;
     receiver(Arc::new(store))
 }
 

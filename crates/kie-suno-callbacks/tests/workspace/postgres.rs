@@ -181,13 +181,69 @@ async fn two_stores_racing_on_one_key_keep_one_row_and_count_every_delivery() {
             s.record(record("race", "complete")).await.unwrap()
         }));
     }
-    let mut new = 0;
+    let mut counts = Vec::new();
     for h in handles {
-        new += usize::from(h.await.unwrap().is_new());
+        counts.push(h.await.unwrap().deliveries);
     }
-    assert_eq!(new, 1);
+    // Each delivery saw the count its own commit left: 1..=32, once each, as if
+    // they had come one after the other (repeats of one key in one batch too).
+    counts.sort_unstable();
+    assert_eq!(counts, (1..=32).collect::<Vec<u64>>());
     let stats = x.stats().await.unwrap();
     assert_eq!((stats.callbacks, stats.deliveries), (1, 32));
+    assert_eq!(
+        stats.outcome_events, 1,
+        "one event for the one new callback"
+    );
+}
+
+/// One store, many keys each delivered several times at once: the writer's
+/// batches hold repeats of their own keys, which it commits in rounds.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn repeats_inside_one_batch_count_in_order_and_make_one_event_per_key() {
+    let Some(url) = database("rounds").await else {
+        return;
+    };
+    let s = store(&url).await;
+    let mut handles = Vec::new();
+    for i in 0..120 {
+        let s = s.clone();
+        let key = format!("round-{}", i % 7);
+        handles.push(tokio::spawn(async move {
+            let r = s.record(record(&key, "complete")).await.unwrap();
+            (key, r)
+        }));
+    }
+    let mut per_key: std::collections::BTreeMap<String, Vec<(u64, Option<i64>, i64)>> =
+        Default::default();
+    for h in handles {
+        let (key, r) = h.await.unwrap();
+        per_key
+            .entry(key)
+            .or_default()
+            .push((r.deliveries, r.event, r.id));
+    }
+    assert_eq!(per_key.len(), 7);
+    for (key, mut seen) in per_key {
+        seen.sort_unstable();
+        let n = seen.len() as u64;
+        let counts: Vec<u64> = seen.iter().map(|s| s.0).collect();
+        assert_eq!(counts, (1..=n).collect::<Vec<u64>>(), "{key}");
+        assert!(
+            seen[0].1.is_some(),
+            "{key}: the first delivery made an event"
+        );
+        assert!(
+            seen[1..].iter().all(|s| s.1.is_none()),
+            "{key}: repeats make none"
+        );
+        assert!(seen.iter().all(|s| s.2 == seen[0].2), "{key}: one row");
+    }
+    let stats = s.stats().await.unwrap();
+    assert_eq!(
+        (stats.callbacks, stats.deliveries, stats.outcome_events),
+        (7, 120, 7)
+    );
 }
 
 /// The readiness check: a `SELECT 1` through the pool; an error once the pool is

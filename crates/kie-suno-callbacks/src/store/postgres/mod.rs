@@ -23,7 +23,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use self::sql::{
     confirm_job, outcome_event, stored_callback, CHANNEL, CLAIM, COLUMNS, EVENT_COLUMNS,
-    EVENT_LOCK, FINISH, INSERT_EVENT, MIGRATIONS, MIGRATION_LOCK, RETRY,
+    EVENT_LOCK, FINISH, INSERT_EVENT, LOCK_EVENTS, MIGRATIONS, MIGRATION_LOCK, RETRY,
 };
 use crate::clock::now_ms;
 use crate::store::{BoxFuture, Store, Wake};
@@ -308,8 +308,7 @@ impl PostgresStore {
                 None,
             ),
         };
-        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&EVENT_LOCK])
-            .await?;
+        tx.execute(LOCK_EVENTS, &[&EVENT_LOCK]).await?;
         let row = tx
             .query_one(
                 INSERT_EVENT,

@@ -75,11 +75,23 @@ pub(super) const MIGRATIONS: &[&str] = &[
     CREATE INDEX kie_suno_outcomes_task ON kie_suno_outcomes (task_id, id);",
 ];
 
-pub(super) const INSERT: &str = "INSERT INTO kie_suno_callbacks AS c
+/// Stores a round of the writer's batch in one statement: one array per column,
+/// each key at most once, rows inserted (and so locked) in the arrays' order. A
+/// repeat counts a delivery; a repeat that asks for a confirmation re-queues one
+/// that had failed.
+pub(super) const UPSERT_BATCH: &str = "INSERT INTO kie_suno_callbacks AS c
     (task_id, stage, family, code, success, terminal, confirmation, signed,
      signature_timestamp, first_received_ms, last_received_ms, deliveries, headers, body, parsed,
      trust, confirm_due_ms)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, 1, $11, $12, $13, $14, $15)
+    SELECT t.task_id, t.stage, t.family, t.code, t.success, t.terminal, t.confirmation, t.signed,
+        t.signature_timestamp, t.received_ms, t.received_ms, 1, t.headers, t.body, t.parsed,
+        t.trust, t.due
+    FROM unnest($1::text[], $2::text[], $3::text[], $4::int8[], $5::bool[], $6::bool[],
+                $7::text[], $8::bool[], $9::int8[], $10::int8[], $11::text[], $12::bytea[],
+                $13::text[], $14::text[], $15::int8[]) WITH ORDINALITY
+        AS t(task_id, stage, family, code, success, terminal, confirmation, signed,
+             signature_timestamp, received_ms, headers, body, parsed, trust, due, ord)
+    ORDER BY t.ord
     ON CONFLICT ON CONSTRAINT kie_suno_callbacks_key DO UPDATE SET
         deliveries = c.deliveries + 1,
         last_received_ms = GREATEST(c.last_received_ms, EXCLUDED.last_received_ms),
@@ -89,7 +101,30 @@ pub(super) const INSERT: &str = "INSERT INTO kie_suno_callbacks AS c
             THEN EXCLUDED.confirm_due_ms ELSE c.confirm_due_ms END,
         confirmation = CASE WHEN c.confirmation = 'failed' AND EXCLUDED.confirmation = 'pending'
             THEN 'pending' ELSE c.confirmation END
-    RETURNING id, deliveries, confirmation";
+    RETURNING id, deliveries, confirmation, task_id, family, stage";
+
+/// The outcome events of a batch's new callbacks in one statement, ids
+/// allocated in the arrays' order.
+pub(super) const INSERT_EVENTS_BATCH: &str = "INSERT INTO kie_suno_outcomes
+    (callback_id, task_id, family, stage, kind, trust, terminal, success, note, data, created_ms)
+    SELECT t.callback_id, t.task_id, t.family, t.stage, $5, t.trust, t.terminal, t.success,
+        NULL, NULL, t.created_ms
+    FROM unnest($1::int8[], $2::text[], $3::text[], $4::text[], $6::text[], $7::bool[],
+                $8::bool[], $9::int8[]) WITH ORDINALITY
+        AS t(callback_id, task_id, family, stage, trust, terminal, success, created_ms, ord)
+    ORDER BY t.ord
+    RETURNING id, callback_id";
+
+/// Opens a writer's batch transaction; its statements use generic plans (planned
+/// once per connection, not once per batch).
+pub(super) const BEGIN_BATCH: &str = "BEGIN; SET LOCAL plan_cache_mode = force_generic_plan";
+
+/// Takes [`EVENT_LOCK`] until the end of the transaction.
+pub(super) const LOCK_EVENTS: &str = "SELECT pg_advisory_xact_lock($1)";
+
+/// Notifies the newest cursor this transaction sees (its own events included).
+pub(super) const NOTIFY_NEWEST: &str =
+    "SELECT pg_notify($1, (SELECT max(id) FROM kie_suno_outcomes)::text)";
 
 pub(super) const INSERT_EVENT: &str = "INSERT INTO kie_suno_outcomes
     (callback_id, task_id, family, stage, kind, trust, terminal, success, note, data, created_ms)

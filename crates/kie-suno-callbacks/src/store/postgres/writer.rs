@@ -1,6 +1,6 @@
 //! The batching writer: callbacks queue (callback, reply) pairs; a few writer
 //! tasks each take whatever is queued, run its inserts pipelined in one
-//! transaction (one round trip per batch, one commit and WAL flush), and only
+//! transaction (one multi-row statement per batch, one commit and WAL flush), and only
 //! after the commit reply to each. The same group commit as the SQLite writer's,
 //! over the pool.
 
@@ -9,7 +9,13 @@ use std::sync::Arc;
 use deadpool_postgres::Pool;
 use tokio::sync::{mpsc, oneshot, Mutex};
 
-use super::sql::{CHANNEL, EVENT_LOCK, INSERT, INSERT_EVENT};
+use std::collections::HashMap;
+
+use tokio_postgres::types::ToSql;
+
+use super::sql::{
+    BEGIN_BATCH, CHANNEL, EVENT_LOCK, INSERT_EVENTS_BATCH, LOCK_EVENTS, NOTIFY_NEWEST, UPSERT_BATCH,
+};
 use crate::{Confirmation, Error, NewCallback, OutcomeKind, Recorded};
 
 /// One queued callback.
@@ -86,115 +92,278 @@ fn error_text(e: &Error) -> String {
     text
 }
 
+/// The pooled connection of a batch in flight. The transaction is driven by
+/// hand (pipelined statements, see [`write`]), so a batch that did not finish
+/// (an error, a cancelled task) may leave it open: that connection is then
+/// taken out of the pool and closed, and PostgreSQL rolls it back.
+struct Connection(Option<deadpool_postgres::Object>);
+
+impl Connection {
+    fn client(&self) -> Result<&deadpool_postgres::ClientWrapper, Error> {
+        self.0.as_deref().ok_or(Error::StoreClosed)
+    }
+
+    /// The batch ended with its `COMMIT`: the connection goes back to the pool.
+    fn release(mut self) {
+        drop(self.0.take());
+    }
+}
+
+impl Drop for Connection {
+    fn drop(&mut self) {
+        if let Some(object) = self.0.take() {
+            drop(deadpool_postgres::Object::take(object));
+        }
+    }
+}
+
 async fn commit(pool: &Pool, batch: &[Request]) -> Result<Vec<Recorded>, Error> {
-    let mut client = pool.get().await?;
-    let tx = client.transaction().await?;
-    let out = write(&tx, batch).await?;
-    tx.commit().await?;
+    let conn = Connection(Some(pool.get().await?));
+    let out = write(conn.client()?, batch).await?;
+    conn.release();
     Ok(out)
 }
 
+/// Stores a batch in one transaction, in two round trips: `BEGIN` with the
+/// first upsert, then (when the batch made new callbacks) the event lock, the
+/// events, the notification and `COMMIT`, all pipelined. A statement that fails
+/// aborts the transaction, so the `COMMIT` after it rolls back, and the error
+/// fails the batch.
 async fn write(
-    tx: &deadpool_postgres::Transaction<'_>,
+    client: &deadpool_postgres::ClientWrapper,
     batch: &[Request],
 ) -> Result<Vec<Recorded>, Error> {
-    let stmt = tx.prepare_cached(INSERT).await?;
-    let stmt = &stmt;
-    // Rows are locked in key order: two batches holding repeats of the same keys
-    // then wait for each other instead of deadlocking (40P01 would fail both).
-    let mut order: Vec<usize> = (0..batch.len()).collect();
-    order.sort_by(|&a, &b| {
-        let (x, y) = (&batch[a].callback, &batch[b].callback);
-        (x.task_id.as_str(), x.family.as_str(), x.stage.as_str()).cmp(&(
-            y.task_id.as_str(),
-            y.family.as_str(),
-            y.stage.as_str(),
-        ))
-    });
-    let sorted =
-        futures::future::try_join_all(order.iter().map(|&i| &batch[i]).map(|req| async move {
-            let cb = &req.callback;
-            let confirmation = cb.stored_confirmation();
-            let due = (confirmation == Confirmation::Pending).then_some(cb.received_at_ms);
-            tx.query_one(
-                stmt,
-                &[
-                    &cb.task_id.as_str(),
-                    &cb.stage,
-                    &cb.family.as_str(),
-                    &cb.code,
-                    &cb.success,
-                    &cb.terminal,
-                    &confirmation.as_str(),
-                    &cb.signed,
-                    &cb.signature_timestamp,
-                    &cb.received_at_ms,
-                    &req.headers,
-                    &&cb.body[..],
-                    &cb.parsed,
-                    &cb.trust().as_str(),
-                    &due,
-                ],
-            )
-            .await
-        }))
-        .await?;
-    let mut rows: Vec<Option<tokio_postgres::Row>> = (0..batch.len()).map(|_| None).collect();
-    for (&i, row) in order.iter().zip(sorted) {
-        rows[i] = Some(row);
-    }
-    let rows: Vec<tokio_postgres::Row> = rows.into_iter().flatten().collect();
-    let mut out = Vec::with_capacity(rows.len());
-    let mut new = Vec::new();
-    for (i, row) in rows.iter().enumerate() {
-        let deliveries: i64 = row.try_get(1)?;
-        let confirmation: String = row.try_get(2)?;
-        if deliveries == 1 {
-            new.push(i);
+    let upsert = client.prepare_cached(UPSERT_BATCH).await?;
+    let events = client.prepare_cached(INSERT_EVENTS_BATCH).await?;
+    let lock = client.prepare_cached(LOCK_EVENTS).await?;
+    let notify = client.prepare_cached(NOTIFY_NEWEST).await?;
+    let mut out: Vec<Option<Recorded>> = (0..batch.len()).map(|_| None).collect();
+    // One multi-row statement per round (a round holds each key at most once:
+    // `ON CONFLICT DO UPDATE` cannot touch a row twice in one statement); a repeat
+    // of a key already in this batch goes to the next round, which sees the row
+    // as the earlier delivery left it, as if the two had come one after the other.
+    for (n, round) in rounds(batch).into_iter().enumerate() {
+        let params = round_params(batch, &round);
+        let params = params.as_refs();
+        let rows = if n == 0 {
+            // A generic plan: a custom one would be planned again for every batch,
+            // with its arrays folded in as constants (a cost that grows with the batch).
+            let begin = client.batch_execute(BEGIN_BATCH);
+            let query = client.query(&upsert, &params);
+            futures::future::try_join(begin, query).await?.1
+        } else {
+            client.query(&upsert, &params).await?
+        };
+        let by_key: HashMap<(&str, &str, &str), usize> = round
+            .iter()
+            .map(|&i| (key_of(&batch[i].callback), i))
+            .collect();
+        for row in &rows {
+            let (task, family, stage): (&str, &str, &str) =
+                (row.try_get(3)?, row.try_get(4)?, row.try_get(5)?);
+            let Some(&i) = by_key.get(&(task, family, stage)) else {
+                return Err(Error::custom_store(
+                    "postgres returned a row for a callback this batch did not write".to_owned(),
+                    false,
+                ));
+            };
+            let deliveries: i64 = row.try_get(1)?;
+            let confirmation: &str = row.try_get(2)?;
+            out[i] = Some(Recorded {
+                id: row.try_get(0)?,
+                deliveries: deliveries.max(0) as u64,
+                event: None,
+                queued: Confirmation::from_stored(confirmation) == Confirmation::Pending,
+            });
         }
-        out.push(Recorded {
-            id: row.try_get(0)?,
-            deliveries: deliveries.max(0) as u64,
-            event: None,
-            queued: Confirmation::from_stored(&confirmation) == Confirmation::Pending,
-        });
     }
-    if !new.is_empty() {
-        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&EVENT_LOCK])
-            .await?;
-        let ev = tx.prepare_cached(INSERT_EVENT).await?;
-        let ev = &ev;
-        let out_ref = &out;
-        let ids = futures::future::try_join_all(new.iter().map(|&i| async move {
-            let cb = &batch[i].callback;
-            let none: Option<String> = None;
-            tx.query_one(
-                ev,
-                &[
-                    &out_ref[i].id,
-                    &cb.task_id.as_str(),
-                    &cb.family.as_str(),
-                    &cb.stage,
-                    &OutcomeKind::Callback.as_str(),
-                    &cb.trust().as_str(),
-                    &cb.terminal,
-                    &cb.success,
-                    &none,
-                    &none,
-                    &cb.received_at_ms,
-                ],
-            )
-            .await
-        }))
-        .await?;
-        let mut newest = 0i64;
-        for (&i, row) in new.iter().zip(&ids) {
-            let id: i64 = row.try_get(0)?;
-            newest = newest.max(id);
-            out[i].event = Some(id);
+    let mut out = out
+        .into_iter()
+        .map(|r| {
+            r.ok_or_else(|| {
+                Error::custom_store(
+                    "postgres returned no row for a callback of the batch".to_owned(),
+                    false,
+                )
+            })
+        })
+        .collect::<Result<Vec<Recorded>, Error>>()?;
+    let new: Vec<usize> = (0..batch.len())
+        .filter(|&i| out[i].deliveries == 1)
+        .collect();
+    if new.is_empty() {
+        client.batch_execute("COMMIT").await?;
+        return Ok(out);
+    }
+    // The lock is taken just before the events and held through the commit:
+    // event ids are then allocated and committed in one order across writers and
+    // instances (the resumable cursor's guarantee).
+    let params = event_params(batch, &out, &new);
+    let params = params.as_refs();
+    let lock = client.execute(&lock, &[&EVENT_LOCK]);
+    let insert = client.query(&events, &params);
+    let notify = client.execute(&notify, &[&CHANNEL]);
+    let commit = client.batch_execute("COMMIT");
+    let (_, rows, _, ()) = futures::future::try_join4(lock, insert, notify, commit).await?;
+    let by_callback: HashMap<i64, usize> = new.iter().map(|&i| (out[i].id, i)).collect();
+    for row in &rows {
+        let (event, callback): (i64, i64) = (row.try_get(0)?, row.try_get(1)?);
+        if let Some(&i) = by_callback.get(&callback) {
+            out[i].event = Some(event);
         }
-        tx.execute("SELECT pg_notify($1, $2)", &[&CHANNEL, &newest.to_string()])
-            .await?;
     }
     Ok(out)
+}
+
+/// A batch's requests split into rounds in which each key appears once, every
+/// round sorted by key: rows are locked in key order, so two batches holding
+/// repeats of the same keys wait for each other instead of deadlocking (40P01
+/// would fail both). Round `r` holds the `r`-th delivery of each key, in arrival
+/// order.
+fn rounds(batch: &[Request]) -> Vec<Vec<usize>> {
+    let mut order: Vec<usize> = (0..batch.len()).collect();
+    // Stable: the deliveries of one key keep their arrival order.
+    order.sort_by(|&a, &b| key_of(&batch[a].callback).cmp(&key_of(&batch[b].callback)));
+    let mut rounds: Vec<Vec<usize>> = Vec::new();
+    let mut seen = 0usize;
+    for (n, &i) in order.iter().enumerate() {
+        let same = n > 0 && key_of(&batch[order[n - 1]].callback) == key_of(&batch[i].callback);
+        seen = if same { seen + 1 } else { 0 };
+        if rounds.len() <= seen {
+            rounds.push(Vec::new());
+        }
+        rounds[seen].push(i);
+    }
+    rounds
+}
+
+fn key_of(cb: &NewCallback) -> (&str, &str, &str) {
+    (cb.task_id.as_str(), cb.family.as_str(), cb.stage.as_str())
+}
+
+/// The columns of one round, one array each (`UPSERT_BATCH`'s parameters).
+struct RoundParams<'a> {
+    task_id: Vec<&'a str>,
+    stage: Vec<&'a str>,
+    family: Vec<&'a str>,
+    code: Vec<Option<i64>>,
+    success: Vec<bool>,
+    terminal: Vec<bool>,
+    confirmation: Vec<&'static str>,
+    signed: Vec<bool>,
+    signature_timestamp: Vec<Option<i64>>,
+    received_ms: Vec<i64>,
+    headers: Vec<&'a str>,
+    body: Vec<&'a [u8]>,
+    parsed: Vec<Option<&'a str>>,
+    trust: Vec<&'static str>,
+    due: Vec<Option<i64>>,
+}
+
+fn round_params<'a>(batch: &'a [Request], round: &[usize]) -> RoundParams<'a> {
+    let n = round.len();
+    let mut p = RoundParams {
+        task_id: Vec::with_capacity(n),
+        stage: Vec::with_capacity(n),
+        family: Vec::with_capacity(n),
+        code: Vec::with_capacity(n),
+        success: Vec::with_capacity(n),
+        terminal: Vec::with_capacity(n),
+        confirmation: Vec::with_capacity(n),
+        signed: Vec::with_capacity(n),
+        signature_timestamp: Vec::with_capacity(n),
+        received_ms: Vec::with_capacity(n),
+        headers: Vec::with_capacity(n),
+        body: Vec::with_capacity(n),
+        parsed: Vec::with_capacity(n),
+        trust: Vec::with_capacity(n),
+        due: Vec::with_capacity(n),
+    };
+    for &i in round {
+        let (req, cb) = (&batch[i], &batch[i].callback);
+        let confirmation = cb.stored_confirmation();
+        p.task_id.push(cb.task_id.as_str());
+        p.stage.push(&cb.stage);
+        p.family.push(cb.family.as_str());
+        p.code.push(cb.code);
+        p.success.push(cb.success);
+        p.terminal.push(cb.terminal);
+        p.confirmation.push(confirmation.as_str());
+        p.signed.push(cb.signed);
+        p.signature_timestamp.push(cb.signature_timestamp);
+        p.received_ms.push(cb.received_at_ms);
+        p.headers.push(&req.headers);
+        p.body.push(&cb.body[..]);
+        p.parsed.push(cb.parsed.as_deref());
+        p.trust.push(cb.trust().as_str());
+        p.due
+            .push((confirmation == Confirmation::Pending).then_some(cb.received_at_ms));
+    }
+    p
+}
+
+impl RoundParams<'_> {
+    fn as_refs(&self) -> [&(dyn ToSql + Sync); 15] {
+        [
+            &self.task_id,
+            &self.stage,
+            &self.family,
+            &self.code,
+            &self.success,
+            &self.terminal,
+            &self.confirmation,
+            &self.signed,
+            &self.signature_timestamp,
+            &self.received_ms,
+            &self.headers,
+            &self.body,
+            &self.parsed,
+            &self.trust,
+            &self.due,
+        ]
+    }
+}
+
+/// The outcome events of the new callbacks (`INSERT_EVENTS_BATCH`'s parameters).
+struct EventParams<'a> {
+    callback_id: Vec<i64>,
+    task_id: Vec<&'a str>,
+    family: Vec<&'a str>,
+    stage: Vec<&'a str>,
+    kind: &'static str,
+    trust: Vec<&'static str>,
+    terminal: Vec<bool>,
+    success: Vec<bool>,
+    created_ms: Vec<i64>,
+}
+
+fn event_params<'a>(batch: &'a [Request], out: &[Recorded], new: &[usize]) -> EventParams<'a> {
+    let cbs = || new.iter().map(|&i| &batch[i].callback);
+    EventParams {
+        callback_id: new.iter().map(|&i| out[i].id).collect(),
+        task_id: cbs().map(|cb| cb.task_id.as_str()).collect(),
+        family: cbs().map(|cb| cb.family.as_str()).collect(),
+        stage: cbs().map(|cb| cb.stage.as_str()).collect(),
+        kind: OutcomeKind::Callback.as_str(),
+        trust: cbs().map(|cb| cb.trust().as_str()).collect(),
+        terminal: cbs().map(|cb| cb.terminal).collect(),
+        success: cbs().map(|cb| cb.success).collect(),
+        created_ms: cbs().map(|cb| cb.received_at_ms).collect(),
+    }
+}
+
+impl EventParams<'_> {
+    fn as_refs(&self) -> [&(dyn ToSql + Sync); 9] {
+        [
+            &self.callback_id,
+            &self.task_id,
+            &self.family,
+            &self.stage,
+            &self.kind,
+            &self.trust,
+            &self.terminal,
+            &self.success,
+            &self.created_ms,
+        ]
+    }
 }
