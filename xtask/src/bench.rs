@@ -39,6 +39,7 @@ usage: cargo xtask bench <receiver|outcomes|client|batch> [options]
              --no-postgres     skip (c)
              --pg-writers N    (c) with N writer tasks (default: the store's, 4)
              --sqlite-commit-delay-us U   (b) with this commit delay (default: the store's)
+             --sqlite-max-batch N         (b) with at most N callbacks per commit
   outcomes   callback-to-waiter latency: one SQLite instance, one PostgreSQL instance, and
              two PostgreSQL instances (callback to A, waiter on B, LISTEN/NOTIFY); waiting
              for 'poll now' (signed callback) and for the confirmed outcome

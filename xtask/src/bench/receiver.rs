@@ -96,10 +96,13 @@ pub(crate) fn run(args: &Args) -> Result<()> {
         .build()?;
 
     // Store tuning, for experiments (the defaults are the stores' own).
-    let sqlite_tuning: Vec<String> = match args.opt::<u64>("sqlite-commit-delay-us")? {
-        Some(us) => vec!["--commit-delay-us".into(), us.to_string()],
-        None => Vec::new(),
-    };
+    let mut sqlite_tuning: Vec<String> = Vec::new();
+    if let Some(us) = args.opt::<u64>("sqlite-commit-delay-us")? {
+        sqlite_tuning.extend(["--commit-delay-us".into(), us.to_string()]);
+    }
+    if let Some(n) = args.opt::<usize>("sqlite-max-batch")? {
+        sqlite_tuning.extend(["--max-batch".into(), n.to_string()]);
+    }
     let pg_tuning: Vec<String> = match args.opt::<usize>("pg-writers")? {
         Some(n) => vec!["--writers".into(), n.to_string()],
         None => Vec::new(),

@@ -93,7 +93,8 @@ pub(crate) fn serve(words: &[String]) -> Result<()> {
                 let delay = args
                     .opt::<u64>("commit-delay-us")?
                     .map(Duration::from_micros);
-                super::store::sqlite_router(Path::new(&path), delay).await?
+                let max_batch = args.opt::<usize>("max-batch")?;
+                super::store::sqlite_router(Path::new(&path), delay, max_batch).await?
             }
             "postgres" => {
                 let url: String = args

@@ -225,15 +225,19 @@ pub(crate) async fn sqlite_receiver(db: &Path) -> Result<Receiver> {
 }
 
 /// The receiver on a SQLite file (the store's default options: WAL, group commit,
-/// `Synchronous::Full`; `commit_delay` when given), as a router: the child side of
+/// `Synchronous::Full`; `commit_delay` and `max_batch` when given), as a router: the child side of
 /// `bench serve sqlite`.
 pub(crate) async fn sqlite_router(
     db: &Path,
     commit_delay: Option<std::time::Duration>,
+    max_batch: Option<usize>,
 ) -> Result<Router> {
     let mut options = SqliteOptions::default();
     if let Some(d) = commit_delay {
         options = options.commit_delay(d);
+    }
+    if let Some(n) = max_batch {
+        options = options.max_batch(n);
     }
     let store = SqliteStore::open(db, options).await?;
     receiver(Arc::new(store))

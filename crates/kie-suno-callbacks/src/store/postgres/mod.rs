@@ -44,7 +44,7 @@ pub struct PostgresOptions {
     /// How long opening a connection may take. Default: 5 s.
     pub connect_timeout: Duration,
     /// Writer tasks committing batches of queued callbacks concurrently, each on
-    /// a pooled connection. Default: 4.
+    /// a pooled connection. Default: 2.
     pub writers: usize,
     /// The most callbacks committed in one transaction. Default: 256.
     pub max_batch: usize,
@@ -58,7 +58,7 @@ impl Default for PostgresOptions {
             max_connections: 16,
             wait_timeout: Duration::from_secs(5),
             connect_timeout: Duration::from_secs(5),
-            writers: 4,
+            writers: 2,
             max_batch: 256,
             queue_capacity: 8192,
         }
@@ -271,6 +271,9 @@ impl PostgresStore {
         };
         let mut client = self.client().await?;
         let tx = client.transaction().await?;
+        // The event lock before the row's: the writer takes them in this order too
+        // (a repeat of this callback in a batch), so the two never deadlock.
+        tx.execute(LOCK_EVENTS, &[&EVENT_LOCK]).await?;
         let row = tx
             .query_opt(FINISH, &[&callback_id, &confirmation.as_str(), &note])
             .await?;
@@ -308,7 +311,6 @@ impl PostgresStore {
                 None,
             ),
         };
-        tx.execute(LOCK_EVENTS, &[&EVENT_LOCK]).await?;
         let row = tx
             .query_one(
                 INSERT_EVENT,

@@ -75,11 +75,13 @@ pub(super) const MIGRATIONS: &[&str] = &[
     CREATE INDEX kie_suno_outcomes_task ON kie_suno_outcomes (task_id, id);",
 ];
 
-/// Stores a round of the writer's batch in one statement: one array per column,
-/// each key at most once, rows inserted (and so locked) in the arrays' order. A
-/// repeat counts a delivery; a repeat that asks for a confirmation re-queues one
-/// that had failed.
-pub(super) const UPSERT_BATCH: &str = "INSERT INTO kie_suno_callbacks AS c
+/// The upsert of a round of the writer's batch, without its `RETURNING`: one
+/// array per column, each key at most once, rows inserted (and so locked) in
+/// the arrays' order. A repeat counts a delivery; a repeat that asks for a
+/// confirmation re-queues one that had failed.
+macro_rules! upsert_round {
+    () => {
+        "INSERT INTO kie_suno_callbacks AS c
     (task_id, stage, family, code, success, terminal, confirmation, signed,
      signature_timestamp, first_received_ms, last_received_ms, deliveries, headers, body, parsed,
      trust, confirm_due_ms)
@@ -100,20 +102,37 @@ pub(super) const UPSERT_BATCH: &str = "INSERT INTO kie_suno_callbacks AS c
         confirm_due_ms = CASE WHEN c.confirmation = 'failed' AND EXCLUDED.confirmation = 'pending'
             THEN EXCLUDED.confirm_due_ms ELSE c.confirm_due_ms END,
         confirmation = CASE WHEN c.confirmation = 'failed' AND EXCLUDED.confirmation = 'pending'
-            THEN 'pending' ELSE c.confirmation END
-    RETURNING id, deliveries, confirmation, task_id, family, stage";
+            THEN 'pending' ELSE c.confirmation END"
+    };
+}
 
-/// The outcome events of a batch's new callbacks in one statement, ids
-/// allocated in the arrays' order.
-pub(super) const INSERT_EVENTS_BATCH: &str = "INSERT INTO kie_suno_outcomes
-    (callback_id, task_id, family, stage, kind, trust, terminal, success, note, data, created_ms)
-    SELECT t.callback_id, t.task_id, t.family, t.stage, $5, t.trust, t.terminal, t.success,
-        NULL, NULL, t.created_ms
-    FROM unnest($1::int8[], $2::text[], $3::text[], $4::text[], $6::text[], $7::bool[],
-                $8::bool[], $9::int8[]) WITH ORDINALITY
-        AS t(callback_id, task_id, family, stage, trust, terminal, success, created_ms, ord)
-    ORDER BY t.ord
-    RETURNING id, callback_id";
+/// A later round of a batch (repeats of keys the first round wrote).
+pub(super) const UPSERT_BATCH: &str = concat!(
+    upsert_round!(),
+    " RETURNING id, deliveries, confirmation, task_id, family, stage"
+);
+
+/// The first round of a batch in one statement: the upsert, the outcome event
+/// of every callback it created (ids in callback id order; `$16` is the event
+/// kind), and one `NOTIFY` (channel `$17`) with the newest of them when there is
+/// one. Returns [`UPSERT_BATCH`]'s columns and the event id (`NULL` for a repeat).
+pub(super) const RECORD_BATCH: &str = concat!(
+    "WITH up AS (",
+    upsert_round!(),
+    " RETURNING id, deliveries, confirmation, task_id, family, stage, trust, terminal, success,
+        first_received_ms
+), ev AS (
+    INSERT INTO kie_suno_outcomes
+        (callback_id, task_id, family, stage, kind, trust, terminal, success, note, data, created_ms)
+    SELECT id, task_id, family, stage, $16, trust, terminal, success, NULL, NULL,
+        first_received_ms
+    FROM up WHERE deliveries = 1 ORDER BY id
+    RETURNING id, callback_id
+)
+SELECT up.id, up.deliveries, up.confirmation, up.task_id, up.family, up.stage, ev.id,
+    (SELECT pg_notify($17, max(ev.id)::text) FROM ev HAVING count(*) > 0) IS NULL
+FROM up LEFT JOIN ev ON ev.callback_id = up.id"
+);
 
 /// Opens a writer's batch transaction; its statements use generic plans (planned
 /// once per connection, not once per batch).
@@ -121,10 +140,6 @@ pub(super) const BEGIN_BATCH: &str = "BEGIN; SET LOCAL plan_cache_mode = force_g
 
 /// Takes [`EVENT_LOCK`] until the end of the transaction.
 pub(super) const LOCK_EVENTS: &str = "SELECT pg_advisory_xact_lock($1)";
-
-/// Notifies the newest cursor this transaction sees (its own events included).
-pub(super) const NOTIFY_NEWEST: &str =
-    "SELECT pg_notify($1, (SELECT max(id) FROM kie_suno_outcomes)::text)";
 
 pub(super) const INSERT_EVENT: &str = "INSERT INTO kie_suno_outcomes
     (callback_id, task_id, family, stage, kind, trust, terminal, success, note, data, created_ms)

@@ -1,6 +1,6 @@
 //! The batching writer: callbacks queue (callback, reply) pairs; a few writer
-//! tasks each take whatever is queued, run its inserts pipelined in one
-//! transaction (one multi-row statement per batch, one commit and WAL flush), and only
+//! tasks each take whatever is queued, store it in one transaction (multi-row
+//! statements, pipelined: one round trip, one commit and WAL flush), and only
 //! after the commit reply to each. The same group commit as the SQLite writer's,
 //! over the pool.
 
@@ -13,9 +13,7 @@ use std::collections::HashMap;
 
 use tokio_postgres::types::ToSql;
 
-use super::sql::{
-    BEGIN_BATCH, CHANNEL, EVENT_LOCK, INSERT_EVENTS_BATCH, LOCK_EVENTS, NOTIFY_NEWEST, UPSERT_BATCH,
-};
+use super::sql::{BEGIN_BATCH, CHANNEL, EVENT_LOCK, LOCK_EVENTS, RECORD_BATCH, UPSERT_BATCH};
 use crate::{Confirmation, Error, NewCallback, OutcomeKind, Recorded};
 
 /// One queued callback.
@@ -124,41 +122,51 @@ async fn commit(pool: &Pool, batch: &[Request]) -> Result<Vec<Recorded>, Error> 
     Ok(out)
 }
 
-/// Stores a batch in one transaction, in two round trips: `BEGIN` with the
-/// first upsert, then (when the batch made new callbacks) the event lock, the
-/// events, the notification and `COMMIT`, all pipelined. A statement that fails
-/// aborts the transaction, so the `COMMIT` after it rolls back, and the error
-/// fails the batch.
+/// Stores a batch in one transaction and one round trip: `BEGIN`, the event
+/// lock, the first round's upsert with the events of its new callbacks and the
+/// notification (one statement), the later rounds' upserts, and `COMMIT` go out
+/// pipelined. A statement that fails aborts the transaction, so the `COMMIT`
+/// after it rolls back, and the error fails the batch.
+///
+/// The lock is taken first and held through the commit: event ids are then
+/// allocated and committed in one order across writers and instances (the
+/// resumable cursor's guarantee), and since every transaction that writes
+/// events takes it before any row lock, two of them never deadlock.
 async fn write(
     client: &deadpool_postgres::ClientWrapper,
     batch: &[Request],
 ) -> Result<Vec<Recorded>, Error> {
-    let upsert = client.prepare_cached(UPSERT_BATCH).await?;
-    let events = client.prepare_cached(INSERT_EVENTS_BATCH).await?;
+    let first = client.prepare_cached(RECORD_BATCH).await?;
+    let repeats = client.prepare_cached(UPSERT_BATCH).await?;
     let lock = client.prepare_cached(LOCK_EVENTS).await?;
-    let notify = client.prepare_cached(NOTIFY_NEWEST).await?;
+    let rounds = rounds(batch);
+    let params: Vec<RoundParams<'_>> = rounds.iter().map(|r| round_params(batch, r)).collect();
+    let mut refs: Vec<Vec<&(dyn ToSql + Sync)>> =
+        params.iter().map(|p| p.as_refs().to_vec()).collect();
+    let kind = OutcomeKind::Callback.as_str();
+    if let Some(first_round) = refs.first_mut() {
+        first_round.push(&kind);
+        first_round.push(&CHANNEL);
+    }
+    // A generic plan: a custom one would be planned again for every batch, with
+    // its arrays folded in as constants (a cost that grows with the batch).
+    let begin = client.batch_execute(BEGIN_BATCH);
+    let locked = client.execute(&lock, &[&EVENT_LOCK]);
+    let upserts = futures::future::try_join_all(refs.iter().enumerate().map(|(n, p)| {
+        let statement = if n == 0 { &first } else { &repeats };
+        client.query(statement, p)
+    }));
+    let commit = client.batch_execute("COMMIT");
+    let ((), _, results, ()) = futures::future::try_join4(begin, locked, upserts, commit).await?;
+
     let mut out: Vec<Option<Recorded>> = (0..batch.len()).map(|_| None).collect();
-    // One multi-row statement per round (a round holds each key at most once:
-    // `ON CONFLICT DO UPDATE` cannot touch a row twice in one statement); a repeat
-    // of a key already in this batch goes to the next round, which sees the row
-    // as the earlier delivery left it, as if the two had come one after the other.
-    for (n, round) in rounds(batch).into_iter().enumerate() {
-        let params = round_params(batch, &round);
-        let params = params.as_refs();
-        let rows = if n == 0 {
-            // A generic plan: a custom one would be planned again for every batch,
-            // with its arrays folded in as constants (a cost that grows with the batch).
-            let begin = client.batch_execute(BEGIN_BATCH);
-            let query = client.query(&upsert, &params);
-            futures::future::try_join(begin, query).await?.1
-        } else {
-            client.query(&upsert, &params).await?
-        };
+    for (round, rows) in rounds.iter().zip(&results) {
+        // Rows come back in no promised order: matched by key (unique per round).
         let by_key: HashMap<(&str, &str, &str), usize> = round
             .iter()
             .map(|&i| (key_of(&batch[i].callback), i))
             .collect();
-        for row in &rows {
+        for row in rows {
             let (task, family, stage): (&str, &str, &str) =
                 (row.try_get(3)?, row.try_get(4)?, row.try_get(5)?);
             let Some(&i) = by_key.get(&(task, family, stage)) else {
@@ -169,16 +177,17 @@ async fn write(
             };
             let deliveries: i64 = row.try_get(1)?;
             let confirmation: &str = row.try_get(2)?;
+            // The later rounds' statement returns no event column.
+            let event: Option<i64> = if row.len() > 6 { row.try_get(6)? } else { None };
             out[i] = Some(Recorded {
                 id: row.try_get(0)?,
                 deliveries: deliveries.max(0) as u64,
-                event: None,
+                event,
                 queued: Confirmation::from_stored(confirmation) == Confirmation::Pending,
             });
         }
     }
-    let mut out = out
-        .into_iter()
+    out.into_iter()
         .map(|r| {
             r.ok_or_else(|| {
                 Error::custom_store(
@@ -187,32 +196,7 @@ async fn write(
                 )
             })
         })
-        .collect::<Result<Vec<Recorded>, Error>>()?;
-    let new: Vec<usize> = (0..batch.len())
-        .filter(|&i| out[i].deliveries == 1)
-        .collect();
-    if new.is_empty() {
-        client.batch_execute("COMMIT").await?;
-        return Ok(out);
-    }
-    // The lock is taken just before the events and held through the commit:
-    // event ids are then allocated and committed in one order across writers and
-    // instances (the resumable cursor's guarantee).
-    let params = event_params(batch, &out, &new);
-    let params = params.as_refs();
-    let lock = client.execute(&lock, &[&EVENT_LOCK]);
-    let insert = client.query(&events, &params);
-    let notify = client.execute(&notify, &[&CHANNEL]);
-    let commit = client.batch_execute("COMMIT");
-    let (_, rows, _, ()) = futures::future::try_join4(lock, insert, notify, commit).await?;
-    let by_callback: HashMap<i64, usize> = new.iter().map(|&i| (out[i].id, i)).collect();
-    for row in &rows {
-        let (event, callback): (i64, i64) = (row.try_get(0)?, row.try_get(1)?);
-        if let Some(&i) = by_callback.get(&callback) {
-            out[i].event = Some(event);
-        }
-    }
-    Ok(out)
+        .collect()
 }
 
 /// A batch's requests split into rounds in which each key appears once, every
@@ -324,46 +308,33 @@ impl RoundParams<'_> {
     }
 }
 
-/// The outcome events of the new callbacks (`INSERT_EVENTS_BATCH`'s parameters).
-struct EventParams<'a> {
-    callback_id: Vec<i64>,
-    task_id: Vec<&'a str>,
-    family: Vec<&'a str>,
-    stage: Vec<&'a str>,
-    kind: &'static str,
-    trust: Vec<&'static str>,
-    terminal: Vec<bool>,
-    success: Vec<bool>,
-    created_ms: Vec<i64>,
-}
+#[cfg(test)]
+#[allow(clippy::unwrap_used)] // tests may unwrap
+mod tests {
+    use kie_suno_types::{CallbackFamily, TaskId};
 
-fn event_params<'a>(batch: &'a [Request], out: &[Recorded], new: &[usize]) -> EventParams<'a> {
-    let cbs = || new.iter().map(|&i| &batch[i].callback);
-    EventParams {
-        callback_id: new.iter().map(|&i| out[i].id).collect(),
-        task_id: cbs().map(|cb| cb.task_id.as_str()).collect(),
-        family: cbs().map(|cb| cb.family.as_str()).collect(),
-        stage: cbs().map(|cb| cb.stage.as_str()).collect(),
-        kind: OutcomeKind::Callback.as_str(),
-        trust: cbs().map(|cb| cb.trust().as_str()).collect(),
-        terminal: cbs().map(|cb| cb.terminal).collect(),
-        success: cbs().map(|cb| cb.success).collect(),
-        created_ms: cbs().map(|cb| cb.received_at_ms).collect(),
+    use super::*;
+
+    fn request(task: &str, stage: &str) -> Request {
+        let (reply, _) = oneshot::channel();
+        Request {
+            callback: NewCallback::new(CallbackFamily::Music, TaskId::new(task), stage),
+            headers: "[]".to_owned(),
+            reply,
+        }
     }
-}
 
-impl EventParams<'_> {
-    fn as_refs(&self) -> [&(dyn ToSql + Sync); 9] {
-        [
-            &self.callback_id,
-            &self.task_id,
-            &self.family,
-            &self.stage,
-            &self.kind,
-            &self.trust,
-            &self.terminal,
-            &self.success,
-            &self.created_ms,
-        ]
+    #[test]
+    fn rounds_hold_each_key_once_sorted_and_repeats_in_arrival_order() {
+        let batch = [
+            request("b", "complete"),
+            request("a", "complete"),
+            request("b", "complete"),
+            request("a", "text"),
+            request("b", "complete"),
+            request("a", "complete"),
+        ];
+        assert_eq!(rounds(&batch), vec![vec![1, 3, 0], vec![5, 2], vec![4]]);
+        assert!(rounds(&[]).is_empty());
     }
 }
