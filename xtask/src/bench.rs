@@ -37,7 +37,7 @@ usage: cargo xtask bench <receiver|outcomes|client|batch> [options]
              --warmup W        unmeasured callbacks sent first to each server (default 1000)
              --rounds R        rounds of a, b, c interleaved; medians reported (default 3)
              --no-postgres     skip (c)
-             --pg-writers N    (c) with N writer tasks (default: the store's, 4)
+             --pg-writers N    (c) with N writer tasks (default: the store's, 2)
              --sqlite-commit-delay-us U   (b) with this commit delay (default: the store's)
              --sqlite-max-batch N         (b) with at most N callbacks per commit
   outcomes   callback-to-waiter latency: one SQLite instance, one PostgreSQL instance, and
