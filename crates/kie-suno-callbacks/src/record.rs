@@ -340,12 +340,19 @@ impl StoreStats {
 /// secret, password or session. The webhook signature and timestamp are kept:
 /// a signature is not a secret.
 pub fn is_secret_header(name: &str) -> bool {
-    let n = name.to_ascii_lowercase();
+    // `HeaderMap` names are lowercase already: lowered (a copy) only when not.
+    let lowered;
+    let n = if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        lowered = name.to_ascii_lowercase();
+        lowered.as_str()
+    } else {
+        name
+    };
     if n == SIGNATURE_HEADER || n == TIMESTAMP_HEADER {
         return false;
     }
     matches!(
-        n.as_str(),
+        n,
         "authorization" | "proxy-authorization" | "cookie" | "set-cookie"
     ) || [
         "auth", "key", "token", "secret", "password", "session", "cookie",

@@ -10,6 +10,8 @@
 //! why and skip, unless `KIE_SUNO_REQUIRE_POSTGRES=1` (CI), which turns the skip
 //! into a failure.
 
+use std::sync::Arc;
+
 use kie_suno_callbacks::{ConfirmResult, Confirmation, OutcomeKind, Store, Trust};
 use kie_suno_types::{CallbackFamily, TaskId};
 
@@ -257,4 +259,54 @@ async fn health_answers_while_open_and_fails_once_closed() {
     s.health().await.unwrap();
     s.close().await.unwrap();
     assert!(s.health().await.is_err());
+}
+
+/// The writer's event lock, seen from outside: while another session holds it, a
+/// new callback (which appends an event) waits and a repeat (no event) does not;
+/// once it is released, the new callback commits. `EVENT_LOCK` is a contract
+/// between every instance and version writing to one database: this is its value.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn new_callbacks_wait_for_the_event_lock_and_repeats_do_not() {
+    const EVENT_LOCK: i64 = 0x6b69_655f_6576_6e74;
+    let Some(url) = database("eventlock").await else {
+        return;
+    };
+    let s = store(&url).await;
+    assert!(s
+        .record(record("held-old", "complete"))
+        .await
+        .unwrap()
+        .is_new());
+    let (holder, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    let connection = tokio::spawn(connection);
+    holder
+        .execute("SELECT pg_advisory_lock($1)", &[&EVENT_LOCK])
+        .await
+        .unwrap();
+    let repeat = tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        s.record(record("held-old", "complete")),
+    )
+    .await
+    .expect("a repeat takes no event lock")
+    .unwrap();
+    assert_eq!(repeat.deliveries, 2);
+    let writer = Arc::clone(&s);
+    let mut new = tokio::spawn(async move { writer.record(record("held-new", "complete")).await });
+    assert!(
+        tokio::time::timeout(std::time::Duration::from_millis(500), &mut new)
+            .await
+            .is_err(),
+        "a new callback committed while another session held the event lock"
+    );
+    holder
+        .execute("SELECT pg_advisory_unlock($1)", &[&EVENT_LOCK])
+        .await
+        .unwrap();
+    let new = new.await.unwrap().unwrap();
+    assert!(new.is_new() && new.event.is_some());
+    drop(holder);
+    let _ = connection.await;
 }

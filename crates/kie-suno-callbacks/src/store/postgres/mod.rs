@@ -271,9 +271,6 @@ impl PostgresStore {
         };
         let mut client = self.client().await?;
         let tx = client.transaction().await?;
-        // The event lock before the row's: the writer takes them in this order too
-        // (a repeat of this callback in a batch), so the two never deadlock.
-        tx.execute(LOCK_EVENTS, &[&EVENT_LOCK]).await?;
         let row = tx
             .query_opt(FINISH, &[&callback_id, &confirmation.as_str(), &note])
             .await?;
@@ -311,6 +308,9 @@ impl PostgresStore {
                 None,
             ),
         };
+        // The row's lock first, then the event lock, as the writer takes them (a
+        // repeat of this callback in a batch): the two never deadlock.
+        tx.execute(LOCK_EVENTS, &[&EVENT_LOCK]).await?;
         let row = tx
             .query_one(
                 INSERT_EVENT,

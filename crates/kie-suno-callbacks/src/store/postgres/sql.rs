@@ -116,6 +116,14 @@ pub(super) const UPSERT_BATCH: &str = concat!(
 /// of every callback it created (ids in callback id order; `$16` is the event
 /// kind), and one `NOTIFY` (channel `$17`) with the newest of them when there is
 /// one. Returns [`UPSERT_BATCH`]'s columns and the event id (`NULL` for a repeat).
+///
+/// [`EVENT_LOCK`] (`$18`) is taken after the whole upsert and before the first
+/// event id is drawn: the sort of the new rows reads all of `up` (the upsert runs
+/// to completion) before it returns one, and the lock is a filter on the sort's
+/// output (`OFFSET 0` keeps it there), evaluated before the row's `nextval`. So
+/// the upserts of two batches run side by side and their events one after the
+/// other; a batch of repeats only takes no lock. Every transaction takes its row
+/// locks before this lock, never after, so two of them cannot deadlock.
 pub(super) const RECORD_BATCH: &str = concat!(
     "WITH up AS (",
     upsert_round!(),
@@ -126,7 +134,8 @@ pub(super) const RECORD_BATCH: &str = concat!(
         (callback_id, task_id, family, stage, kind, trust, terminal, success, note, data, created_ms)
     SELECT id, task_id, family, stage, $16, trust, terminal, success, NULL, NULL,
         first_received_ms
-    FROM up WHERE deliveries = 1 ORDER BY id
+    FROM (SELECT * FROM up WHERE deliveries = 1 ORDER BY id OFFSET 0) AS new
+    WHERE pg_advisory_xact_lock($18) IS NOT NULL
     RETURNING id, callback_id
 )
 SELECT up.id, up.deliveries, up.confirmation, up.task_id, up.family, up.stage, ev.id,

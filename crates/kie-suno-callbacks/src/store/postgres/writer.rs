@@ -13,7 +13,7 @@ use std::collections::HashMap;
 
 use tokio_postgres::types::ToSql;
 
-use super::sql::{BEGIN_BATCH, CHANNEL, EVENT_LOCK, LOCK_EVENTS, RECORD_BATCH, UPSERT_BATCH};
+use super::sql::{BEGIN_BATCH, CHANNEL, EVENT_LOCK, RECORD_BATCH, UPSERT_BATCH};
 use crate::{Confirmation, Error, NewCallback, OutcomeKind, Recorded};
 
 /// One queued callback.
@@ -122,23 +122,23 @@ async fn commit(pool: &Pool, batch: &[Request]) -> Result<Vec<Recorded>, Error> 
     Ok(out)
 }
 
-/// Stores a batch in one transaction and one round trip: `BEGIN`, the event
-/// lock, the first round's upsert with the events of its new callbacks and the
-/// notification (one statement), the later rounds' upserts, and `COMMIT` go out
-/// pipelined. A statement that fails aborts the transaction, so the `COMMIT`
-/// after it rolls back, and the error fails the batch.
+/// Stores a batch in one transaction and one round trip: `BEGIN`, the first
+/// round's upsert with the events of its new callbacks and the notification
+/// (one statement), the later rounds' upserts, and `COMMIT` go out pipelined. A
+/// statement that fails aborts the transaction, so the `COMMIT` after it rolls
+/// back, and the error fails the batch.
 ///
-/// The lock is taken first and held through the commit: event ids are then
+/// The event lock is taken inside that statement, after its row locks and
+/// before its first event id, and held through the commit: event ids are then
 /// allocated and committed in one order across writers and instances (the
-/// resumable cursor's guarantee), and since every transaction that writes
-/// events takes it before any row lock, two of them never deadlock.
+/// resumable cursor's guarantee), while the upserts of two batches still run
+/// side by side. A later round writes no event, so it needs no lock.
 async fn write(
     client: &deadpool_postgres::ClientWrapper,
     batch: &[Request],
 ) -> Result<Vec<Recorded>, Error> {
     let first = client.prepare_cached(RECORD_BATCH).await?;
     let repeats = client.prepare_cached(UPSERT_BATCH).await?;
-    let lock = client.prepare_cached(LOCK_EVENTS).await?;
     let rounds = rounds(batch);
     let params: Vec<RoundParams<'_>> = rounds.iter().map(|r| round_params(batch, r)).collect();
     let mut refs: Vec<Vec<&(dyn ToSql + Sync)>> =
@@ -147,17 +147,17 @@ async fn write(
     if let Some(first_round) = refs.first_mut() {
         first_round.push(&kind);
         first_round.push(&CHANNEL);
+        first_round.push(&EVENT_LOCK);
     }
     // A generic plan: a custom one would be planned again for every batch, with
     // its arrays folded in as constants (a cost that grows with the batch).
     let begin = client.batch_execute(BEGIN_BATCH);
-    let locked = client.execute(&lock, &[&EVENT_LOCK]);
     let upserts = futures::future::try_join_all(refs.iter().enumerate().map(|(n, p)| {
         let statement = if n == 0 { &first } else { &repeats };
         client.query(statement, p)
     }));
     let commit = client.batch_execute("COMMIT");
-    let ((), _, results, ()) = futures::future::try_join4(begin, locked, upserts, commit).await?;
+    let ((), results, ()) = futures::future::try_join3(begin, upserts, commit).await?;
 
     let mut out: Vec<Option<Recorded>> = (0..batch.len()).map(|_| None).collect();
     for (round, rows) in rounds.iter().zip(&results) {
