@@ -74,8 +74,26 @@ where
         // Hidden: the servers under test, started as child processes.
         "serve" => server::serve(rest),
         "receiver" | "client" | "outcomes" | "batch" => {
-            ensure_release("bench", &words)?;
             let args = Args::parse(rest)?;
+            let known: &[&str] = match verb.as_str() {
+                "receiver" => &[
+                    "requests",
+                    "concurrency",
+                    "repeat-pct",
+                    "seed",
+                    "warmup",
+                    "rounds",
+                    "no-postgres",
+                    "pg-writers",
+                    "sqlite-commit-delay-us",
+                    "sqlite-max-batch",
+                ],
+                "client" => &["decode-iters", "calls"],
+                "outcomes" => &["samples", "no-postgres"],
+                _ => &["tasks", "limit", "window-ms", "step-ms", "margin-pct"],
+            };
+            args.only(&format!("bench {verb}"), known)?;
+            ensure_release("bench", &words)?;
             match verb.as_str() {
                 "receiver" => receiver::run(&args),
                 "client" => client::run(&args),

@@ -49,8 +49,21 @@ where
     };
     match verb.as_str() {
         "crash" | "faults" | "slowloris" => {
-            crate::bench::ensure_release("drill", &words)?;
             let args = Args::parse(rest)?;
+            let known: &[&str] = match verb.as_str() {
+                "crash" => &["seed", "kills", "workers"],
+                "faults" => &["seed", "tasks"],
+                _ => &[
+                    "seed",
+                    "slow",
+                    "nofile",
+                    "deliveries",
+                    "concurrency",
+                    "every-ms",
+                ],
+            };
+            args.only(&format!("drill {verb}"), known)?;
+            crate::bench::ensure_release("drill", &words)?;
             match verb.as_str() {
                 "crash" => crash::run(&args),
                 "faults" => faults::run(&args),

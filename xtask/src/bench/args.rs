@@ -65,6 +65,26 @@ impl Args {
     pub(crate) fn flag(&self, name: &str) -> bool {
         self.values.contains_key(name)
     }
+
+    /// Refuses any flag of `command` outside `known`: a misspelt option must not
+    /// silently measure the defaults.
+    pub(crate) fn only(&self, command: &str, known: &[&str]) -> Result<()> {
+        let unknown: Vec<String> = self
+            .values
+            .keys()
+            .filter(|name| !known.contains(&name.as_str()))
+            .map(|name| format!("--{name}"))
+            .collect();
+        if unknown.is_empty() {
+            return Ok(());
+        }
+        let known: Vec<String> = known.iter().map(|k| format!("--{k}")).collect();
+        bail!(
+            "{command}: unknown option {} (known: {})",
+            unknown.join(", "),
+            known.join(" ")
+        )
+    }
 }
 
 #[cfg(test)]
@@ -90,5 +110,9 @@ mod tests {
             .unwrap()
             .get::<usize>("requests", 1)
             .is_err());
+        a.only("bench receiver", &["requests", "seed", "no-postgres"])
+            .unwrap();
+        let err = a.only("bench receiver", &["requests"]).unwrap_err();
+        assert!(err.to_string().contains("--no-postgres, --seed"), "{err}");
     }
 }
