@@ -208,9 +208,15 @@ async fn repeats_inside_one_batch_count_in_order_and_make_one_event_per_key() {
     };
     let s = store(&url).await;
     let mut handles = Vec::new();
-    for i in 0..120 {
+    // 7 keys of about 17 deliveries each, and one key delivered 40 times: more
+    // rounds than the writer pipelines in one go.
+    for i in 0..160 {
         let s = s.clone();
-        let key = format!("round-{}", i % 7);
+        let key = if i < 120 {
+            format!("round-{}", i % 7)
+        } else {
+            "round-many".to_owned()
+        };
         handles.push(tokio::spawn(async move {
             let r = s.record(record(&key, "complete")).await.unwrap();
             (key, r)
@@ -225,7 +231,7 @@ async fn repeats_inside_one_batch_count_in_order_and_make_one_event_per_key() {
             .or_default()
             .push((r.deliveries, r.event, r.id));
     }
-    assert_eq!(per_key.len(), 7);
+    assert_eq!(per_key.len(), 8);
     for (key, mut seen) in per_key {
         seen.sort_unstable();
         let n = seen.len() as u64;
@@ -244,7 +250,7 @@ async fn repeats_inside_one_batch_count_in_order_and_make_one_event_per_key() {
     let stats = s.stats().await.unwrap();
     assert_eq!(
         (stats.callbacks, stats.deliveries, stats.outcome_events),
-        (7, 120, 7)
+        (8, 160, 8)
     );
 }
 

@@ -23,6 +23,9 @@ pub(super) struct Request {
     pub(super) reply: oneshot::Sender<Result<Recorded, Error>>,
 }
 
+/// The most rounds of one batch sent in its single round trip (see [`write`]).
+const PIPELINED_ROUNDS: usize = 16;
+
 /// Starts `writers` writer tasks over `pool`; returns the queue they drain.
 pub(super) fn start(
     pool: Pool,
@@ -149,15 +152,31 @@ async fn write(
         first_round.push(&CHANNEL);
         first_round.push(&EVENT_LOCK);
     }
+    // Pipelining sends statements in the order their futures are first polled:
+    // `try_join3` and a small `try_join_all` (at most 30 futures) poll in order,
+    // and round `r + 1` must reach the server after round `r`. The rounds past
+    // the first few (one key delivered that many times in one batch: rare) go
+    // one after the other.
+    let (head, tail) = refs.split_at(refs.len().min(PIPELINED_ROUNDS));
     // A generic plan: a custom one would be planned again for every batch, with
     // its arrays folded in as constants (a cost that grows with the batch).
     let begin = client.batch_execute(BEGIN_BATCH);
-    let upserts = futures::future::try_join_all(refs.iter().enumerate().map(|(n, p)| {
+    let upserts = futures::future::try_join_all(head.iter().enumerate().map(|(n, p)| {
         let statement = if n == 0 { &first } else { &repeats };
         client.query(statement, p)
     }));
-    let commit = client.batch_execute("COMMIT");
-    let ((), results, ()) = futures::future::try_join3(begin, upserts, commit).await?;
+    let results = if tail.is_empty() {
+        let commit = client.batch_execute("COMMIT");
+        let ((), results, ()) = futures::future::try_join3(begin, upserts, commit).await?;
+        results
+    } else {
+        let ((), mut results) = futures::future::try_join(begin, upserts).await?;
+        for p in tail {
+            results.push(client.query(&repeats, p).await?);
+        }
+        client.batch_execute("COMMIT").await?;
+        results
+    };
 
     let mut out: Vec<Option<Recorded>> = (0..batch.len()).map(|_| None).collect();
     for (round, rows) in rounds.iter().zip(&results) {
