@@ -48,6 +48,31 @@ struct Target {
     statuses: Vec<Vec<u16>>,
     runs: Vec<Run>,
     peak_rss_kib: u64,
+    /// The mean time from handing a callback to the store to its reply, from the
+    /// receiver's own `/metrics` (stores only).
+    store_path_ms: Option<f64>,
+}
+
+/// The ceiling's label; every other target is a receiver on a store.
+const BARE: &str = "(a) bare axum 200";
+
+/// The mean of the receiver's `store_commit_seconds` histogram, in milliseconds, read
+/// from its `/metrics`; `None` when it cannot be read.
+async fn store_path_ms(addr: std::net::SocketAddr) -> Option<f64> {
+    let text = reqwest::get(format!("http://{addr}/metrics"))
+        .await
+        .ok()?
+        .text()
+        .await
+        .ok()?;
+    let value = |name: &str| -> Option<f64> {
+        text.lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.trim().parse().ok())
+    };
+    let sum = value("kie_suno_callbacks_store_commit_seconds_sum ")?;
+    let count = value("kie_suno_callbacks_store_commit_seconds_count ")?;
+    (count > 0.0).then(|| sum / count * 1000.0)
 }
 
 /// The same load for every server: a warm-up plan (not measured) and one plan per round
@@ -109,7 +134,7 @@ pub(crate) fn run(args: &Args) -> Result<()> {
     };
     let db = work.path().join("bench.sqlite");
     let mut targets = vec![
-        Target::start("(a) bare axum 200", &Kind::Bare, None, &log, &[])?,
+        Target::start(BARE, &Kind::Bare, None, &log, &[])?,
         Target::start(
             "(b) receiver + SQLite",
             &Kind::Sqlite(db.clone()),
@@ -158,6 +183,9 @@ pub(crate) fn run(args: &Args) -> Result<()> {
     let mut failures = Vec::new();
     for t in targets.iter_mut() {
         t.peak_rss_kib = t.server.peak_rss_kib()?;
+        if t.label != BARE {
+            t.store_path_ms = rt.block_on(store_path_ms(t.server.addr));
+        }
     }
     // SIGKILL, not a graceful stop: what got a 200 must already be on disk.
     for t in targets.iter_mut() {
@@ -177,6 +205,15 @@ pub(crate) fn run(args: &Args) -> Result<()> {
 
     print_rounds(&targets);
     let medians = print_summary(&targets);
+    for t in &targets {
+        if let Some(ms) = t.store_path_ms {
+            println!(
+                "{}: store path {ms:.2} ms mean (the receiver's store_commit_seconds: a \
+                 callback handed to the store until its reply, every delivery, warm-up included)",
+                t.label
+            );
+        }
+    }
     match &cluster {
         Ok(c) => println!(
             "(c) PostgreSQL {} throwaway cluster on 127.0.0.1 (fsync on, synchronous_commit on)",
@@ -221,6 +258,7 @@ impl Target {
             statuses: Vec::new(),
             runs: Vec::new(),
             peak_rss_kib: 0,
+            store_path_ms: None,
         })
     }
 
