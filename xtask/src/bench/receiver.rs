@@ -414,15 +414,9 @@ fn print_summary(targets: &[Target]) -> BTreeMap<&'static str, (f64, f64)> {
                 ratios.iter().copied().fold(0.0, f64::max)
             ),
         ]);
+        // "(a)", "(b)", "(c)": the labels' first three bytes.
         if let Some(key) = t.label.get(..3) {
-            out.insert(
-                match key {
-                    "(b)" => "(b)",
-                    "(c)" => "(c)",
-                    _ => "(a)",
-                },
-                (ratio_median, p99_median),
-            );
+            out.insert(key, (ratio_median, p99_median));
         }
     }
     println!();

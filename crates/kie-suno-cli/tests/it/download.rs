@@ -46,39 +46,30 @@ async fn sim_with(clock: SimClock) -> SimHandle {
 
 /// A finished music task on `sim`; returns its id and its record.
 async fn finished_music(sim: &SimHandle) -> (String, Value) {
-    let http = reqwest::Client::new();
-    let created: Value = http
-        .post(format!("{}/api/v1/generate", sim.base_url))
-        .bearer_auth("k")
-        .json(&json!({
-            "prompt": "a song about coffee",
-            "customMode": false,
-            "instrumental": false,
-            "model": "V5",
-            "callBackUrl": format!("{}/sim/sink", sim.base_url),
-        }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let id = created["data"]["taskId"].as_str().unwrap().to_owned();
-    sim.settle().await;
-    let record: Value = http
-        .get(format!(
-            "{}/api/v1/generate/record-info?taskId={id}",
-            sim.base_url
-        ))
-        .bearer_auth("k")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let body = json!({
+        "prompt": "a song about coffee",
+        "customMode": false,
+        "instrumental": false,
+        "model": "V5",
+        "callBackUrl": format!("{}/sim/sink", sim.base_url),
+    });
+    let id = submit_settled(sim, "/api/v1/generate", body).await;
+    let record = record_info(sim, "/api/v1/generate/record-info", &id).await;
     assert_eq!(record["data"]["status"], "SUCCESS", "{record}");
     (id, record["data"].clone())
+}
+
+/// The simulator's record-info answer for task `id` at `path`.
+async fn record_info(sim: &SimHandle, path: &str, id: &str) -> Value {
+    reqwest::Client::new()
+        .get(format!("{}{path}?taskId={id}", sim.base_url))
+        .bearer_auth("k")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
 }
 
 async fn fetch(url: &str) -> Vec<u8> {
@@ -426,18 +417,7 @@ async fn stems_of_a_separation_and_the_notes_of_a_midi_task_are_downloaded() {
         json!({"taskId": music, "audioId": audio_id, "type": "split_stem", "callBackUrl": sink}),
     )
     .await;
-    let sep_record: Value = reqwest::Client::new()
-        .get(format!(
-            "{}/api/v1/vocal-removal/record-info?taskId={sep}",
-            sim.base_url
-        ))
-        .bearer_auth("k")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let sep_record = record_info(&sim, "/api/v1/vocal-removal/record-info", &sep).await;
     let stem_id = sep_record["data"]["response"]["originData"][2]["id"]
         .as_str()
         .unwrap()

@@ -4,13 +4,11 @@
 //! after the commit reply to each. The same group commit as the SQLite writer's,
 //! over the pool.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use deadpool_postgres::Pool;
 use tokio::sync::{mpsc, oneshot, Mutex};
-
-use std::collections::HashMap;
-
 use tokio_postgres::types::ToSql;
 
 use super::sql::{BEGIN_BATCH, CHANNEL, EVENT_LOCK, RECORD_BATCH, UPSERT_BATCH};
