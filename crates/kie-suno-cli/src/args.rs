@@ -100,7 +100,8 @@ pub enum Command {
     #[command(
         after_help = "Files go to DIR/<task-id>/. A file already there is skipped; a partial
 one (.NAME.part, left by an interrupted run) is resumed with an HTTP range
-request. Sizes and SHA-256 are recorded in the task ledger.
+request, sent with If-Range so a file that changed on the host since is fetched
+whole again. Sizes and SHA-256 are recorded in the task ledger.
 
 EXAMPLES:
   kie-suno download 5c79be8e0f2a4b1d

@@ -3,11 +3,18 @@
 //! `Content-Range` starts at N; a 200 starts again from zero), atomic (the part file
 //! is synced and renamed into place, so a file under its final name is always
 //! complete), hashed with SHA-256 as it is written.
+//!
+//! A part file is continued only while the file on the host is the one it began:
+//! the validator of the first answer (its strong `ETag`, else its `Last-Modified`)
+//! is kept next to it (`.NAME.part.validator`) and sent as `If-Range`, so a host
+//! whose file changed answers with the whole new file (200); a 206 that carries
+//! another validator is not trusted either. A part file without one (left by an
+//! older version, or from a host that sends neither) is continued as before.
 
 use std::path::{Path, PathBuf};
 
 use indicatif::ProgressBar;
-use reqwest::header::{CONTENT_RANGE, RANGE};
+use reqwest::header::{HeaderMap, CONTENT_RANGE, ETAG, IF_RANGE, LAST_MODIFIED, RANGE};
 use reqwest::StatusCode;
 use sha2::{Digest, Sha256};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -74,6 +81,37 @@ pub fn part_path(dir: &Path, name: &str) -> PathBuf {
     dir.join(format!(".{name}.part"))
 }
 
+/// Where the validator of a part file is kept (see the module docs).
+pub fn validator_path(part: &Path) -> PathBuf {
+    let mut path = part.as_os_str().to_owned();
+    path.push(".validator");
+    PathBuf::from(path)
+}
+
+/// The validator `If-Range` may carry for this answer: a strong `ETag`, else
+/// `Last-Modified` (a weak `ETag` may not be sent in `If-Range`).
+fn validator(headers: &HeaderMap) -> Option<String> {
+    let text = |name| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+    };
+    match text(ETAG) {
+        Some(tag) if !tag.starts_with("W/") => Some(tag.to_owned()),
+        _ => text(LAST_MODIFIED).map(str::to_owned),
+    }
+}
+
+/// Removes a file that may not exist.
+async fn remove_if_there(path: &Path) -> std::io::Result<()> {
+    match tokio::fs::remove_file(path).await {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+        _ => Ok(()),
+    }
+}
+
 /// Downloads `file` into `dir` (which exists), skipping it when it is already there
 /// (and, when `recorded` holds the size and SHA-256 the ledger has for it, matches
 /// them: a file changed on disk since is downloaded again).
@@ -129,6 +167,8 @@ pub async fn fetch(
     tokio::fs::rename(&part, &target)
         .await
         .map_err(io(&target))?;
+    let validator = validator_path(&part);
+    remove_if_there(&validator).await.map_err(io(&validator))?;
     sync_dir(dir).await;
     Ok(Fetched {
         name: file.name.clone(),
@@ -164,9 +204,27 @@ async fn download(
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => 0,
         Err(e) => return Err(io(e)),
     };
+    let validator_file = validator_path(part);
+    let vio = |source| FetchError::Io {
+        name: name.to_owned(),
+        path: validator_file.display().to_string(),
+        source,
+    };
+    let kept = if have > 0 {
+        match tokio::fs::read_to_string(&validator_file).await {
+            Ok(v) => Some(v.trim().to_owned()).filter(|v| !v.is_empty()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(vio(e)),
+        }
+    } else {
+        None
+    };
     let mut request = http.get(url);
     if have > 0 {
         request = request.header(RANGE, format!("bytes={have}-"));
+        if let Some(v) = &kept {
+            request = request.header(IF_RANGE, v.as_str());
+        }
     }
     let mut response = request.send().await.map_err(|e| FetchError::Transport {
         name: name.to_owned(),
@@ -177,6 +235,7 @@ async fn download(
         // The part file is not a prefix of this file (it may be of an older one):
         // start again.
         tokio::fs::remove_file(part).await.map_err(io)?;
+        remove_if_there(&validator_file).await.map_err(vio)?;
         return Box::pin(download(http, name, url, part, bar)).await;
     }
     if matches!(status, StatusCode::NOT_FOUND | StatusCode::GONE) {
@@ -202,10 +261,23 @@ async fn download(
             .and_then(|v| v.to_str().ok())
             .and_then(content_range_start)
             == Some(have);
-    if status == StatusCode::PARTIAL_CONTENT && !continued {
-        // A range we did not ask for: fetch the whole file instead.
+    // A 206 of another file than the part file began (a host that ignored
+    // `If-Range`) is not continued either.
+    let answered = validator(response.headers());
+    let same_file = kept.is_none() || answered.is_none() || kept == answered;
+    if status == StatusCode::PARTIAL_CONTENT && !(continued && same_file) {
+        // A range we did not ask for, or of a changed file: fetch the whole file.
         tokio::fs::remove_file(part).await.map_err(io)?;
+        remove_if_there(&validator_file).await.map_err(vio)?;
         return Box::pin(download(http, name, url, part, bar)).await;
+    }
+    if !continued {
+        // From byte 0: keep this answer's validator for a later resume.
+        match &answered {
+            Some(v) => tokio::fs::write(&validator_file, v).await,
+            None => remove_if_there(&validator_file).await,
+        }
+        .map_err(vio)?;
     }
     let start = if continued { have } else { 0 };
     let mut hasher = Sha256::new();

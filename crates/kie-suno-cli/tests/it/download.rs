@@ -260,6 +260,60 @@ async fn a_partial_file_is_resumed_with_a_range_request_and_a_bad_one_restarted(
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_part_file_is_continued_only_while_its_validator_is_the_hosts() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_clock, sim_clock) = Clock::at_offset(0);
+    let sim = sim_with(sim_clock).await;
+    let (id, record) = finished_music(&sim).await;
+    let track = &record["response"]["sunoData"][0];
+    let url = track["audioUrl"].as_str().unwrap();
+    let first = reqwest::get(url).await.unwrap();
+    let tag = first.headers()["etag"].to_str().unwrap().to_owned();
+    let audio = first.bytes().await.unwrap().to_vec();
+    let stream = fetch(track["streamAudioUrl"].as_str().unwrap()).await;
+    assert!(audio.len() > 5000 && stream.len() > 5000);
+
+    // The audio's part file began with the host's current tag: continued. The
+    // stream's began with a tag the host no longer has (the file changed since):
+    // its first 4000 bytes are not trusted, even though a plain range would be
+    // served, and the whole file is fetched again.
+    let task_dir = dir.path().join("out").join(&id);
+    std::fs::create_dir_all(&task_dir).unwrap();
+    std::fs::write(task_dir.join(".1-audio.mp3.part"), &audio[..4000]).unwrap();
+    std::fs::write(task_dir.join(".1-audio.mp3.part.validator"), &tag).unwrap();
+    let mut stale = stream[..4000].to_vec();
+    stale[100] ^= 0xff;
+    std::fs::write(task_dir.join(".1-stream-audio.mp3.part"), &stale).unwrap();
+    std::fs::write(
+        task_dir.join(".1-stream-audio.mp3.part.validator"),
+        "\"an-older-file\"",
+    )
+    .unwrap();
+
+    let out = kie_suno(dir.path(), download_args(&sim, &id, dir.path())).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let got = files(&out);
+    let resumed = named(&got, "1-audio.mp3");
+    assert_eq!(resumed["resumedFrom"], 4000, "{resumed}");
+    assert_eq!(resumed["sha256"], sha(&audio));
+    let restarted = named(&got, "1-stream-audio.mp3");
+    assert_eq!(restarted["resumedFrom"], 0, "{restarted}");
+    assert_eq!(restarted["sha256"], sha(&stream));
+    assert_eq!(
+        std::fs::read(task_dir.join("1-stream-audio.mp3")).unwrap(),
+        stream
+    );
+    // Nothing is left beside the finished files.
+    let mut left: Vec<String> = std::fs::read_dir(&task_dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    left.sort();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn files_the_host_no_longer_has_are_an_expired_error() {
     let dir = tempfile::tempdir().unwrap();
     let (clock, sim_clock) = Clock::at_offset(0);
