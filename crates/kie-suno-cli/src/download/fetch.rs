@@ -252,25 +252,35 @@ async fn download(
             host,
         });
     }
-    // Continue only a 206 that starts where the part file ends; anything else is
-    // the whole file from byte 0.
-    let continued = status == StatusCode::PARTIAL_CONTENT
-        && response
-            .headers()
-            .get(CONTENT_RANGE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(content_range_start)
-            == Some(have);
-    // A 206 of another file than the part file began (a host that ignored
-    // `If-Range`) is not continued either.
     let answered = validator(response.headers());
-    let same_file = kept.is_none() || answered.is_none() || kept == answered;
-    if status == StatusCode::PARTIAL_CONTENT && !(continued && same_file) {
-        // A range we did not ask for, or of a changed file: fetch the whole file.
-        tokio::fs::remove_file(part).await.map_err(io)?;
-        remove_if_there(&validator_file).await.map_err(vio)?;
-        return Box::pin(download(http, name, url, part, bar)).await;
-    }
+    let content_range = response
+        .headers()
+        .get(CONTENT_RANGE)
+        .and_then(|v| v.to_str().ok());
+    let continued = match judge(
+        status,
+        content_range,
+        have,
+        kept.as_deref(),
+        answered.as_deref(),
+    ) {
+        Answer::Continue => true,
+        Answer::Whole => false,
+        Answer::Refetch => {
+            // A range we did not ask for, or of a changed file: fetch the whole file.
+            tokio::fs::remove_file(part).await.map_err(io)?;
+            remove_if_there(&validator_file).await.map_err(vio)?;
+            return Box::pin(download(http, name, url, part, bar)).await;
+        }
+        Answer::Unasked => {
+            // A 206 to a request without a range: what it holds is not known.
+            return Err(FetchError::Status {
+                name: name.to_owned(),
+                status: status.as_u16(),
+                host,
+            });
+        }
+    };
     if !continued {
         // From byte 0: keep this answer's validator for a later resume.
         match &answered {
@@ -324,6 +334,45 @@ async fn download(
     Ok((written, hex(&hasher.finalize()), start))
 }
 
+/// What an answer means for a part file of `have` bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Answer {
+    /// A 206 from where the part file ends, of the file it began: append.
+    Continue,
+    /// Not a 206: the whole file, from byte 0.
+    Whole,
+    /// A 206 from elsewhere, or of a file whose validator changed: drop the part
+    /// file and ask again without a range.
+    Refetch,
+    /// A 206 although no range was asked for.
+    Unasked,
+}
+
+/// Judges a success answer: its status, `Content-Range`, and validator
+/// (`answered`) against the part file's length and kept validator. A side that
+/// has no validator does not count against continuing (see the module docs).
+fn judge(
+    status: StatusCode,
+    content_range: Option<&str>,
+    have: u64,
+    kept: Option<&str>,
+    answered: Option<&str>,
+) -> Answer {
+    if status != StatusCode::PARTIAL_CONTENT {
+        return Answer::Whole;
+    }
+    if have == 0 {
+        return Answer::Unasked;
+    }
+    let from_the_end = content_range.and_then(content_range_start) == Some(have);
+    let same_file = kept.is_none() || answered.is_none() || kept == answered;
+    if from_the_end && same_file {
+        Answer::Continue
+    } else {
+        Answer::Refetch
+    }
+}
+
 /// The first byte of `bytes FIRST-LAST/TOTAL`.
 fn content_range_start(value: &str) -> Option<u64> {
     let range = value.trim().strip_prefix("bytes ")?;
@@ -368,8 +417,67 @@ async fn sync_dir(dir: &Path) {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // tests may unwrap
 mod tests {
-    use super::content_range_start;
+    use super::{content_range_start, judge, validator, Answer};
+    use reqwest::header::{HeaderMap, HeaderValue, ETAG, LAST_MODIFIED};
+    use reqwest::StatusCode;
+
+    #[test]
+    fn answers_to_a_ranged_request() {
+        let partial = StatusCode::PARTIAL_CONTENT;
+        let range = Some("bytes 4000-9999/10000");
+        let tag = Some("\"v1\"");
+        assert_eq!(judge(partial, range, 4000, tag, tag), Answer::Continue);
+        // Either side without a validator: continued as before validators were kept.
+        assert_eq!(judge(partial, range, 4000, None, tag), Answer::Continue);
+        assert_eq!(judge(partial, range, 4000, tag, None), Answer::Continue);
+        // A host that ignored If-Range and answered for another file.
+        assert_eq!(
+            judge(partial, range, 4000, tag, Some("\"v2\"")),
+            Answer::Refetch
+        );
+        // A range from elsewhere, or none.
+        assert_eq!(
+            judge(partial, Some("bytes 0-9999/10000"), 4000, tag, tag),
+            Answer::Refetch
+        );
+        assert_eq!(judge(partial, None, 4000, tag, tag), Answer::Refetch);
+        // A 206 to a request that asked for no range.
+        assert_eq!(
+            judge(partial, Some("bytes 0-99/10000"), 0, None, None),
+            Answer::Unasked
+        );
+        // A 200 is the whole file, whatever was asked.
+        assert_eq!(
+            judge(StatusCode::OK, None, 4000, tag, Some("\"v2\"")),
+            Answer::Whole
+        );
+        assert_eq!(judge(StatusCode::OK, None, 0, None, None), Answer::Whole);
+    }
+
+    #[test]
+    fn the_validator_is_a_strong_etag_else_last_modified() {
+        let headers = |pairs: &[(reqwest::header::HeaderName, &str)]| {
+            let mut h = HeaderMap::new();
+            for (name, value) in pairs {
+                h.insert(name.clone(), HeaderValue::from_str(value).unwrap());
+            }
+            h
+        };
+        let date = "Tue, 01 Dec 2026 10:00:00 GMT";
+        assert_eq!(
+            validator(&headers(&[(ETAG, "\"abc\""), (LAST_MODIFIED, date)])).as_deref(),
+            Some("\"abc\"")
+        );
+        // A weak tag may not be sent in If-Range.
+        assert_eq!(
+            validator(&headers(&[(ETAG, "W/\"abc\""), (LAST_MODIFIED, date)])).as_deref(),
+            Some(date)
+        );
+        assert_eq!(validator(&headers(&[(ETAG, "W/\"abc\"")])), None);
+        assert_eq!(validator(&headers(&[])), None);
+    }
 
     #[test]
     fn content_range() {
