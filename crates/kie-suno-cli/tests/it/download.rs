@@ -213,22 +213,57 @@ async fn every_file_is_downloaded_hashed_recorded_and_skipped_the_second_time() 
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_partial_file_is_resumed_with_a_range_request_and_a_bad_one_restarted() {
+/// A finished music task on a fresh simulator, its first track, and the
+/// directory its files are downloaded to (made, empty), where a test leaves what
+/// an interrupted run would have.
+struct Interrupted {
+    dir: tempfile::TempDir,
+    _clock: Clock,
+    sim: SimHandle,
+    id: String,
+    track: Value,
+    task_dir: std::path::PathBuf,
+}
+
+impl Interrupted {
+    /// Runs `kie-suno download` for the task; the files it reports.
+    async fn download(&self) -> Vec<Value> {
+        let args = download_args(&self.sim, &self.id, self.dir.path());
+        let out = kie_suno(self.dir.path(), args).await;
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        files(&out)
+    }
+}
+
+async fn interrupted() -> Interrupted {
     let dir = tempfile::tempdir().unwrap();
-    let (_clock, sim_clock) = Clock::at_offset(0);
+    let (clock, sim_clock) = Clock::at_offset(0);
     let sim = sim_with(sim_clock).await;
     let (id, record) = finished_music(&sim).await;
-    let track = &record["response"]["sunoData"][0];
-    let audio = fetch(track["audioUrl"].as_str().unwrap()).await;
-    let image = fetch(track["imageUrl"].as_str().unwrap()).await;
+    let track = record["response"]["sunoData"][0].clone();
+    let task_dir = dir.path().join("out").join(&id);
+    std::fs::create_dir_all(&task_dir).unwrap();
+    Interrupted {
+        dir,
+        _clock: clock,
+        sim,
+        id,
+        track,
+        task_dir,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_partial_file_is_resumed_with_a_range_request_and_a_bad_one_restarted() {
+    let t = interrupted().await;
+    let (id, task_dir) = (&t.id, &t.task_dir);
+    let audio = fetch(t.track["audioUrl"].as_str().unwrap()).await;
+    let image = fetch(t.track["imageUrl"].as_str().unwrap()).await;
     assert!(audio.len() > 5000, "{}", audio.len());
 
     // An interrupted run left the first 4000 bytes of the audio, and a part file
     // of the image longer than the image (not a prefix of it: the server answers
     // 416 and the file is fetched again from byte 0).
-    let task_dir = dir.path().join("out").join(&id);
-    std::fs::create_dir_all(&task_dir).unwrap();
     std::fs::write(task_dir.join(".1-audio.mp3.part"), &audio[..4000]).unwrap();
     std::fs::write(
         task_dir.join(".1-image.png.part"),
@@ -236,9 +271,7 @@ async fn a_partial_file_is_resumed_with_a_range_request_and_a_bad_one_restarted(
     )
     .unwrap();
 
-    let out = kie_suno(dir.path(), download_args(&sim, &id, dir.path())).await;
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    let got = files(&out);
+    let got = t.download().await;
     let resumed = named(&got, "1-audio.mp3");
     assert_eq!(resumed["resumedFrom"], 4000, "{resumed}");
     assert_eq!(resumed["bytes"], audio.len());
@@ -250,7 +283,7 @@ async fn a_partial_file_is_resumed_with_a_range_request_and_a_bad_one_restarted(
     assert_eq!(std::fs::read(task_dir.join("1-image.png")).unwrap(), image);
     assert!(!task_dir.join(".1-audio.mp3.part").exists());
     assert!(!task_dir.join(".1-image.png.part").exists());
-    let recorded = ledger_downloads(dir.path(), &id);
+    let recorded = ledger_downloads(t.dir.path(), id);
     assert!(
         recorded.iter().any(|(p, s, h)| p.ends_with("1-audio.mp3")
             && *s == audio.len() as i64
@@ -261,24 +294,19 @@ async fn a_partial_file_is_resumed_with_a_range_request_and_a_bad_one_restarted(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_part_file_is_continued_only_while_its_validator_is_the_hosts() {
-    let dir = tempfile::tempdir().unwrap();
-    let (_clock, sim_clock) = Clock::at_offset(0);
-    let sim = sim_with(sim_clock).await;
-    let (id, record) = finished_music(&sim).await;
-    let track = &record["response"]["sunoData"][0];
-    let url = track["audioUrl"].as_str().unwrap();
+    let t = interrupted().await;
+    let task_dir = &t.task_dir;
+    let url = t.track["audioUrl"].as_str().unwrap();
     let first = reqwest::get(url).await.unwrap();
     let tag = first.headers()["etag"].to_str().unwrap().to_owned();
     let audio = first.bytes().await.unwrap().to_vec();
-    let stream = fetch(track["streamAudioUrl"].as_str().unwrap()).await;
+    let stream = fetch(t.track["streamAudioUrl"].as_str().unwrap()).await;
     assert!(audio.len() > 5000 && stream.len() > 5000);
 
     // The audio's part file began with the host's current tag: continued. The
     // stream's began with a tag the host no longer has (the file changed since):
     // its first 4000 bytes are not trusted, even though a plain range would be
     // served, and the whole file is fetched again.
-    let task_dir = dir.path().join("out").join(&id);
-    std::fs::create_dir_all(&task_dir).unwrap();
     std::fs::write(task_dir.join(".1-audio.mp3.part"), &audio[..4000]).unwrap();
     std::fs::write(task_dir.join(".1-audio.mp3.part.validator"), &tag).unwrap();
     let mut stale = stream[..4000].to_vec();
@@ -290,9 +318,7 @@ async fn a_part_file_is_continued_only_while_its_validator_is_the_hosts() {
     )
     .unwrap();
 
-    let out = kie_suno(dir.path(), download_args(&sim, &id, dir.path())).await;
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    let got = files(&out);
+    let got = t.download().await;
     let resumed = named(&got, "1-audio.mp3");
     assert_eq!(resumed["resumedFrom"], 4000, "{resumed}");
     assert_eq!(resumed["sha256"], sha(&audio));
@@ -304,7 +330,7 @@ async fn a_part_file_is_continued_only_while_its_validator_is_the_hosts() {
         stream
     );
     // Nothing is left beside the finished files.
-    let mut left: Vec<String> = std::fs::read_dir(&task_dir)
+    let mut left: Vec<String> = std::fs::read_dir(task_dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .filter(|n| n.starts_with('.'))
