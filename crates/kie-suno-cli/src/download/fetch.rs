@@ -14,7 +14,9 @@
 use std::path::{Path, PathBuf};
 
 use indicatif::ProgressBar;
-use reqwest::header::{HeaderMap, CONTENT_RANGE, ETAG, IF_RANGE, LAST_MODIFIED, RANGE};
+use reqwest::header::{
+    HeaderMap, HeaderValue, CONTENT_RANGE, ETAG, IF_RANGE, LAST_MODIFIED, RANGE,
+};
 use reqwest::StatusCode;
 use sha2::{Digest, Sha256};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -211,19 +213,30 @@ async fn download(
         source,
     };
     let kept = if have > 0 {
-        match tokio::fs::read_to_string(&validator_file).await {
-            Ok(v) => Some(v.trim().to_owned()).filter(|v| !v.is_empty()),
+        match tokio::fs::read(&validator_file).await {
+            Ok(v) => Some(v),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
             Err(e) => return Err(vio(e)),
         }
     } else {
         None
     };
+    // What this run wrote is always a header value; anything else was not
+    // written by it, and the part file is not trusted either.
+    let kept = match kept.map(|v| HeaderValue::from_bytes(v.trim_ascii())) {
+        None => None,
+        Some(Ok(v)) if !v.is_empty() => Some(v),
+        Some(_) => {
+            tokio::fs::remove_file(part).await.map_err(io)?;
+            remove_if_there(&validator_file).await.map_err(vio)?;
+            return Box::pin(download(http, name, url, part, bar)).await;
+        }
+    };
     let mut request = http.get(url);
     if have > 0 {
         request = request.header(RANGE, format!("bytes={have}-"));
         if let Some(v) = &kept {
-            request = request.header(IF_RANGE, v.as_str());
+            request = request.header(IF_RANGE, v.clone());
         }
     }
     let mut response = request.send().await.map_err(|e| FetchError::Transport {
@@ -257,13 +270,8 @@ async fn download(
         .headers()
         .get(CONTENT_RANGE)
         .and_then(|v| v.to_str().ok());
-    let continued = match judge(
-        status,
-        content_range,
-        have,
-        kept.as_deref(),
-        answered.as_deref(),
-    ) {
+    let kept = kept.as_ref().and_then(|v| v.to_str().ok());
+    let continued = match judge(status, content_range, have, kept, answered.as_deref()) {
         Answer::Continue => true,
         Answer::Whole => false,
         Answer::Refetch => {

@@ -301,12 +301,14 @@ async fn a_part_file_is_continued_only_while_its_validator_is_the_hosts() {
     let tag = first.headers()["etag"].to_str().unwrap().to_owned();
     let audio = first.bytes().await.unwrap().to_vec();
     let stream = fetch(t.track["streamAudioUrl"].as_str().unwrap()).await;
-    assert!(audio.len() > 5000 && stream.len() > 5000);
+    let image = fetch(t.track["imageUrl"].as_str().unwrap()).await;
+    assert!(audio.len() > 5000 && stream.len() > 5000 && image.len() > 10);
 
     // The audio's part file began with the host's current tag: continued. The
     // stream's began with a tag the host no longer has (the file changed since):
     // its first 4000 bytes are not trusted, even though a plain range would be
-    // served, and the whole file is fetched again.
+    // served, and the whole file is fetched again. The image's validator is not
+    // one this tool writes (not a header value): its part file is not trusted.
     std::fs::write(task_dir.join(".1-audio.mp3.part"), &audio[..4000]).unwrap();
     std::fs::write(task_dir.join(".1-audio.mp3.part.validator"), &tag).unwrap();
     let mut stale = stream[..4000].to_vec();
@@ -317,6 +319,10 @@ async fn a_part_file_is_continued_only_while_its_validator_is_the_hosts() {
         "\"an-older-file\"",
     )
     .unwrap();
+    let mut wrong = image[..image.len() / 2].to_vec();
+    wrong[0] ^= 0xff;
+    std::fs::write(task_dir.join(".1-image.png.part"), &wrong).unwrap();
+    std::fs::write(task_dir.join(".1-image.png.part.validator"), b"\x01\n").unwrap();
 
     let got = t.download().await;
     let resumed = named(&got, "1-audio.mp3");
@@ -329,6 +335,9 @@ async fn a_part_file_is_continued_only_while_its_validator_is_the_hosts() {
         std::fs::read(task_dir.join("1-stream-audio.mp3")).unwrap(),
         stream
     );
+    let image_got = named(&got, "1-image.png");
+    assert_eq!(image_got["resumedFrom"], 0, "{image_got}");
+    assert_eq!(image_got["sha256"], sha(&image));
     // Nothing is left beside the finished files.
     let mut left: Vec<String> = std::fs::read_dir(task_dir)
         .unwrap()
