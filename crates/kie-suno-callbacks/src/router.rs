@@ -145,12 +145,14 @@ async fn receive(
         return refuse(&state.inner, Reason::Overloaded);
     };
     metrics.in_flight(state.inner.max_in_flight - state.inner.in_flight.available_permits());
-    // The pipeline runs in a task of its own: when the sender hangs up (KIE's 15 s
+    // The pipeline outlives this handler: when the sender hangs up (KIE's 15 s
     // timeout), hyper drops this handler's future, but a callback already handed to
     // the store must still be committed *and* published to subscribers and waiters;
-    // otherwise its redelivery, counted as a repeat, would never be published.
+    // otherwise its redelivery, counted as a repeat, would never be published. It
+    // runs here while the sender waits (no task of its own, no extra wake-up per
+    // request) and becomes a task of its own only if this handler is dropped first.
     let inner = Arc::clone(&state.inner);
-    let pipeline = tokio::spawn(async move {
+    let pipeline = Detached::new(async move {
         let handled = handle(&inner, family, request).await;
         drop(permit);
         inner
@@ -164,9 +166,68 @@ async fn receive(
             accepted(duplicate)
         }
         Ok(Err(reason)) => refuse(&state.inner, reason),
-        Err(e) => {
-            tracing::error!(%family, error = ?e, "callback pipeline task failed");
+        Err(panic) => {
+            let message = panic
+                .downcast_ref::<&str>()
+                .copied()
+                .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
+                .unwrap_or("(no message)");
+            tracing::error!(%family, panic = message, "callback pipeline panicked");
             refuse(&state.inner, Reason::StoreUnavailable)
+        }
+    }
+}
+
+/// A future polled in place that, if dropped before it finishes, is spawned to
+/// run to its end; a panic in it is caught and returned (like a task's
+/// [`JoinError`](tokio::task::JoinError)) instead of unwinding into hyper.
+struct Detached<T: Send + 'static> {
+    fut: Option<futures::future::BoxFuture<'static, T>>,
+}
+
+impl<T: Send + 'static> Detached<T> {
+    fn new(fut: impl std::future::Future<Output = T> + Send + 'static) -> Self {
+        Self {
+            fut: Some(Box::pin(fut)),
+        }
+    }
+}
+
+impl<T: Send + 'static> std::future::Future for Detached<T> {
+    type Output = std::thread::Result<T>;
+
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        let Some(fut) = self.fut.as_mut() else {
+            return std::task::Poll::Pending;
+        };
+        let polled =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| fut.as_mut().poll(cx)));
+        match polled {
+            Ok(std::task::Poll::Pending) => std::task::Poll::Pending,
+            Ok(std::task::Poll::Ready(v)) => {
+                self.fut = None;
+                std::task::Poll::Ready(Ok(v))
+            }
+            Err(panic) => {
+                self.fut = None;
+                std::task::Poll::Ready(Err(panic))
+            }
+        }
+    }
+}
+
+impl<T: Send + 'static> Drop for Detached<T> {
+    fn drop(&mut self) {
+        if let Some(fut) = self.fut.take() {
+            // Without a runtime (it is shutting down) nothing can finish it.
+            if let Ok(rt) = tokio::runtime::Handle::try_current() {
+                drop(rt.spawn(async move {
+                    let _ = fut.await;
+                }));
+            }
         }
     }
 }
