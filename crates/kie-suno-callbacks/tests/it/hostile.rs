@@ -39,9 +39,10 @@ async fn every_family_pair_is_refused_or_kept_apart_by_the_family_key_on_sqlite(
 
 type Fut<'a, T> = kie_suno_callbacks::BoxFuture<'a, Result<T, kie_suno_callbacks::Error>>;
 
-/// A store that fails every write with a given fault (reads go to SQLite).
+/// A store that fails every write with a given fault, or panics in it with
+/// `None` (reads go to SQLite).
 #[derive(Debug)]
-struct Failing(Arc<dyn Store>, kie_suno_callbacks::Fault);
+struct Failing(Arc<dyn Store>, Option<kie_suno_callbacks::Fault>);
 
 impl Store for Failing {
     fn record(
@@ -53,6 +54,9 @@ impl Store for Failing {
     > {
         let fault = self.1;
         Box::pin(async move {
+            let Some(fault) = fault else {
+                panic!("a store bug");
+            };
             Err(kie_suno_callbacks::Error::custom_store_fault(
                 "refused", fault,
             ))
@@ -154,7 +158,7 @@ async fn store_faults_decide_between_422_and_503() {
             Reason::StoreUnavailable,
         ),
     ] {
-        let store = Arc::new(Failing(sqlite(&dir, fault.as_str()).await, fault));
+        let store = Arc::new(Failing(sqlite(&dir, fault.as_str()).await, Some(fault)));
         let r = crate::issue11::receiver(store);
         let task = crate::issue11::LYRICS_TASK;
         let (got, body) = crate::issue11::send(
@@ -168,5 +172,32 @@ async fn store_faults_decide_between_422_and_503() {
             "{fault}"
         );
         assert_eq!(r.state().rejections().get(reason), 1, "{fault}");
+    }
+}
+
+/// A panic in the pipeline (here, in the store) is answered 503, counted, and
+/// leaves the receiver serving: it does not unwind into the connection.
+#[tokio::test]
+async fn a_panic_in_the_pipeline_is_a_503_and_the_receiver_keeps_serving() {
+    use kie_suno_callbacks::Reason;
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(Failing(sqlite(&dir, "panics").await, None));
+    let r = crate::issue11::receiver(store);
+    let task = crate::issue11::LYRICS_TASK;
+    for attempt in 1..=2 {
+        let (got, body) = crate::issue11::send(
+            &r.router(),
+            crate::issue11::signed("/callbacks/lyrics", crate::issue11::lyrics(task), task),
+        )
+        .await;
+        assert_eq!(
+            (got.as_u16(), body["error"].as_str()),
+            (503, Some("store_unavailable")),
+            "attempt {attempt}"
+        );
+        assert_eq!(
+            r.state().rejections().get(Reason::StoreUnavailable),
+            attempt
+        );
     }
 }
