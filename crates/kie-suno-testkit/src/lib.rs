@@ -3,6 +3,7 @@
 
 pub mod fixtures;
 pub mod logs;
+pub mod metrics;
 pub mod pg;
 pub mod signed;
 pub mod slow;

@@ -59,19 +59,9 @@ const BARE: &str = "(a) bare axum 200";
 /// The mean of the receiver's `store_commit_seconds` histogram, in milliseconds, read
 /// from its `/metrics`; `None` when it cannot be read.
 async fn store_path_ms(addr: std::net::SocketAddr) -> Option<f64> {
-    let text = reqwest::get(format!("http://{addr}/metrics"))
-        .await
-        .ok()?
-        .text()
-        .await
-        .ok()?;
-    let value = |name: &str| -> Option<f64> {
-        text.lines()
-            .find_map(|l| l.strip_prefix(name))
-            .and_then(|v| v.trim().parse().ok())
-    };
-    let sum = value("kie_suno_callbacks_store_commit_seconds_sum ")?;
-    let count = value("kie_suno_callbacks_store_commit_seconds_count ")?;
+    use kie_suno_testkit::metrics::metric;
+    let sum = metric(addr, "kie_suno_callbacks_store_commit_seconds_sum").await?;
+    let count = metric(addr, "kie_suno_callbacks_store_commit_seconds_count").await?;
     (count > 0.0).then(|| sum / count * 1000.0)
 }
 

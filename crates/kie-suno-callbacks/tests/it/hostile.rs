@@ -137,6 +137,18 @@ impl Store for Failing {
     }
 }
 
+/// Posts the signed lyrics callback of `issue11::LYRICS_TASK`: the status and JSON body.
+async fn post_lyrics(
+    r: &kie_suno_callbacks::Receiver,
+) -> (axum::http::StatusCode, serde_json::Value) {
+    let task = crate::issue11::LYRICS_TASK;
+    crate::issue11::send(
+        &r.router(),
+        crate::issue11::signed("/callbacks/lyrics", crate::issue11::lyrics(task), task),
+    )
+    .await
+}
+
 /// What a store refuses as input is 422 (a retry cannot fix it); transient and
 /// server faults are 503 (KIE retries); each counted under its reason.
 #[tokio::test]
@@ -160,12 +172,7 @@ async fn store_faults_decide_between_422_and_503() {
     ] {
         let store = Arc::new(Failing(sqlite(&dir, fault.as_str()).await, Some(fault)));
         let r = crate::issue11::receiver(store);
-        let task = crate::issue11::LYRICS_TASK;
-        let (got, body) = crate::issue11::send(
-            &r.router(),
-            crate::issue11::signed("/callbacks/lyrics", crate::issue11::lyrics(task), task),
-        )
-        .await;
+        let (got, body) = post_lyrics(&r).await;
         assert_eq!(
             (got.as_u16(), body["error"].as_str()),
             (status, Some(code)),
@@ -183,13 +190,8 @@ async fn a_panic_in_the_pipeline_is_a_503_and_the_receiver_keeps_serving() {
     let dir = tempfile::tempdir().unwrap();
     let store = Arc::new(Failing(sqlite(&dir, "panics").await, None));
     let r = crate::issue11::receiver(store);
-    let task = crate::issue11::LYRICS_TASK;
     for attempt in 1..=2 {
-        let (got, body) = crate::issue11::send(
-            &r.router(),
-            crate::issue11::signed("/callbacks/lyrics", crate::issue11::lyrics(task), task),
-        )
-        .await;
+        let (got, body) = post_lyrics(&r).await;
         assert_eq!(
             (got.as_u16(), body["error"].as_str()),
             (503, Some("store_unavailable")),

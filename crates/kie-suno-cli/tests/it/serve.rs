@@ -11,6 +11,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use kie_suno_callbacks::{SqliteOptions, SqliteStore, Store};
+use kie_suno_testkit::metrics::metric;
 use kie_suno_testkit::signed::Signer;
 use kie_suno_testkit::{lyrics_body, now_secs, SignedCallback, SlowClients};
 use kie_suno_types::TaskId;
@@ -117,18 +118,6 @@ async fn stored(db: &Path, task: &str) -> usize {
     let n = store.callbacks_for(&TaskId::new(task)).await.unwrap().len();
     store.close().await.unwrap();
     n
-}
-
-/// The value of a sample of the receiver's `/metrics`.
-async fn metric(addr: SocketAddr, name: &str) -> Option<f64> {
-    let text = reqwest::get(format!("http://{addr}/metrics"))
-        .await
-        .ok()?
-        .text()
-        .await
-        .ok()?;
-    text.lines()
-        .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.trim().parse().ok())
 }
 
 async fn until<F, Fut>(what: &str, mut check: F)
