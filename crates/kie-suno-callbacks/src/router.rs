@@ -179,16 +179,18 @@ async fn receive(
 }
 
 /// A future polled in place that, if dropped before it finishes, is spawned to
-/// run to its end; a panic in it is caught and returned (like a task's
-/// [`JoinError`](tokio::task::JoinError)) instead of unwinding into hyper.
+/// run to its end; a panic in it is caught (`FutureExt::catch_unwind`) and
+/// returned, like a task's [`JoinError`](tokio::task::JoinError), instead of
+/// unwinding into hyper.
 struct Detached<T: Send + 'static> {
-    fut: Option<futures::future::BoxFuture<'static, T>>,
+    fut: Option<futures::future::BoxFuture<'static, std::thread::Result<T>>>,
 }
 
 impl<T: Send + 'static> Detached<T> {
     fn new(fut: impl std::future::Future<Output = T> + Send + 'static) -> Self {
+        use futures::FutureExt;
         Self {
-            fut: Some(Box::pin(fut)),
+            fut: Some(std::panic::AssertUnwindSafe(fut).catch_unwind().boxed()),
         }
     }
 }
@@ -203,19 +205,11 @@ impl<T: Send + 'static> std::future::Future for Detached<T> {
         let Some(fut) = self.fut.as_mut() else {
             return std::task::Poll::Pending;
         };
-        let polled =
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| fut.as_mut().poll(cx)));
-        match polled {
-            Ok(std::task::Poll::Pending) => std::task::Poll::Pending,
-            Ok(std::task::Poll::Ready(v)) => {
-                self.fut = None;
-                std::task::Poll::Ready(Ok(v))
-            }
-            Err(panic) => {
-                self.fut = None;
-                std::task::Poll::Ready(Err(panic))
-            }
+        let polled = fut.as_mut().poll(cx);
+        if polled.is_ready() {
+            self.fut = None;
         }
+        polled
     }
 }
 
