@@ -119,6 +119,18 @@ async fn group_commit_without_delay_and_with_checkpoints_in_the_writer() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn group_commit_with_sqlite_syncing_inside_commit_and_a_commit_delay() {
+    // No sync thread: the writer's own straggler delay (`commit_delay`) forms the batches.
+    group_commit(
+        SqliteOptions::default()
+            .synchronous(Synchronous::SqliteFull)
+            .commit_delay(std::time::Duration::from_micros(300))
+            .max_batch(16),
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn group_commit_with_frequent_background_checkpoints() {
     group_commit(SqliteOptions::default().checkpoint_every(1)).await;
 }

@@ -93,6 +93,9 @@ pub(super) enum Cmd {
     /// sync) succeeded.
     Health(Reply<()>),
     Close(oneshot::Sender<()>),
+    /// From the sync thread: it has finished a sync and is free (the writer's
+    /// open batch may commit).
+    SyncDone,
 }
 
 impl Cmd {
@@ -108,6 +111,7 @@ impl Cmd {
             Cmd::Stats(r) => drop(r.send(Err(err.error()))),
             Cmd::Health(r) => drop(r.send(Err(err.error()))),
             Cmd::Close(c) => *closer = Some(c),
+            Cmd::SyncDone => {}
         }
     }
 }

@@ -61,6 +61,11 @@ pub struct SqliteOptions {
     /// long for them before it commits, so that one fsync covers more callbacks
     /// (PostgreSQL's `commit_delay`). A lone request is never delayed. `0`
     /// disables it. Default: 300 µs.
+    ///
+    /// Only for [`Synchronous::SqliteFull`], [`Synchronous::Normal`] and
+    /// [`Synchronous::Extra`]. With [`Synchronous::Full`] (the default) the writer
+    /// needs no delay: a batch stays open while the sync thread syncs the previous
+    /// one and commits the moment it is free.
     pub commit_delay: Duration,
 }
 

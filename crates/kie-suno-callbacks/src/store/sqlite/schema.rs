@@ -93,20 +93,28 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX kie_suno_outcomes_task ON kie_suno_outcomes (task_id, id);",
 ];
 
+// A new key is a plain insert (no RETURNING: SQLite would build an ephemeral
+// table for it on every callback); a repeat finds the conflict and takes
+// [`REPEAT`] instead.
 const INSERT: &str = "INSERT INTO kie_suno_callbacks
     (task_id, stage, family, code, success, terminal, confirmation, signed,
      signature_timestamp, first_received_ms, last_received_ms, deliveries, headers, body, parsed,
      trust, confirm_due_ms)
     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, 1, ?11, ?12, ?13, ?14, ?15)
-    ON CONFLICT (task_id, family, stage) DO UPDATE SET
+    ON CONFLICT (task_id, family, stage) DO NOTHING";
+
+/// A repeat of a stored key: one more delivery; a failed confirmation is queued
+/// again when the repeat asks for one.
+const REPEAT: &str = "UPDATE kie_suno_callbacks SET
         deliveries = deliveries + 1,
-        last_received_ms = max(last_received_ms, excluded.last_received_ms),
-        confirm_attempts = CASE WHEN confirmation = 'failed' AND excluded.confirmation = 'pending'
+        last_received_ms = max(last_received_ms, ?4),
+        confirm_attempts = CASE WHEN confirmation = 'failed' AND ?5 = 'pending'
             THEN 0 ELSE confirm_attempts END,
-        confirm_due_ms = CASE WHEN confirmation = 'failed' AND excluded.confirmation = 'pending'
-            THEN excluded.confirm_due_ms ELSE confirm_due_ms END,
-        confirmation = CASE WHEN confirmation = 'failed' AND excluded.confirmation = 'pending'
+        confirm_due_ms = CASE WHEN confirmation = 'failed' AND ?5 = 'pending'
+            THEN ?6 ELSE confirm_due_ms END,
+        confirmation = CASE WHEN confirmation = 'failed' AND ?5 = 'pending'
             THEN 'pending' ELSE confirmation END
+    WHERE task_id = ?1 AND family = ?2 AND stage = ?3
     RETURNING id, deliveries, confirmation";
 
 /// The 15 parameters of [`INSERT`], in their order.
@@ -184,11 +192,25 @@ pub(super) fn insert(
 ) -> Result<Recorded, Error> {
     let confirmation = cb.stored_confirmation();
     let due = (confirmation == Confirmation::Pending).then_some(cb.received_at_ms);
-    let mut stmt = tx.prepare_cached(INSERT)?;
-    let (id, deliveries, stored): (i64, i64, String) = stmt
-        .query_row(callback_params!(cb, headers, confirmation, due), |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-        })?;
+    let inserted =
+        tx.prepare_cached(INSERT)?
+            .execute(callback_params!(cb, headers, confirmation, due))?;
+    let (id, deliveries, stored) = if inserted == 1 {
+        (tx.last_insert_rowid(), 1, confirmation)
+    } else {
+        let (id, deliveries, stored): (i64, i64, String) = tx.prepare_cached(REPEAT)?.query_row(
+            params![
+                cb.task_id.as_str(),
+                cb.family.as_str(),
+                cb.stage,
+                cb.received_at_ms,
+                confirmation.as_str(),
+                due,
+            ],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+        (id, deliveries, Confirmation::from_stored(&stored))
+    };
     let event = if deliveries == 1 {
         tx.prepare_cached(INSERT_EVENT)?.execute(params![
             id,
@@ -211,7 +233,7 @@ pub(super) fn insert(
         id,
         deliveries: deliveries.max(0) as u64,
         event,
-        queued: Confirmation::from_stored(&stored) == Confirmation::Pending,
+        queued: stored == Confirmation::Pending,
     })
 }
 

@@ -8,7 +8,12 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::Connection;
 
-use super::command::{Done, Failure};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use tokio::sync::mpsc::WeakSender;
+
+use super::command::{Cmd, Done, Failure};
 use super::options::SqliteOptions;
 use crate::Error;
 
@@ -25,10 +30,17 @@ fn wal_path(db: &Path) -> PathBuf {
 pub(super) struct Syncer {
     tx: std::sync::mpsc::Sender<Vec<Done>>,
     thread: std::thread::JoinHandle<()>,
+    /// Batches handed over and not yet synced.
+    unsynced: Arc<AtomicUsize>,
 }
 
 impl Syncer {
-    pub(super) fn start(db: &Path) -> Result<Self, Error> {
+    /// Starts the sync thread of the database at `db`; each time it has synced
+    /// everything handed to it, it queues [`Cmd::SyncDone`] to the writer through
+    /// `writer` (weak: the sync thread does not keep the writer's queue open).
+    pub(super) fn start(db: &Path, writer: WeakSender<Cmd>) -> Result<Self, Error> {
+        let unsynced = Arc::new(AtomicUsize::new(0));
+        let counter = Arc::clone(&unsynced);
         let wal = wal_path(db);
         let dir = match db.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -50,6 +62,7 @@ impl Syncer {
                     while let Ok(more) = rx.try_recv() {
                         all.push(more);
                     }
+                    let batches = all.len();
                     // Every batch received here was committed before this sync began.
                     let mut sticky = false;
                     let synced = match &broken {
@@ -71,13 +84,31 @@ impl Syncer {
                             broken = Some(e.copy());
                         }
                     }
+                    // Free before the replies go out: the writer's open batch
+                    // commits (and its sync begins) while they are sent.
+                    if counter.fetch_sub(batches, Ordering::AcqRel) == batches {
+                        if let Some(w) = writer.upgrade() {
+                            // A full queue wakes the writer anyway.
+                            let _ = w.try_send(Cmd::SyncDone);
+                        }
+                    }
                     for done in all.into_iter().flatten() {
                         done.send(&synced);
                     }
                 }
             })
             .map_err(|e| Error::io("starting the sqlite sync thread", e))?;
-        Ok(Self { tx, thread })
+        Ok(Self {
+            tx,
+            thread,
+            unsynced,
+        })
+    }
+
+    /// Whether every batch handed over has been synced (or the sync thread is gone,
+    /// so nothing is worth waiting for).
+    pub(super) fn is_idle(&self) -> bool {
+        self.unsynced.load(Ordering::Acquire) == 0 || self.thread.is_finished()
     }
 
     pub(super) fn stop(self) {
@@ -116,6 +147,7 @@ fn sync_wal(
 pub(super) fn deliver(syncer: Option<&Syncer>, done: Vec<Done>) {
     match syncer {
         Some(s) => {
+            s.unsynced.fetch_add(1, Ordering::AcqRel);
             if let Err(std::sync::mpsc::SendError(done)) = s.tx.send(done) {
                 let err = Err(Failure::Closed);
                 for d in done {

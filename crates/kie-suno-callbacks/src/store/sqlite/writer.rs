@@ -22,6 +22,7 @@ pub(super) async fn start(
 ) -> Result<mpsc::Sender<Cmd>, Error> {
     let (tx, rx) = mpsc::channel(options.queue_capacity.max(1));
     let (ready_tx, ready_rx) = oneshot::channel();
+    let notices = tx.downgrade();
     std::thread::Builder::new()
         .name("kie-suno-sqlite-writer".to_owned())
         .spawn(move || {
@@ -31,7 +32,7 @@ pub(super) async fn start(
             });
             let opened = opened.and_then(|(conn, ckpt)| {
                 let syncer = if options.synchronous == Synchronous::Full {
-                    Some(Syncer::start(&path)?)
+                    Some(Syncer::start(&path, notices)?)
                 } else {
                     None
                 };
@@ -83,18 +84,27 @@ fn writer(
         let Some(first) = rx.blocking_recv() else {
             break;
         };
+        if matches!(first, Cmd::SyncDone) {
+            continue;
+        }
         batch.push(first);
         drain(&mut rx, &mut batch, max_batch);
-        if last_batch > 1 && batch.len() < last_batch && !options.commit_delay.is_zero() {
-            std::thread::sleep(options.commit_delay);
-            drain(&mut rx, &mut batch, max_batch);
-        }
-        last_batch = batch.len();
-        let records = batch
-            .iter()
-            .filter(|c| matches!(c, Cmd::Record(..)))
-            .count();
-        let (closer, done) = run_batch(&mut conn, &mut batch);
+        let (closer, done, records) = match syncer.as_ref() {
+            // Our own WAL sync: the batch stays open while the previous one is being
+            // synced (its commit would wait for that sync to end anyway), taking in
+            // whatever arrives, and commits the moment the sync thread is free.
+            Some(s) => grow_and_commit(&mut conn, &mut rx, &mut batch, max_batch, s),
+            None => {
+                if last_batch > 1 && batch.len() < last_batch && !options.commit_delay.is_zero() {
+                    std::thread::sleep(options.commit_delay);
+                    drain(&mut rx, &mut batch, max_batch);
+                }
+                last_batch = batch.len();
+                let records = records_in(&batch);
+                let (closer, done) = run_batch(&mut conn, &mut batch);
+                (closer, done, records)
+            }
+        };
         deliver(syncer.as_ref(), done);
         if ckpt.as_mut().is_some_and(|c| c.committed(records)) {
             if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(RESTART)", [], |_| Ok(())) {
@@ -138,6 +148,93 @@ fn writer(
     }
 }
 
+fn records_in(batch: &[Cmd]) -> usize {
+    batch
+        .iter()
+        .filter(|c| matches!(c, Cmd::Record(..)))
+        .count()
+}
+
+/// Runs `batch` in a transaction that stays open, taking in more requests as
+/// they arrive, until the sync thread is free (or the batch is full, or a close
+/// request arrived), then commits it. Returns the close request, the replies,
+/// and how many callbacks the batch recorded.
+fn grow_and_commit(
+    conn: &mut Connection,
+    rx: &mut mpsc::Receiver<Cmd>,
+    batch: &mut Vec<Cmd>,
+    max_batch: usize,
+    syncer: &Syncer,
+) -> (Option<oneshot::Sender<()>>, Vec<Done>, usize) {
+    let mut closer = None;
+    let mut done = Vec::with_capacity(max_batch.min(256));
+    let mut records = 0usize;
+    let tx = match conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate) {
+        Ok(tx) => tx,
+        Err(e) => {
+            let err = Failure::from(e);
+            for cmd in batch.drain(..) {
+                cmd.fail(&err, &mut closer);
+            }
+            return (closer, done, 0);
+        }
+    };
+    loop {
+        for cmd in batch.drain(..) {
+            if matches!(cmd, Cmd::Record(..)) {
+                records += 1;
+            }
+            run(&tx, cmd, &mut done, &mut closer);
+        }
+        if closer.is_some() || done.len() >= max_batch || syncer.is_idle() {
+            break;
+        }
+        // The sync thread is busy: wait for a request or for it to finish
+        // (it then queues `SyncDone`).
+        match rx.blocking_recv() {
+            Some(Cmd::SyncDone) => {}
+            Some(cmd) => batch.push(cmd),
+            None => break,
+        }
+        drain(rx, batch, max_batch - done.len());
+    }
+    let done = commit(tx, done);
+    (closer, done, records)
+}
+
+/// Runs one request on the batch's transaction.
+fn run(
+    tx: &rusqlite::Transaction<'_>,
+    cmd: Cmd,
+    done: &mut Vec<Done>,
+    closer: &mut Option<oneshot::Sender<()>>,
+) {
+    match cmd {
+        Cmd::Record(cb, reply) => done.push(Done::Record(reply, schema::insert(tx, &cb.0, &cb.1))),
+        Cmd::Exec(job) => done.push(Done::Exec(job(tx), None)),
+        Cmd::ForTask(task, reply) => done.push(Done::ForTask(reply, schema::for_task(tx, &task))),
+        Cmd::Submit(task, family, at, reply) => {
+            done.push(Done::Submit(reply, schema::submit(tx, &task, family, at)))
+        }
+        Cmd::IsSubmitted(task, reply) => {
+            done.push(Done::IsSubmitted(reply, schema::is_submitted(tx, &task)))
+        }
+        Cmd::Stats(reply) => done.push(Done::Stats(reply, schema::stats(tx))),
+        Cmd::Health(reply) => done.push(Done::Health(reply, Ok(()))),
+        Cmd::Close(c) => *closer = Some(c),
+        Cmd::SyncDone => {}
+    }
+}
+
+/// Commits; when the commit fails nothing of the batch is stored and every
+/// write fails.
+fn commit(tx: rusqlite::Transaction<'_>, done: Vec<Done>) -> Vec<Done> {
+    match tx.commit().map_err(Failure::from) {
+        Ok(()) => done,
+        Err(e) => done.into_iter().map(|d| d.commit_failed(&e)).collect(),
+    }
+}
+
 /// Runs one batch in one transaction. Returns the close request if the batch
 /// held one, and the replies to send once the commit is durable.
 fn run_batch(
@@ -163,29 +260,7 @@ fn run_batch(
         }
     };
     for cmd in batch.drain(..) {
-        match cmd {
-            Cmd::Record(cb, reply) => {
-                done.push(Done::Record(reply, schema::insert(&tx, &cb.0, &cb.1)))
-            }
-            Cmd::Exec(job) => done.push(Done::Exec(job(&tx), None)),
-            Cmd::ForTask(task, reply) => {
-                done.push(Done::ForTask(reply, schema::for_task(&tx, &task)))
-            }
-            Cmd::Submit(task, family, at, reply) => {
-                done.push(Done::Submit(reply, schema::submit(&tx, &task, family, at)))
-            }
-            Cmd::IsSubmitted(task, reply) => {
-                done.push(Done::IsSubmitted(reply, schema::is_submitted(&tx, &task)))
-            }
-            Cmd::Stats(reply) => done.push(Done::Stats(reply, schema::stats(&tx))),
-            Cmd::Health(reply) => done.push(Done::Health(reply, Ok(()))),
-            Cmd::Close(c) => closer = Some(c),
-        }
+        run(&tx, cmd, &mut done, &mut closer);
     }
-    if let Err(e) = tx.commit().map_err(Failure::from) {
-        // Nothing of the batch is stored: every write fails.
-        let done = done.into_iter().map(|d| d.commit_failed(&e)).collect();
-        return (closer, done);
-    }
-    (closer, done)
+    (closer, commit(tx, done))
 }
