@@ -1,13 +1,13 @@
 //! `cargo xtask bench`: receiver throughput/latency and client overhead, printed as figures.
 //!
 //! Every measured part runs as a release binary: a debug `cargo xtask` first builds
-//! `target/release/xtask` and re-runs itself from there (see [`ensure_release`]), so the
+//! `target/profiling/xtask` and re-runs itself from there (see [`ensure_release`]), so the
 //! load generator and the servers under test are optimised code. Servers under test are
-//! child processes (`xtask bench serve ...`, hidden), so the peak RSS read from their
-//! `/proc/<pid>/status` is theirs alone. Nothing here asserts on time: the figures are
+//! child processes (the `xtask-serve` binary, `xtask::serve`), so the peak RSS read from their
+//! `/proc/<pid>/status` is theirs alone, and they run with the shipped binary's allocator
+//! (mimalloc) while the load generator keeps the system allocator. Nothing here asserts on time: the figures are
 //! printed and judged by a reader (docs/benchmarks.md).
 
-pub(crate) mod args;
 mod batch;
 mod client;
 pub(crate) mod load;
@@ -24,6 +24,7 @@ use std::process::Command;
 use anyhow::{bail, Context, Result};
 
 use args::Args;
+pub(crate) use xtask::args;
 
 const USAGE: &str = "\
 usage: cargo xtask bench <receiver|outcomes|client|batch> [options]
@@ -71,8 +72,6 @@ where
         bail!("bench: missing sub-command");
     };
     match verb.as_str() {
-        // Hidden: the servers under test, started as child processes.
-        "serve" => server::serve(rest),
         "receiver" | "client" | "outcomes" | "batch" => {
             let args = Args::parse(rest)?;
             let known: &[&str] = match verb.as_str() {

@@ -3,12 +3,15 @@
 //!
 //! `manifest` maps every documented fixture and negative sample to its wire type
 //! and registers every public wire type (decode, schema). `drift` compares an
-//! OpenAPI export of the docs with the committed schemas.
+//! OpenAPI export of the docs with the committed schemas. `serve` is the side of
+//! `bench` and `drill` that runs in the server under test (the `xtask-serve` binary).
 
+pub mod args;
 pub mod codegen;
 pub mod drift;
 pub mod manifest;
 pub mod msrv;
+pub mod serve;
 pub mod structure;
 pub mod tidy;
 pub mod verify;

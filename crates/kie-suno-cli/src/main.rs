@@ -27,6 +27,10 @@ use clap::{CommandFactory, Parser};
 
 use crate::args::{Cli, Command, LyricsSub};
 
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,

@@ -1,22 +1,16 @@
-//! Servers under test as child processes: the hidden `xtask bench serve <kind>` that runs in
-//! the child, and [`ChildServer`] that starts one, learns its port and reads its peak RSS.
+//! Servers under test as child processes: [`ChildServer`] starts the `xtask-serve` binary
+//! next to this one (`xtask::serve`), learns its port and reads its CPU time and peak RSS.
 
-use std::io::{BufRead, BufReader, Write as _};
+use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
-use axum::http::StatusCode;
-use axum::Router;
 
-use super::args::Args;
 use super::load::BENCH_HMAC_KEY;
-
-/// The line a server prints on stdout once it accepts connections.
-const LISTENING: &str = "listening on http://";
 
 /// What a child server runs.
 #[derive(Debug, Clone)]
@@ -52,74 +46,18 @@ impl Kind {
     }
 }
 
-/// Runs a server in this process (the child side); `words` follow `bench serve`.
-pub(crate) fn serve(words: &[String]) -> Result<()> {
-    let Some((kind, rest)) = words.split_first() else {
-        bail!("bench serve: missing kind (bare|sqlite|postgres|served)");
-    };
-    let args = Args::parse(rest)?;
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
-    if kind == "served" {
-        if let Some(n) = args.opt::<u64>("nofile")? {
-            let (_, hard) = rlimit::getrlimit(rlimit::Resource::NOFILE)?;
-            rlimit::setrlimit(rlimit::Resource::NOFILE, n.min(hard), hard)
-                .context("lowering the open-file limit")?;
-        }
-        let path: String = args
-            .opt("db")?
-            .context("bench serve served: --db PATH is required")?;
-        return rt.block_on(async {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-            let receiver = super::store::sqlite_receiver(Path::new(&path)).await?;
-            let addr = listener.local_addr()?;
-            let serving = receiver
-                .serve_listener(listener, std::future::pending())
-                .await?;
-            announce(addr)?;
-            serving.wait().await?;
-            Ok(())
-        });
+/// The `xtask-serve` binary: beside this executable (`cargo build -p xtask` builds both).
+fn server_exe() -> Result<PathBuf> {
+    let me = std::env::current_exe().context("locating the xtask executable")?;
+    let exe = me.with_file_name(format!("xtask-serve{}", std::env::consts::EXE_SUFFIX));
+    if !exe.is_file() {
+        bail!(
+            "{} not found: build it with `cargo build --profile {} -p xtask`",
+            exe.display(),
+            super::PROFILE
+        );
     }
-    rt.block_on(async {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-        let router = match kind.as_str() {
-            "bare" => bare_router(),
-            "sqlite" => {
-                let path: String = args
-                    .opt("db")?
-                    .context("bench serve sqlite: --db PATH is required")?;
-                let delay = args
-                    .opt::<u64>("commit-delay-us")?
-                    .map(Duration::from_micros);
-                let max_batch = args.opt::<usize>("max-batch")?;
-                super::store::sqlite_router(Path::new(&path), delay, max_batch).await?
-            }
-            "postgres" => {
-                let url: String = args
-                    .opt("url")?
-                    .context("bench serve postgres: --url URL is required")?;
-                super::store::postgres_router(&url, args.opt("writers")?).await?
-            }
-            other => bail!("bench serve: unknown kind {other:?}"),
-        };
-        announce(listener.local_addr()?)?;
-        axum::serve(listener, router).await?;
-        Ok(())
-    })
-}
-
-/// Prints the `listening on` line and flushes it so the parent learns the port.
-pub(crate) fn announce(addr: SocketAddr) -> Result<()> {
-    let mut out = std::io::stdout().lock();
-    writeln!(out, "{LISTENING}{addr}")?;
-    out.flush()?;
-    Ok(())
-}
-
-fn bare_router() -> Router {
-    Router::new().fallback(|_body: bytes::Bytes| async { StatusCode::OK })
+    Ok(exe)
 }
 
 /// A server under test running as a child process.
@@ -131,7 +69,7 @@ pub(crate) struct ChildServer {
 }
 
 impl ChildServer {
-    /// Starts `xtask bench serve <kind>` from the current executable and waits (at most 30 s)
+    /// Starts `xtask-serve <kind>` and waits (at most 30 s)
     /// for its `listening on` line. The child's stderr goes to `log` (appended).
     pub(crate) fn start(kind: &Kind, log: &Path) -> Result<Self> {
         Self::start_with(kind, log, &[])
@@ -140,14 +78,13 @@ impl ChildServer {
     /// [`ChildServer::start`] with more words after the kind's own (a store's tuning:
     /// `--writers N`, `--commit-delay-us N`).
     pub(crate) fn start_with(kind: &Kind, log: &Path, extra: &[String]) -> Result<Self> {
-        let exe = std::env::current_exe().context("locating the xtask executable")?;
+        let exe = server_exe()?;
         let stderr = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
             .open(log)
             .with_context(|| format!("opening {}", log.display()))?;
-        let mut child = Command::new(exe)
-            .args(["bench", "serve"])
+        let mut child = Command::new(&exe)
             .args(kind.args())
             .args(extra)
             .env("KIE_WEBHOOK_HMAC_KEY", BENCH_HMAC_KEY)
@@ -155,7 +92,7 @@ impl ChildServer {
             .stdout(Stdio::piped())
             .stderr(stderr)
             .spawn()
-            .context("spawning the server under test")?;
+            .with_context(|| format!("spawning the server under test ({})", exe.display()))?;
         let stdout = child.stdout.take().context("child stdout")?;
         let (tx, rx) = mpsc::channel::<String>();
         // Reads the first line, then drains stdout so the child never blocks on a full pipe.
@@ -178,7 +115,7 @@ impl ChildServer {
             }
         };
         let addr = first
-            .strip_prefix(LISTENING)
+            .strip_prefix(xtask::serve::LISTENING)
             .and_then(|a| a.trim().parse().ok())
             .with_context(|| format!("unexpected first line from the server: {first:?}"))?;
         Ok(Self { child, addr })

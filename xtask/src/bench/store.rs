@@ -1,19 +1,11 @@
-//! The receiver wired to a store for the servers under test, and the independent read-back
-//! that compares what a store holds with what got a 200.
+//! The independent read-back that compares what a store holds with what got a 200 (the
+//! servers under test that wire the receiver to a store are `xtask::serve`).
 
 use std::collections::HashMap;
 use std::fmt;
 use std::path::Path;
 
-use std::sync::Arc;
-
 use anyhow::{Context, Result};
-use axum::Router;
-use kie_suno_callbacks::{
-    Keys, PostgresOptions, PostgresStore, Receiver, ReceiverConfig, SqliteOptions, SqliteStore,
-    Store,
-};
-use secrecy::SecretString;
 
 use super::load::Plan;
 
@@ -203,55 +195,6 @@ impl Stored {
         self.rows_per_key.insert(key, u64::try_from(rows)?);
         Ok(())
     }
-}
-
-fn receiver(store: Arc<dyn Store>) -> Result<Router> {
-    Ok(signed_receiver(store)?.router())
-}
-
-fn signed_receiver(store: Arc<dyn Store>) -> Result<Receiver> {
-    let key = std::env::var("KIE_WEBHOOK_HMAC_KEY")
-        .context("KIE_WEBHOOK_HMAC_KEY must hold the webhook key")?;
-    let keys = Keys::new([SecretString::from(key)])?;
-    Ok(Receiver::new(ReceiverConfig::new().keys(keys), store))
-}
-
-/// The receiver on a SQLite file with its default limits, served by its own
-/// `serve_listener` (connection caps and timeouts included): the child side of
-/// `bench serve served`.
-pub(crate) async fn sqlite_receiver(db: &Path) -> Result<Receiver> {
-    let store = SqliteStore::open(db, SqliteOptions::default()).await?;
-    signed_receiver(Arc::new(store))
-}
-
-/// The receiver on a SQLite file (the store's default options: WAL, group commit,
-/// `Synchronous::Full`; `commit_delay` and `max_batch` when given), as a router: the child side of
-/// `bench serve sqlite`.
-pub(crate) async fn sqlite_router(
-    db: &Path,
-    commit_delay: Option<std::time::Duration>,
-    max_batch: Option<usize>,
-) -> Result<Router> {
-    let mut options = SqliteOptions::default();
-    if let Some(d) = commit_delay {
-        options = options.commit_delay(d);
-    }
-    if let Some(n) = max_batch {
-        options = options.max_batch(n);
-    }
-    let store = SqliteStore::open(db, options).await?;
-    receiver(Arc::new(store))
-}
-
-/// The receiver on PostgreSQL (default options; `writers` when given), as a router: the
-/// child side of `bench serve postgres`.
-pub(crate) async fn postgres_router(url: &str, writers: Option<usize>) -> Result<Router> {
-    let mut options = PostgresOptions::default();
-    if let Some(n) = writers {
-        options = options.writers(n);
-    }
-    let store = PostgresStore::connect(url, options).await?;
-    receiver(Arc::new(store))
 }
 
 #[cfg(test)]

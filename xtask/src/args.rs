@@ -7,13 +7,13 @@ use anyhow::{bail, Context, Result};
 
 /// Flags given as `--name value` or `--name` (a switch).
 #[derive(Debug, Default)]
-pub(crate) struct Args {
+pub struct Args {
     values: BTreeMap<String, Option<String>>,
 }
 
 impl Args {
     /// Parses `--name value` pairs and bare `--switch`es; positional words are refused.
-    pub(crate) fn parse(words: &[String]) -> Result<Self> {
+    pub fn parse(words: &[String]) -> Result<Self> {
         let mut values = BTreeMap::new();
         let mut it = words.iter().peekable();
         while let Some(word) = it.next() {
@@ -36,7 +36,7 @@ impl Args {
     }
 
     /// The value of `--name`, parsed, or `default` when absent.
-    pub(crate) fn get<T>(&self, name: &str, default: T) -> Result<T>
+    pub fn get<T>(&self, name: &str, default: T) -> Result<T>
     where
         T: FromStr,
         T::Err: std::fmt::Display,
@@ -45,7 +45,7 @@ impl Args {
     }
 
     /// The value of `--name`, parsed, when given.
-    pub(crate) fn opt<T>(&self, name: &str) -> Result<Option<T>>
+    pub fn opt<T>(&self, name: &str) -> Result<Option<T>>
     where
         T: FromStr,
         T::Err: std::fmt::Display,
@@ -62,13 +62,13 @@ impl Args {
     }
 
     /// Whether the switch `--name` was given.
-    pub(crate) fn flag(&self, name: &str) -> bool {
+    pub fn flag(&self, name: &str) -> bool {
         self.values.contains_key(name)
     }
 
     /// Refuses any flag of `command` outside `known`: a misspelt option must not
     /// silently measure the defaults.
-    pub(crate) fn only(&self, command: &str, known: &[&str]) -> Result<()> {
+    pub fn only(&self, command: &str, known: &[&str]) -> Result<()> {
         let unknown: Vec<String> = self
             .values
             .keys()
