@@ -169,15 +169,8 @@ fn grow_and_commit(
     let mut closer = None;
     let mut done = Vec::with_capacity(max_batch.min(256));
     let mut records = 0usize;
-    let tx = match conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate) {
-        Ok(tx) => tx,
-        Err(e) => {
-            let err = Failure::from(e);
-            for cmd in batch.drain(..) {
-                cmd.fail(&err, &mut closer);
-            }
-            return (closer, done, 0);
-        }
+    let Some(tx) = begin(conn, batch, &mut closer) else {
+        return (closer, done, 0);
     };
     loop {
         for cmd in batch.drain(..) {
@@ -246,21 +239,33 @@ fn run_batch(
     if batch.is_empty() {
         return (closer, done);
     }
-    // IMMEDIATE: take the write lock at BEGIN (waiting up to busy_timeout), so a
-    // batch that reads before it writes cannot fail with SQLITE_BUSY_SNAPSHOT when
-    // another process writes the same file.
-    let tx = match conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate) {
-        Ok(tx) => tx,
-        Err(e) => {
-            let err = Failure::from(e);
-            for cmd in batch.drain(..) {
-                cmd.fail(&err, &mut closer);
-            }
-            return (closer, done);
-        }
+    let Some(tx) = begin(conn, batch, &mut closer) else {
+        return (closer, done);
     };
     for cmd in batch.drain(..) {
         run(&tx, cmd, &mut done, &mut closer);
     }
     (closer, commit(tx, done))
+}
+
+/// Begins a batch's transaction; when `BEGIN` fails, every request of `batch`
+/// fails with its error (a close request is kept in `closer`).
+fn begin<'c>(
+    conn: &'c mut Connection,
+    batch: &mut Vec<Cmd>,
+    closer: &mut Option<oneshot::Sender<()>>,
+) -> Option<rusqlite::Transaction<'c>> {
+    // IMMEDIATE: take the write lock at BEGIN (waiting up to busy_timeout), so a
+    // batch that reads before it writes cannot fail with SQLITE_BUSY_SNAPSHOT when
+    // another process writes the same file.
+    match conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate) {
+        Ok(tx) => Some(tx),
+        Err(e) => {
+            let err = Failure::from(e);
+            for cmd in batch.drain(..) {
+                cmd.fail(&err, closer);
+            }
+            None
+        }
+    }
 }
