@@ -3,10 +3,10 @@
 //! Every measured part runs as a release binary: a debug `cargo xtask` first builds
 //! `target/profiling/xtask` and re-runs itself from there (see [`ensure_release`]), so the
 //! load generator and the servers under test are optimised code. Servers under test are
-//! child processes (the `xtask-serve` binary, `xtask::serve`), so the peak RSS read from their
-//! `/proc/<pid>/status` is theirs alone, and they run with the shipped binary's allocator
-//! (mimalloc) while the load generator keeps the system allocator. Nothing here asserts on time: the figures are
-//! printed and judged by a reader (docs/benchmarks.md).
+//! child processes (the `xtask-serve` binary, `xtask::serve`), so the peak RSS read from
+//! their `/proc/<pid>/status` is theirs alone, and they run with the shipped binary's
+//! allocator (mimalloc) while the load generator keeps the system allocator. Nothing here
+//! asserts on time: the figures are printed and judged by a reader (docs/benchmarks.md).
 
 mod batch;
 mod client;
@@ -39,7 +39,6 @@ usage: cargo xtask bench <receiver|outcomes|client|batch> [options]
              --rounds R        rounds of a, b, c interleaved; medians reported (default 3)
              --no-postgres     skip (c)
              --pg-writers N    (c) with N writer tasks (default: the store's, 2)
-             --sqlite-commit-delay-us U   (b) with this commit delay (default: the store's)
              --sqlite-max-batch N         (b) with at most N callbacks per commit
   outcomes   callback-to-waiter latency: one SQLite instance, one PostgreSQL instance, and
              two PostgreSQL instances (callback to A, waiter on B, LISTEN/NOTIFY); waiting
@@ -84,7 +83,6 @@ where
                     "rounds",
                     "no-postgres",
                     "pg-writers",
-                    "sqlite-commit-delay-us",
                     "sqlite-max-batch",
                 ],
                 "client" => &["decode-iters", "calls"],

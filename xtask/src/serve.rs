@@ -15,7 +15,6 @@ use std::io::Write as _;
 use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
-use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
 use axum::http::StatusCode;
@@ -69,11 +68,8 @@ pub fn main(words: &[String]) -> Result<()> {
                 let path: String = args
                     .opt("db")?
                     .context("xtask-serve sqlite: --db PATH is required")?;
-                let delay = args
-                    .opt::<u64>("commit-delay-us")?
-                    .map(Duration::from_micros);
                 let max_batch = args.opt::<usize>("max-batch")?;
-                sqlite_router(Path::new(&path), delay, max_batch).await?
+                sqlite_router(Path::new(&path), max_batch).await?
             }
             "postgres" => {
                 let url: String = args
@@ -120,16 +116,10 @@ async fn sqlite_receiver(db: &Path) -> Result<Receiver> {
 }
 
 /// The receiver on a SQLite file (the store's default options: WAL, group commit,
-/// `Synchronous::Full`; `commit_delay` and `max_batch` when given), as a router, for the `sqlite` kind.
-async fn sqlite_router(
-    db: &Path,
-    commit_delay: Option<std::time::Duration>,
-    max_batch: Option<usize>,
-) -> Result<Router> {
+/// `Synchronous::Full`; `max_batch` when given), as a router, for the `sqlite` kind.
+/// (`commit_delay` is not offered: with `Synchronous::Full` the writer does not use it.)
+async fn sqlite_router(db: &Path, max_batch: Option<usize>) -> Result<Router> {
     let mut options = SqliteOptions::default();
-    if let Some(d) = commit_delay {
-        options = options.commit_delay(d);
-    }
     if let Some(n) = max_batch {
         options = options.max_batch(n);
     }

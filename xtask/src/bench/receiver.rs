@@ -112,9 +112,6 @@ pub(crate) fn run(args: &Args) -> Result<()> {
 
     // Store tuning, for experiments (the defaults are the stores' own).
     let mut sqlite_tuning: Vec<String> = Vec::new();
-    if let Some(us) = args.opt::<u64>("sqlite-commit-delay-us")? {
-        sqlite_tuning.extend(["--commit-delay-us".into(), us.to_string()]);
-    }
     if let Some(n) = args.opt::<usize>("sqlite-max-batch")? {
         sqlite_tuning.extend(["--max-batch".into(), n.to_string()]);
     }

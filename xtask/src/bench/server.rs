@@ -76,7 +76,7 @@ impl ChildServer {
     }
 
     /// [`ChildServer::start`] with more words after the kind's own (a store's tuning:
-    /// `--writers N`, `--commit-delay-us N`).
+    /// `--writers N`, `--max-batch N`).
     pub(crate) fn start_with(kind: &Kind, log: &Path, extra: &[String]) -> Result<Self> {
         let exe = server_exe()?;
         let stderr = std::fs::OpenOptions::new()

@@ -173,10 +173,8 @@ fn grow_and_commit(
         return (closer, done, 0);
     };
     loop {
+        records += records_in(batch);
         for cmd in batch.drain(..) {
-            if matches!(cmd, Cmd::Record(..)) {
-                records += 1;
-            }
             run(&tx, cmd, &mut done, &mut closer);
         }
         if closer.is_some() || done.len() >= max_batch || syncer.is_idle() {
