@@ -176,7 +176,18 @@ impl NewCallback {
     /// The headers as the JSON text the stores keep.
     #[cfg(any(feature = "sqlite", feature = "postgres"))]
     pub(crate) fn headers_json(&self) -> String {
-        serde_json::to_string(&self.headers).unwrap_or_else(|_| "[]".to_owned())
+        // Sized once: `["name","value"],` per header, escapes aside.
+        let size = self
+            .headers
+            .iter()
+            .map(|(n, v)| n.len() + v.len() + 6)
+            .sum::<usize>()
+            + 2;
+        let mut out = Vec::with_capacity(size);
+        match serde_json::to_writer(&mut out, &self.headers) {
+            Ok(()) => String::from_utf8(out).unwrap_or_else(|_| "[]".to_owned()),
+            Err(_) => "[]".to_owned(),
+        }
     }
 }
 
@@ -348,7 +359,19 @@ pub fn is_secret_header(name: &str) -> bool {
     } else {
         name
     };
-    if n == SIGNATURE_HEADER || n == TIMESTAMP_HEADER {
+    // The headers every delivery carries, answered without the substring scan.
+    if matches!(
+        n,
+        SIGNATURE_HEADER
+            | TIMESTAMP_HEADER
+            | "host"
+            | "content-type"
+            | "content-length"
+            | "accept"
+            | "accept-encoding"
+            | "user-agent"
+            | "connection"
+    ) {
         return false;
     }
     matches!(

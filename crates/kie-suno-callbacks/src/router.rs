@@ -25,8 +25,10 @@ use crate::record::storable_headers;
 use crate::rejections::{Reason, Rejections, Watch};
 use crate::store::Store;
 use crate::untrusted::Untrusted;
-use crate::validate::{check_task_id, foreign_family, json_depth_within, Stage, MAX_JSON_DEPTH};
-use crate::verify::{read_key, verify, Keys, VerifyError};
+use crate::validate::{
+    check_task_id, foreign_family, json_depth_within, key_and_family, Stage, MAX_JSON_DEPTH,
+};
+use crate::verify::{read_key, verify, verify_key, Keys, VerifyError};
 use crate::{Confirmation, Fault, NewCallback, Rejection};
 
 /// The route pattern: `POST /callbacks/{family}`, where `{family}` is a
@@ -120,13 +122,28 @@ pub fn router(state: ReceiverState) -> Router {
         Arc::clone(&state.inner.store),
         state.inner.metrics.clone(),
     );
-    Router::new()
-        .route(ROUTE, post(receive).fallback(method_not_allowed))
+    // A static route per family, so the common request has no path parameter
+    // to extract and decode; the pattern route behind them takes any other
+    // (or percent-encoded) slug.
+    let mut routes = Router::new();
+    for &family in CallbackFamily::ALL {
+        routes = routes.route(
+            &callback_path(family),
+            post(
+                move |State(state): State<ReceiverState>, request: Request| {
+                    receive(state, family, request)
+                },
+            )
+            .fallback(method_not_allowed),
+        );
+    }
+    routes
+        .route(ROUTE, post(receive_slug).fallback(method_not_allowed))
         .with_state(state)
         .merge(ops)
 }
 
-async fn receive(
+async fn receive_slug(
     State(state): State<ReceiverState>,
     family: Result<Path<String>, PathRejection>,
     request: Request,
@@ -135,10 +152,14 @@ async fn receive(
         Ok(Path(slug)) => CallbackFamily::from_slug(&slug),
         Err(_) => None,
     };
+    match family {
+        Some(family) => receive(state, family, request).await,
+        None => refuse(&state.inner, Reason::UnknownFamily),
+    }
+}
+
+async fn receive(state: ReceiverState, family: CallbackFamily, request: Request) -> Response {
     let metrics = &state.inner.metrics;
-    let Some(family) = family else {
-        return refuse(&state.inner, Reason::UnknownFamily);
-    };
     // The pipeline outlives a sender that hangs up, so the bound on pipelines is a
     // semaphore, not a timeout around this handler: beyond it, a fast 503.
     let Ok(permit) = Arc::clone(&state.inner.in_flight).try_acquire_owned() else {
@@ -355,13 +376,16 @@ async fn handle(
     if is_encoded(headers) {
         return Err(Reason::UnsupportedEncoding);
     }
-    let body = tokio::time::timeout(
-        state.body_read_timeout,
-        read_body(body, state.body_limit, state.drain_limit),
-    )
-    .await
-    .map_err(|_| Reason::BodyTimeout)?
-    .map_err(|r| match r {
+    let mut read = std::pin::pin!(read_body(body, state.body_limit, state.drain_limit));
+    // A small body has usually arrived with the headers: read without a timer
+    // when it is all there.
+    let read = match futures::poll!(read.as_mut()) {
+        std::task::Poll::Ready(read) => read,
+        std::task::Poll::Pending => tokio::time::timeout(state.body_read_timeout, read)
+            .await
+            .map_err(|_| Reason::BodyTimeout)?,
+    };
+    let body = read.map_err(|r| match r {
         Rejection::PayloadTooLarge => Reason::PayloadTooLarge,
         _ => Reason::BodyUnreadable,
     })?;
@@ -378,11 +402,24 @@ async fn handle(
     let now = SystemTime::now();
     // A body without a readable key: not JSON -> 400; JSON of another shape or
     // without a task id -> 422 (`VerifyError::reason`).
+    // One pass reads the key and the family evidence; when it fails, the key and
+    // the evidence are read one at a time, each with its own rejection.
+    let (read, foreign) = match key_and_family(family, &body) {
+        Some((Ok(key), foreign)) => (Some(key), Some(foreign)),
+        _ => (None, None),
+    };
     let (key, signed_at): (CallbackKey, Option<i64>) = if state.keys.is_empty() {
-        let key = read_key(&body).map_err(|e| e.reason())?;
+        let key = match read {
+            Some(key) => key,
+            None => read_key(&body).map_err(|e| e.reason())?,
+        };
         (key, None)
     } else {
-        match verify(&body, headers, &state.keys, now) {
+        let verified = match read {
+            Some(key) => verify_key(key, headers, &state.keys, now),
+            None => verify(&body, headers, &state.keys, now),
+        };
+        match verified {
             Ok(v) => (v.key, i64::try_from(v.timestamp).ok()),
             Err(e) => {
                 let reason = e.reason();
@@ -398,7 +435,11 @@ async fn handle(
         tracing::debug!(%family, task_id = ?task, problem = %e, "callback task id rejected");
         return Err(Reason::InvalidTaskId);
     }
-    if let Some(other) = foreign_family(family, &body) {
+    let foreign = match foreign {
+        Some(foreign) => foreign,
+        None => foreign_family(family, &body),
+    };
+    if let Some(other) = foreign {
         tracing::debug!(%family, task_id = ?task, body_family = %other, "callback of another family rejected");
         return Err(Reason::WrongFamily);
     }

@@ -6,7 +6,9 @@
 //! Every store and the receiver apply the same checks, so SQLite and PostgreSQL
 //! accept and refuse the same values.
 
-use kie_suno_types::{ApiCode, Callback, CallbackFamily, CallbackType};
+use std::borrow::Cow;
+
+use kie_suno_types::{ApiCode, Callback, CallbackFamily, CallbackKey, CallbackType, KeyError};
 use serde::de::IgnoredAny;
 use serde::Deserialize;
 
@@ -221,15 +223,27 @@ impl std::fmt::Display for Stage {
 }
 
 /// The fields that give a body's family away (00-endpoint-index and the
-/// documented payloads). Present and not `null` counts.
+/// documented payloads), present and not `null`, and the envelope fields of the
+/// callback key: `C` and `T` are the types those are read as ([`IgnoredAny`]
+/// when only the family is wanted).
 #[derive(Deserialize)]
-struct ShapeProbe {
+#[serde(bound = "C: Deserialize<'de>, T: Deserialize<'de>")]
+struct ShapeProbe<C, T> {
     #[serde(default)]
-    data: Option<ShapeData>,
+    code: Option<C>,
+    #[serde(default, rename = "taskId")]
+    task_id: Option<T>,
+    #[serde(default)]
+    data: Option<ShapeData<T>>,
 }
 
 #[derive(Deserialize)]
-struct ShapeData {
+#[serde(bound = "T: Deserialize<'de>")]
+struct ShapeData<T> {
+    #[serde(default)]
+    task_id: Option<T>,
+    #[serde(default, rename = "taskId")]
+    task_id_camel: Option<T>,
     #[serde(default, rename = "callbackType")]
     callback_type: Option<String>,
     #[serde(default)]
@@ -275,9 +289,31 @@ struct ItemProbe {
 /// replace-section success, two bare error bodies) are kept apart by the family
 /// in the idempotency key instead.
 pub fn foreign_family(family: CallbackFamily, body: &[u8]) -> Option<CallbackFamily> {
+    let probe: ShapeProbe<IgnoredAny, IgnoredAny> = serde_json::from_slice(body).ok()?;
+    evidence(family, probe.data.as_ref()?)
+}
+
+/// The callback key ([`kie_suno_types::callback_key`]) and [`foreign_family`]
+/// of a body in one pass over it; `None` when that pass fails, and the caller
+/// then asks the two one at a time (each decides its own failure).
+pub(crate) fn key_and_family(
+    family: CallbackFamily,
+    body: &[u8],
+) -> Option<(Result<CallbackKey, KeyError>, Option<CallbackFamily>)> {
+    let probe: ShapeProbe<ApiCode, Cow<'_, str>> = serde_json::from_slice(body).ok()?;
+    let data = probe.data.as_ref();
+    let key = CallbackKey::from_fields(
+        probe.code,
+        data.and_then(|d| d.task_id.as_deref()),
+        data.and_then(|d| d.task_id_camel.as_deref()),
+        probe.task_id.as_deref(),
+        data.and_then(|d| d.callback_type.as_deref()),
+    );
+    Some((key, data.and_then(|d| evidence(family, d))))
+}
+
+fn evidence<T>(family: CallbackFamily, data: &ShapeData<T>) -> Option<CallbackFamily> {
     use CallbackFamily as F;
-    let probe: ShapeProbe = serde_json::from_slice(body).ok()?;
-    let data = probe.data?;
     let items = data.data.as_deref().unwrap_or(&[]);
     let lyrics_items = items.iter().any(|i| i.text.is_some());
     let music_items = items.iter().any(|i| {

@@ -263,6 +263,27 @@ pub fn verify(
     keys: &Keys,
     now: SystemTime,
 ) -> Result<Verified, VerifyError> {
+    verify_with(headers, keys, now, || read_key(body))
+}
+
+/// [`verify`] for a body whose key the caller has already read (as
+/// [`read_key`] would have): the same checks in the same order, the body not
+/// read again.
+pub(crate) fn verify_key(
+    key: CallbackKey,
+    headers: &HeaderMap,
+    keys: &Keys,
+    now: SystemTime,
+) -> Result<Verified, VerifyError> {
+    verify_with(headers, keys, now, || Ok(key))
+}
+
+fn verify_with(
+    headers: &HeaderMap,
+    keys: &Keys,
+    now: SystemTime,
+    read: impl FnOnce() -> Result<CallbackKey, VerifyError>,
+) -> Result<Verified, VerifyError> {
     if keys.is_empty() {
         return Err(VerifyError::NoKeys);
     }
@@ -301,7 +322,7 @@ pub fn verify(
         }
     }
 
-    let key = read_key(body)?;
+    let key = read()?;
 
     let given = sig_value.as_bytes();
     let mut matched = Choice::from(0u8);

@@ -134,23 +134,46 @@ pub fn callback_key(body: &[u8]) -> Result<CallbackKey, KeyError> {
     let probe: Probe<'_> =
         serde_json::from_slice(body).map_err(|e| KeyError::Syntax(e.to_string()))?;
     let data = probe.data.as_ref();
-    let task_id = data
-        .and_then(|d| d.task_id.as_deref().or(d.task_id_camel.as_deref()))
-        .or(probe.task_id.as_deref())
-        .filter(|t| !t.trim().is_empty())
-        .ok_or(KeyError::MissingTaskId)?;
-    let stage = match data.and_then(|d| d.callback_type.as_deref()) {
-        Some(t) if !t.is_empty() => t.to_owned(),
-        _ => match probe.code {
-            Some(ApiCode::Success) | None => "complete".to_owned(),
-            Some(_) => "error".to_owned(),
-        },
-    };
-    Ok(CallbackKey {
-        task_id: TaskId::new(task_id),
-        stage,
-        code: probe.code,
-    })
+    CallbackKey::from_fields(
+        probe.code,
+        data.and_then(|d| d.task_id.as_deref()),
+        data.and_then(|d| d.task_id_camel.as_deref()),
+        probe.task_id.as_deref(),
+        data.and_then(|d| d.callback_type.as_deref()),
+    )
+}
+
+impl CallbackKey {
+    /// The key from the envelope fields [`callback_key`] reads, each as found in
+    /// the body (`None` when absent or `null`): `code`, `data.task_id`,
+    /// `data.taskId`, the top-level `taskId` and `data.callbackType`. For a
+    /// caller that reads them in a pass over the body of its own; the precedence
+    /// and the stage rule are [`callback_key`]'s.
+    pub fn from_fields(
+        code: Option<ApiCode>,
+        data_task_id: Option<&str>,
+        data_task_id_camel: Option<&str>,
+        task_id: Option<&str>,
+        callback_type: Option<&str>,
+    ) -> Result<Self, KeyError> {
+        let task_id = data_task_id
+            .or(data_task_id_camel)
+            .or(task_id)
+            .filter(|t| !t.trim().is_empty())
+            .ok_or(KeyError::MissingTaskId)?;
+        let stage = match callback_type {
+            Some(t) if !t.is_empty() => t.to_owned(),
+            _ => match code {
+                Some(ApiCode::Success) | None => "complete".to_owned(),
+                Some(_) => "error".to_owned(),
+            },
+        };
+        Ok(CallbackKey {
+            task_id: TaskId::new(task_id),
+            stage,
+            code,
+        })
+    }
 }
 
 /// A parsed callback of any family: one variant per [`CallbackFamily`].

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use kie_suno_types::{CallbackFamily, TaskId};
-use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use rusqlite::{params, CachedStatement, Connection, OptionalExtension, Transaction};
 
 use super::options::SqliteOptions;
 use crate::{
@@ -103,19 +103,26 @@ const INSERT: &str = "INSERT INTO kie_suno_callbacks
     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, 1, ?11, ?12, ?13, ?14, ?15)
     ON CONFLICT (task_id, family, stage) DO NOTHING";
 
-/// A repeat of a stored key: one more delivery; a failed confirmation is queued
-/// again when the repeat asks for one.
+/// A repeat of a stored key: the row it repeats (found by key, then updated by
+/// row id: an `UPDATE ... RETURNING` would build a temporary table per repeat).
+const FIND: &str = "SELECT id, deliveries, confirmation FROM kie_suno_callbacks
+    WHERE task_id = ?1 AND family = ?2 AND stage = ?3";
+
+/// One more delivery of the row `?1`.
 const REPEAT: &str = "UPDATE kie_suno_callbacks SET
         deliveries = deliveries + 1,
-        last_received_ms = max(last_received_ms, ?4),
-        confirm_attempts = CASE WHEN confirmation = 'failed' AND ?5 = 'pending'
-            THEN 0 ELSE confirm_attempts END,
-        confirm_due_ms = CASE WHEN confirmation = 'failed' AND ?5 = 'pending'
-            THEN ?6 ELSE confirm_due_ms END,
-        confirmation = CASE WHEN confirmation = 'failed' AND ?5 = 'pending'
-            THEN 'pending' ELSE confirmation END
-    WHERE task_id = ?1 AND family = ?2 AND stage = ?3
-    RETURNING id, deliveries, confirmation";
+        last_received_ms = max(last_received_ms, ?2)
+    WHERE id = ?1";
+
+/// One more delivery of the row `?1`, whose confirmation failed, asking for
+/// one: it is queued again.
+const REQUEUE: &str = "UPDATE kie_suno_callbacks SET
+        deliveries = deliveries + 1,
+        last_received_ms = max(last_received_ms, ?2),
+        confirm_attempts = 0,
+        confirm_due_ms = ?3,
+        confirmation = 'pending'
+    WHERE id = ?1";
 
 /// The 15 parameters of [`INSERT`], in their order.
 macro_rules! callback_params {
@@ -185,34 +192,73 @@ fn migrate(conn: &mut Connection) -> Result<(), Error> {
     Ok(())
 }
 
+/// The statements [`insert`] runs, taken from the connection's statement cache
+/// once per batch rather than once per callback (each lookup hashes the SQL).
+pub(super) struct Statements<'c> {
+    conn: &'c Connection,
+    insert: Option<CachedStatement<'c>>,
+    find: Option<CachedStatement<'c>>,
+    repeat: Option<CachedStatement<'c>>,
+    event: Option<CachedStatement<'c>>,
+}
+
+impl<'c> Statements<'c> {
+    pub(super) fn new(conn: &'c Connection) -> Self {
+        Self {
+            conn,
+            insert: None,
+            find: None,
+            repeat: None,
+            event: None,
+        }
+    }
+}
+
+/// The statement in `slot`, prepared (from the cache) on first use.
+fn prepared<'s, 'c>(
+    slot: &'s mut Option<CachedStatement<'c>>,
+    conn: &'c Connection,
+    sql: &str,
+) -> rusqlite::Result<&'s mut CachedStatement<'c>> {
+    match slot {
+        Some(stmt) => Ok(stmt),
+        None => Ok(slot.insert(conn.prepare_cached(sql)?)),
+    }
+}
+
 pub(super) fn insert(
-    tx: &Transaction<'_>,
+    st: &mut Statements<'_>,
     cb: &NewCallback,
     headers: &str,
 ) -> Result<Recorded, Error> {
+    let conn = st.conn;
     let confirmation = cb.stored_confirmation();
     let due = (confirmation == Confirmation::Pending).then_some(cb.received_at_ms);
-    let inserted =
-        tx.prepare_cached(INSERT)?
-            .execute(callback_params!(cb, headers, confirmation, due))?;
+    let inserted = prepared(&mut st.insert, conn, INSERT)?.execute(callback_params!(
+        cb,
+        headers,
+        confirmation,
+        due
+    ))?;
     let (id, deliveries, stored) = if inserted == 1 {
-        (tx.last_insert_rowid(), 1, confirmation)
+        (conn.last_insert_rowid(), 1, confirmation)
     } else {
-        let (id, deliveries, stored): (i64, i64, String) = tx.prepare_cached(REPEAT)?.query_row(
-            params![
-                cb.task_id.as_str(),
-                cb.family.as_str(),
-                cb.stage,
-                cb.received_at_ms,
-                confirmation.as_str(),
-                due,
-            ],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )?;
-        (id, deliveries, Confirmation::from_stored(&stored))
+        let (id, deliveries, stored): (i64, i64, String) = prepared(&mut st.find, conn, FIND)?
+            .query_row(
+                params![cb.task_id.as_str(), cb.family.as_str(), cb.stage],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )?;
+        if stored == Confirmation::Failed.as_str() && confirmation == Confirmation::Pending {
+            conn.prepare_cached(REQUEUE)?
+                .execute(params![id, cb.received_at_ms, due])?;
+            (id, deliveries + 1, Confirmation::Pending)
+        } else {
+            prepared(&mut st.repeat, conn, REPEAT)?.execute(params![id, cb.received_at_ms])?;
+            (id, deliveries + 1, Confirmation::from_stored(&stored))
+        }
     };
     let event = if deliveries == 1 {
-        tx.prepare_cached(INSERT_EVENT)?.execute(params![
+        prepared(&mut st.event, conn, INSERT_EVENT)?.execute(params![
             id,
             cb.task_id.as_str(),
             cb.family.as_str(),
@@ -225,7 +271,7 @@ pub(super) fn insert(
             Option::<String>::None,
             cb.received_at_ms,
         ])?;
-        Some(tx.last_insert_rowid())
+        Some(conn.last_insert_rowid())
     } else {
         None
     };

@@ -172,10 +172,11 @@ fn grow_and_commit(
     let Some(tx) = begin(conn, batch, &mut closer) else {
         return (closer, done, 0);
     };
+    let mut st = schema::Statements::new(&tx);
     loop {
         records += records_in(batch);
         for cmd in batch.drain(..) {
-            run(&tx, cmd, &mut done, &mut closer);
+            run(&tx, &mut st, cmd, &mut done, &mut closer);
         }
         if closer.is_some() || done.len() >= max_batch || syncer.is_idle() {
             break;
@@ -189,6 +190,7 @@ fn grow_and_commit(
         }
         drain(rx, batch, max_batch - done.len());
     }
+    drop(st);
     let done = commit(tx, done);
     (closer, done, records)
 }
@@ -196,12 +198,13 @@ fn grow_and_commit(
 /// Runs one request on the batch's transaction.
 fn run(
     tx: &rusqlite::Transaction<'_>,
+    st: &mut schema::Statements<'_>,
     cmd: Cmd,
     done: &mut Vec<Done>,
     closer: &mut Option<oneshot::Sender<()>>,
 ) {
     match cmd {
-        Cmd::Record(cb, reply) => done.push(Done::Record(reply, schema::insert(tx, &cb.0, &cb.1))),
+        Cmd::Record(cb, reply) => done.push(Done::Record(reply, schema::insert(st, &cb.0, &cb.1))),
         Cmd::Exec(job) => done.push(Done::Exec(job(tx), None)),
         Cmd::ForTask(task, reply) => done.push(Done::ForTask(reply, schema::for_task(tx, &task))),
         Cmd::Submit(task, family, at, reply) => {
@@ -240,9 +243,11 @@ fn run_batch(
     let Some(tx) = begin(conn, batch, &mut closer) else {
         return (closer, done);
     };
+    let mut st = schema::Statements::new(&tx);
     for cmd in batch.drain(..) {
-        run(&tx, cmd, &mut done, &mut closer);
+        run(&tx, &mut st, cmd, &mut done, &mut closer);
     }
+    drop(st);
     (closer, commit(tx, done))
 }
 
