@@ -351,6 +351,71 @@ fn evidence<T>(family: CallbackFamily, data: &ShapeData<T>) -> Option<CallbackFa
 mod tests {
     use super::*;
 
+    /// The one-pass probe against the two readers it stands in for, over every
+    /// documented callback, on every family's route, and over bodies that break
+    /// either reader: where it answers, both agree; where it does not, the router
+    /// asks them one at a time.
+    #[test]
+    fn one_pass_key_and_family_agree_with_the_two_readers() {
+        let dir = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../kie-suno-types/fixtures/documented"
+        );
+        let mut bodies: Vec<Vec<u8>> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.to_string_lossy().contains("callback"))
+            .map(|p| std::fs::read(p).unwrap())
+            .collect();
+        assert!(bodies.len() >= 40, "documented callbacks: {}", bodies.len());
+        let documented = bodies.len();
+        for edge in [
+            r#"{"code":200,"data":{"task_id":"  ","taskId":"t2"}}"#,
+            r#"{"code":200,"data":{"taskId":"t2","callbackType":""}}"#,
+            r#"{"code":501,"taskId":"t3","data":null}"#,
+            r#"{"code":"x","data":{"task_id":"t4"}}"#,
+            r#"{"data":{"task_id":7}}"#,
+            r#"{"data":{"task_id":"t5","data":{"text":"not a list"}}}"#,
+            r#"{"data":{"task_id":"t6","images":5,"data":[{"text":null,"audio_url":"u"}]}}"#,
+            r#"{"data":{"task_id":"t7","callbackType":"first"},"code":200}"#,
+            r#"{"data":{"task_id":"t\u0038"}}"#,
+            r#"{"data":"flat","taskId":"t9"}"#,
+            r#"{"code":200,"code":200,"data":{"task_id":"t10"}}"#,
+            r#"[1,2]"#,
+            r#"{"data":{"task_id":"t11""#,
+        ] {
+            bodies.push(edge.as_bytes().to_vec());
+        }
+        let mut answered = 0;
+        for body in &bodies {
+            for &family in CallbackFamily::ALL {
+                let Some((key, foreign)) = key_and_family(family, body) else {
+                    continue;
+                };
+                answered += 1;
+                assert_eq!(
+                    key,
+                    kie_suno_types::callback_key(body),
+                    "{}",
+                    String::from_utf8_lossy(body)
+                );
+                if key.is_ok() {
+                    assert_eq!(
+                        foreign,
+                        foreign_family(family, body),
+                        "{family}: {}",
+                        String::from_utf8_lossy(body)
+                    );
+                }
+            }
+        }
+        // Every documented callback takes the one pass on every route.
+        assert!(
+            answered >= documented * CallbackFamily::ALL.len(),
+            "{answered}"
+        );
+    }
+
     #[test]
     fn depth_counts_containers_outside_strings_only() {
         assert!(json_depth_within(br#"{"a":[{"b":1}]}"#, 3));
