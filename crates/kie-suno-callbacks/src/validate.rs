@@ -6,9 +6,7 @@
 //! Every store and the receiver apply the same checks, so SQLite and PostgreSQL
 //! accept and refuse the same values.
 
-use std::borrow::Cow;
-
-use kie_suno_types::{ApiCode, Callback, CallbackFamily, CallbackKey, CallbackType, KeyError};
+use kie_suno_types::{ApiCode, Callback, CallbackFamily, CallbackType};
 use serde::de::IgnoredAny;
 use serde::Deserialize;
 
@@ -228,6 +226,7 @@ impl std::fmt::Display for Stage {
 /// when only the family is wanted).
 #[derive(Deserialize)]
 #[serde(bound = "C: Deserialize<'de>, T: Deserialize<'de>")]
+#[cfg_attr(not(feature = "router"), allow(dead_code))] // the key is the router's
 struct ShapeProbe<C, T> {
     #[serde(default)]
     code: Option<C>,
@@ -239,6 +238,7 @@ struct ShapeProbe<C, T> {
 
 #[derive(Deserialize)]
 #[serde(bound = "T: Deserialize<'de>")]
+#[cfg_attr(not(feature = "router"), allow(dead_code))] // the key is the router's
 struct ShapeData<T> {
     #[serde(default)]
     task_id: Option<T>,
@@ -296,11 +296,17 @@ pub fn foreign_family(family: CallbackFamily, body: &[u8]) -> Option<CallbackFam
 /// The callback key ([`kie_suno_types::callback_key`]) and [`foreign_family`]
 /// of a body in one pass over it; `None` when that pass fails, and the caller
 /// then asks the two one at a time (each decides its own failure).
+#[cfg(feature = "router")]
 pub(crate) fn key_and_family(
     family: CallbackFamily,
     body: &[u8],
-) -> Option<(Result<CallbackKey, KeyError>, Option<CallbackFamily>)> {
-    let probe: ShapeProbe<ApiCode, Cow<'_, str>> = serde_json::from_slice(body).ok()?;
+) -> Option<(
+    Result<kie_suno_types::CallbackKey, kie_suno_types::KeyError>,
+    Option<CallbackFamily>,
+)> {
+    use kie_suno_types::CallbackKey;
+    let probe: ShapeProbe<ApiCode, std::borrow::Cow<'_, str>> =
+        serde_json::from_slice(body).ok()?;
     let data = probe.data.as_ref();
     let key = CallbackKey::from_fields(
         probe.code,
@@ -356,6 +362,8 @@ mod tests {
     /// either reader: where it answers, both agree; where it does not, the router
     /// asks them one at a time.
     #[test]
+    #[cfg(feature = "router")]
+    #[allow(clippy::unwrap_used)] // tests may unwrap
     fn one_pass_key_and_family_agree_with_the_two_readers() {
         let dir = concat!(
             env!("CARGO_MANIFEST_DIR"),

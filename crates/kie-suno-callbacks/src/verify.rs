@@ -269,6 +269,7 @@ pub fn verify(
 /// [`verify`] for a body whose key the caller has already read (as
 /// [`read_key`] would have): the same checks in the same order, the body not
 /// read again.
+#[cfg(feature = "router")]
 pub(crate) fn verify_key(
     key: CallbackKey,
     headers: &HeaderMap,
