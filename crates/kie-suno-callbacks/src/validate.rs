@@ -365,17 +365,19 @@ mod tests {
     #[cfg(feature = "router")]
     #[allow(clippy::unwrap_used)] // tests may unwrap
     fn one_pass_key_and_family_agree_with_the_two_readers() {
-        let dir = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../kie-suno-types/fixtures/documented"
-        );
-        let mut bodies: Vec<Vec<u8>> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.to_string_lossy().contains("callback"))
-            .map(|p| std::fs::read(p).unwrap())
-            .collect();
-        assert!(bodies.len() >= 40, "documented callbacks: {}", bodies.len());
+        // The documented callbacks live in the types crate: in the workspace, not in
+        // this crate's package (whose own test run then checks the bodies below only).
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut bodies: Vec<Vec<u8>> = Vec::new();
+        if root.join("../../Cargo.toml").exists() {
+            bodies = std::fs::read_dir(root.join("../kie-suno-types/fixtures/documented"))
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .filter(|p| p.to_string_lossy().contains("callback"))
+                .map(|p| std::fs::read(p).unwrap())
+                .collect();
+            assert!(bodies.len() >= 40, "documented callbacks: {}", bodies.len());
+        }
         let documented = bodies.len();
         for edge in [
             r#"{"code":200,"data":{"task_id":"  ","taskId":"t2"}}"#,
