@@ -373,7 +373,12 @@ mod tests {
             bodies = std::fs::read_dir(root.join("../kie-suno-types/fixtures/documented"))
                 .unwrap()
                 .map(|e| e.unwrap().path())
-                .filter(|p| p.to_string_lossy().contains("callback"))
+                .filter(|p| {
+                    p.file_name()
+                        .unwrap()
+                        .to_string_lossy()
+                        .contains("callback")
+                })
                 .map(|p| std::fs::read(p).unwrap())
                 .collect();
             assert!(bodies.len() >= 40, "documented callbacks: {}", bodies.len());
@@ -419,10 +424,11 @@ mod tests {
                 }
             }
         }
-        // Every documented callback takes the one pass on every route.
+        // Every documented callback takes the one pass on every route, and so do five
+        // of the edge bodies (the others fail it and go the old way).
         assert!(
-            answered >= documented * CallbackFamily::ALL.len(),
-            "{answered}"
+            answered >= (documented + 5) * CallbackFamily::ALL.len(),
+            "{answered} answers for {documented} documented callbacks"
         );
     }
 
