@@ -35,6 +35,9 @@ struct Run {
     server_cpu: f64,
     db_cpu: Option<f64>,
     loadgen_cpu: f64,
+    /// Bytes the server process sent to storage during the run (the SQLite WAL and
+    /// its checkpoints; PostgreSQL writes from its own processes, not counted here).
+    server_disk: u64,
 }
 
 /// One server under test, started once and measured in every round.
@@ -262,10 +265,11 @@ impl Target {
         reqs: &Arc<Vec<kie_suno_testkit::SignedCallback>>,
         concurrency: usize,
     ) -> Result<()> {
-        let (server0, db0, self0) = (
+        let (server0, db0, self0, disk0) = (
             self.server.cpu_seconds()?,
             self.db_cpu()?,
             server::cpu_seconds("self")?,
+            self.server.disk_write_bytes()?,
         );
         let observed = rt.block_on(load::run(&self.url, Arc::clone(reqs), concurrency))?;
         let server_cpu = self.server.cpu_seconds()? - server0;
@@ -274,6 +278,7 @@ impl Target {
             _ => None,
         };
         let loadgen_cpu = server::cpu_seconds("self")? - self0;
+        let server_disk = self.server.disk_write_bytes()?.saturating_sub(disk0);
         let summary = Summary::new(&observed.statuses, &observed.latencies_us, observed.wall);
         let mut other: BTreeMap<u16, usize> = BTreeMap::new();
         for s in observed.statuses.iter().filter(|s| **s != 200) {
@@ -298,6 +303,7 @@ impl Target {
             server_cpu,
             db_cpu,
             loadgen_cpu,
+            server_disk,
         });
         Ok(())
     }
@@ -324,6 +330,7 @@ fn print_rounds(targets: &[Target]) {
                 run.db_cpu
                     .map_or_else(|| "-".to_owned(), |c| format!("{:.1}", c * 1e6 / requests)),
                 format!("{:.1}", run.loadgen_cpu * 1e6 / requests),
+                format!("{:.2}", run.server_disk as f64 / 1024.0 / requests),
                 ratio(s.rps, base.summary.rps),
             ]);
         }
@@ -343,6 +350,7 @@ fn print_rounds(targets: &[Target]) {
                 "server CPU µs/req",
                 "db CPU µs/req",
                 "loadgen CPU µs/req",
+                "disk KiB/req",
                 "vs (a)"
             ],
             &rows,
@@ -394,6 +402,14 @@ fn print_summary(targets: &[Target]) -> BTreeMap<&'static str, (f64, f64)> {
             fmt(per_req(&|r| Some(r.server_cpu))),
             fmt(per_req(&|r| r.db_cpu)),
             fmt(per_req(&|r| Some(r.loadgen_cpu))),
+            {
+                let disk: Vec<f64> = t
+                    .runs
+                    .iter()
+                    .map(|r| r.server_disk as f64 / 1024.0 / r.summary.requests as f64)
+                    .collect();
+                format!("{:.2}", median(&disk))
+            },
             format!("{ratio_median:.2}x"),
             format!(
                 "{:.2}-{:.2}",
@@ -420,6 +436,7 @@ fn print_summary(targets: &[Target]) -> BTreeMap<&'static str, (f64, f64)> {
                 "server CPU µs/req",
                 "db CPU µs/req",
                 "loadgen CPU µs/req",
+                "disk KiB/req",
                 "vs (a)",
                 "vs (a) range"
             ],

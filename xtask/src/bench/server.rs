@@ -136,6 +136,12 @@ impl ChildServer {
         cpu_seconds(&self.child.id().to_string())
     }
 
+    /// Bytes the child has caused to be written to storage so far (`write_bytes` of
+    /// `/proc/<pid>/io`: what reached the block layer, WAL and checkpoints alike).
+    pub(crate) fn disk_write_bytes(&self) -> Result<u64> {
+        disk_write_bytes(self.child.id())
+    }
+
     /// SIGKILLs the child and reaps it.
     pub(crate) fn kill(mut self) -> Result<()> {
         self.kill_in_place()
@@ -177,6 +183,16 @@ pub(crate) fn cpu_seconds(pid: &str) -> Result<f64> {
             .context("malformed /proc/<pid>/stat")
     };
     Ok((ticks(14)? + ticks(15)?) as f64 / 100.0)
+}
+
+/// `write_bytes` of `/proc/<pid>/io`: the bytes a process caused to be sent to storage.
+pub(crate) fn disk_write_bytes(pid: u32) -> Result<u64> {
+    let io = std::fs::read_to_string(format!("/proc/{pid}/io"))
+        .with_context(|| format!("reading /proc/{pid}/io"))?;
+    io.lines()
+        .find_map(|l| l.strip_prefix("write_bytes:"))
+        .and_then(|v| v.trim().parse().ok())
+        .context("no write_bytes line in /proc/<pid>/io")
 }
 
 /// CPU time (user + system) of a PostgreSQL cluster, in seconds: its postmaster (from

@@ -170,7 +170,7 @@ mod sqlite {
                 err,
                 Error::SchemaTooNew {
                     found: 7,
-                    supported: 3,
+                    supported: 4,
                     ..
                 }
             ),
@@ -178,7 +178,7 @@ mod sqlite {
         );
         assert_eq!(
             err.to_string(),
-            "the database schema version 7 is newer than this build supports (3)"
+            "the database schema version 7 is newer than this build supports (4)"
         );
         assert!(!err.is_transient());
 

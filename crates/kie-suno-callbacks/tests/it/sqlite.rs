@@ -3,7 +3,10 @@
 
 use std::sync::Arc;
 
-use kie_suno_callbacks::{SqliteOptions, SqliteStore, Store, Synchronous};
+use kie_suno_callbacks::{
+    ConfirmResult, Confirmation, OutcomeKind, SqliteOptions, SqliteStore, Store, Synchronous,
+    Trust,
+};
 use kie_suno_types::{CallbackFamily, TaskId};
 
 use crate::common::*;
@@ -163,7 +166,7 @@ async fn journal_is_wal_and_synchronous_is_configurable() {
         let rows: i64 = conn
             .query_row("SELECT count(*) FROM kie_suno_callbacks", [], |r| r.get(0))
             .unwrap();
-        assert_eq!((mode.as_str(), version, rows), ("wal", 3, 1));
+        assert_eq!((mode.as_str(), version, rows), ("wal", 4, 1));
         drop(conn);
         store.close().await.unwrap();
     }
@@ -182,7 +185,7 @@ async fn a_newer_schema_is_refused() {
         r,
         Err(kie_suno_callbacks::Error::SchemaTooNew {
             found: 99,
-            supported: 3,
+            supported: 4,
             ..
         })
     ));
@@ -245,4 +248,104 @@ async fn every_durability_mode_commits_and_survives_a_reopen() {
         assert_eq!(reopened.stats().await.unwrap().callbacks, 50, "{sync:?}");
         reopened.close().await.unwrap();
     }
+}
+
+/// A new callback is its own outcome event (cursor = its record id); a
+/// confirmation's event takes the next id of the same sequence, so record ids and
+/// cursors interleave in commit order, and the callback's event keeps the trust
+/// it had when it arrived while its row becomes confirmed.
+#[tokio::test]
+async fn callbacks_and_confirmation_events_share_one_sequence_in_commit_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir.path().join("seq.db")).await;
+    let mut first = record("seq-1", "complete");
+    first.signed = true;
+    first.confirmation = Confirmation::Pending;
+    let r1 = store.record(first).await.unwrap();
+    assert_eq!(r1.event, Some(r1.id));
+    assert!(r1.queued);
+    let jobs = store
+        .claim_confirmations(i64::MAX / 2, 60_000, 10)
+        .await
+        .unwrap();
+    assert_eq!(jobs.len(), 1);
+    let confirmed = store
+        .finish_confirmation(
+            r1.id,
+            ConfirmResult::Outcome {
+                success: true,
+                data: r#"{"status":"SUCCESS"}"#.to_owned(),
+                disputed: None,
+            },
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(confirmed > r1.id);
+    let r2 = store.record(record("seq-2", "complete")).await.unwrap();
+    assert!(r2.id > confirmed && r2.event == Some(r2.id));
+    // A repeat takes no id and makes no event.
+    let repeat = store.record(record("seq-2", "complete")).await.unwrap();
+    assert_eq!((repeat.id, repeat.event), (r2.id, None));
+    assert_eq!(store.latest_cursor().await.unwrap(), r2.id);
+
+    let all = store.outcomes_after(0, 10).await.unwrap();
+    let seen: Vec<(i64, i64, OutcomeKind, Trust)> = all
+        .iter()
+        .map(|e| (e.cursor, e.callback_id, e.kind, e.trust))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (r1.id, r1.id, OutcomeKind::Callback, Trust::Signed),
+            (confirmed, r1.id, OutcomeKind::Confirmed, Trust::Confirmed),
+            (r2.id, r2.id, OutcomeKind::Callback, Trust::Unsigned),
+        ]
+    );
+    assert_eq!(all[1].data.as_deref(), Some(r#"{"status":"SUCCESS"}"#));
+    // From any cursor, the rest in order; a limit cuts the merged list.
+    let after: Vec<i64> = store
+        .outcomes_after(r1.id, 1)
+        .await
+        .unwrap()
+        .iter()
+        .map(|e| e.cursor)
+        .collect();
+    assert_eq!(after, [confirmed]);
+    let of_first: Vec<i64> = store
+        .outcomes_for(&TaskId::new("seq-1"))
+        .await
+        .unwrap()
+        .iter()
+        .map(|e| e.cursor)
+        .collect();
+    assert_eq!(of_first, [r1.id, confirmed]);
+    let row = store.callback(r1.id).await.unwrap().unwrap();
+    assert_eq!(row.trust, Trust::Confirmed);
+    assert_eq!(all[0].created_ms, row.first_received_ms);
+    assert_eq!(store.stats().await.unwrap().outcome_events, 3);
+}
+
+/// Pruning everything, the newest rows included, never lets an id (a cursor a
+/// subscriber may hold) be handed out again, across a reopen too.
+#[tokio::test]
+async fn pruning_the_newest_rows_never_hands_their_ids_out_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("prune.db");
+    let store = open(&path).await;
+    let a = store.record(record("p-a", "complete")).await.unwrap();
+    let b = store.record(record("p-b", "complete")).await.unwrap();
+    let pruned = store.prune(i64::MAX).await.unwrap();
+    assert_eq!((pruned.callbacks, pruned.events), (2, 2));
+    let stats = store.stats().await.unwrap();
+    assert_eq!((stats.callbacks, stats.outcome_events), (0, 0));
+    assert_eq!(store.latest_cursor().await.unwrap(), b.id);
+    store.close().await.unwrap();
+
+    let store = open(&path).await;
+    let c = store.record(record("p-c", "complete")).await.unwrap();
+    assert!(c.id > b.id && b.id > a.id);
+    let events = store.outcomes_after(b.id, 10).await.unwrap();
+    assert_eq!(events.len(), 1);
+    assert_eq!((events[0].cursor, events[0].task_id.as_str()), (c.id, "p-c"));
 }

@@ -91,16 +91,38 @@ const MIGRATIONS: &[&str] = &[
         created_ms INTEGER NOT NULL
     );
     CREATE INDEX kie_suno_outcomes_task ON kie_suno_outcomes (task_id, id);",
+    // 4: a new callback is its own outcome event (cursor = its row id, `own_event`
+    // = 1) instead of a second row in kie_suno_outcomes: one insert per callback,
+    // not two, and no random-order index entry per callback (task ids are random).
+    // Record ids and cursors share one sequence (NEXT_ID), above every id stored
+    // before; rows from before keep their events in kie_suno_outcomes
+    // (`own_event` = 0). `cursor_floor`: the highest id handed out when rows were
+    // last deleted, so a pruned id is never reused.
+    "ALTER TABLE kie_suno_callbacks ADD COLUMN own_event INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE kie_suno_meta (
+        key TEXT PRIMARY KEY,
+        value INTEGER NOT NULL
+    );
+    INSERT INTO kie_suno_meta (key, value)
+        SELECT 'cursor_floor', coalesce(max(seq), 0) FROM sqlite_sequence
+        WHERE name = 'kie_suno_outcomes';",
 ];
 
+/// The next record id, which is also the next outcome cursor: above every id of
+/// both tables and above every id handed out before a prune.
+const NEXT_ID: &str = "SELECT max(
+        coalesce((SELECT max(id) FROM kie_suno_callbacks), 0),
+        coalesce((SELECT max(id) FROM kie_suno_outcomes), 0),
+        coalesce((SELECT value FROM kie_suno_meta WHERE key = 'cursor_floor'), 0)) + 1";
+
 // A new key is a plain insert (no RETURNING: SQLite would build an ephemeral
-// table for it on every callback); a repeat finds the conflict and takes
-// [`REPEAT`] instead.
+// table for it on every callback) with the batch's next id; the row is its own
+// outcome event. A repeat finds the conflict and takes [`REPEAT`] instead.
 const INSERT: &str = "INSERT INTO kie_suno_callbacks
     (task_id, stage, family, code, success, terminal, confirmation, signed,
      signature_timestamp, first_received_ms, last_received_ms, deliveries, headers, body, parsed,
-     trust, confirm_due_ms)
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, 1, ?11, ?12, ?13, ?14, ?15)
+     trust, confirm_due_ms, id, own_event)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, 1, ?11, ?12, ?13, ?14, ?15, ?16, 1)
     ON CONFLICT (task_id, family, stage) DO NOTHING";
 
 /// A repeat of a stored key: the row it repeats (found by key, then updated by
@@ -124,9 +146,9 @@ const REQUEUE: &str = "UPDATE kie_suno_callbacks SET
         confirmation = 'pending'
     WHERE id = ?1";
 
-/// The 15 parameters of [`INSERT`], in their order.
+/// The 16 parameters of [`INSERT`], in their order.
 macro_rules! callback_params {
-    ($cb:expr, $headers:expr, $confirmation:expr, $due:expr) => {
+    ($cb:expr, $headers:expr, $confirmation:expr, $due:expr, $id:expr) => {
         params![
             $cb.task_id.as_str(),
             $cb.stage,
@@ -143,6 +165,7 @@ macro_rules! callback_params {
             $cb.parsed,
             $cb.trust().as_str(),
             $due,
+            $id,
         ]
     };
 }
@@ -154,9 +177,17 @@ const COLUMNS: &str = "id, family, task_id, stage, code, success, terminal, conf
 const EVENT_COLUMNS: &str =
     "id, callback_id, task_id, family, stage, kind, trust, terminal, success, note, data, created_ms";
 
+/// A callback row read as its own outcome event (`own_event` = 1): the event
+/// of a callback's first delivery, with the trust it had then (signed or not;
+/// the row's `trust` becomes `confirmed` later, its event does not).
+const OWN_EVENT_COLUMNS: &str = "id, id, task_id, family, stage, 'callback',
+    CASE WHEN signed THEN 'signed' ELSE 'unsigned' END, terminal, success, NULL, NULL,
+    first_received_ms";
+
 const INSERT_EVENT: &str = "INSERT INTO kie_suno_outcomes
-    (callback_id, task_id, family, stage, kind, trust, terminal, success, note, data, created_ms)
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+    (callback_id, task_id, family, stage, kind, trust, terminal, success, note, data, created_ms,
+     id)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
 
 /// Opens the writer's connection: WAL, the durability setting, the migrations.
 pub(super) fn open_connection(path: &Path, options: &SqliteOptions) -> Result<Connection, Error> {
@@ -199,7 +230,9 @@ pub(super) struct Statements<'c> {
     insert: Option<CachedStatement<'c>>,
     find: Option<CachedStatement<'c>>,
     repeat: Option<CachedStatement<'c>>,
-    event: Option<CachedStatement<'c>>,
+    /// The id the next new callback gets ([`NEXT_ID`], read once per batch
+    /// under its write lock, then counted here).
+    next_id: Option<i64>,
 }
 
 impl<'c> Statements<'c> {
@@ -209,8 +242,14 @@ impl<'c> Statements<'c> {
             insert: None,
             find: None,
             repeat: None,
-            event: None,
+            next_id: None,
         }
+    }
+
+    /// Something else ran on the batch's transaction (it may have taken an id):
+    /// the next insert reads [`NEXT_ID`] again.
+    pub(super) fn forget_next_id(&mut self) {
+        self.next_id = None;
     }
 }
 
@@ -234,14 +273,20 @@ pub(super) fn insert(
     let conn = st.conn;
     let confirmation = cb.stored_confirmation();
     let due = (confirmation == Confirmation::Pending).then_some(cb.received_at_ms);
+    let next = match st.next_id {
+        Some(id) => id,
+        None => conn.query_row(NEXT_ID, [], |r| r.get::<_, i64>(0))?,
+    };
     let inserted = prepared(&mut st.insert, conn, INSERT)?.execute(callback_params!(
         cb,
         headers,
         confirmation,
-        due
+        due,
+        next
     ))?;
+    st.next_id = Some(if inserted == 1 { next + 1 } else { next });
     let (id, deliveries, stored) = if inserted == 1 {
-        (conn.last_insert_rowid(), 1, confirmation)
+        (next, 1, confirmation)
     } else {
         let (id, deliveries, stored): (i64, i64, String) = prepared(&mut st.find, conn, FIND)?
             .query_row(
@@ -257,28 +302,11 @@ pub(super) fn insert(
             (id, deliveries + 1, Confirmation::from_stored(&stored))
         }
     };
-    let event = if deliveries == 1 {
-        prepared(&mut st.event, conn, INSERT_EVENT)?.execute(params![
-            id,
-            cb.task_id.as_str(),
-            cb.family.as_str(),
-            cb.stage,
-            OutcomeKind::Callback.as_str(),
-            cb.trust().as_str(),
-            cb.terminal,
-            cb.success,
-            Option::<String>::None,
-            Option::<String>::None,
-            cb.received_at_ms,
-        ])?;
-        Some(conn.last_insert_rowid())
-    } else {
-        None
-    };
     Ok(Recorded {
         id,
         deliveries: deliveries.max(0) as u64,
-        event,
+        // A new row is its own outcome event.
+        event: (inserted == 1).then_some(id),
         queued: stored == Confirmation::Pending,
     })
 }
@@ -344,14 +372,23 @@ pub(super) fn callback(tx: &Transaction<'_>, id: i64) -> Result<Option<StoredCal
     Ok(stmt.query_row(params![id], stored_callback).optional()?)
 }
 
+/// Up to `?2` outcome events after cursor `?1`: the callbacks that are their own
+/// event and the rows of kie_suno_outcomes, merged by id.
+fn events_after_sql() -> String {
+    format!(
+        "SELECT {OWN_EVENT_COLUMNS} FROM kie_suno_callbacks WHERE id > ?1 AND own_event = 1
+         UNION ALL
+         SELECT {EVENT_COLUMNS} FROM kie_suno_outcomes WHERE id > ?1
+         ORDER BY 1 LIMIT ?2"
+    )
+}
+
 pub(super) fn outcomes_after(
     tx: &Transaction<'_>,
     cursor: i64,
     limit: usize,
 ) -> Result<Vec<OutcomeEvent>, Error> {
-    let mut stmt = tx.prepare_cached(&format!(
-        "SELECT {EVENT_COLUMNS} FROM kie_suno_outcomes WHERE id > ?1 ORDER BY id LIMIT ?2"
-    ))?;
+    let mut stmt = tx.prepare_cached(&events_after_sql())?;
     let limit = i64::try_from(limit).unwrap_or(i64::MAX);
     let rows = stmt.query_map(params![cursor, limit], outcome_event)?;
     rows.collect::<Result<Vec<_>, _>>().map_err(Error::from)
@@ -362,18 +399,18 @@ pub(super) fn outcomes_for(
     task: &TaskId,
 ) -> Result<Vec<OutcomeEvent>, Error> {
     let mut stmt = tx.prepare_cached(&format!(
-        "SELECT {EVENT_COLUMNS} FROM kie_suno_outcomes WHERE task_id = ?1 ORDER BY id"
+        "SELECT {OWN_EVENT_COLUMNS} FROM kie_suno_callbacks WHERE task_id = ?1 AND own_event = 1
+         UNION ALL
+         SELECT {EVENT_COLUMNS} FROM kie_suno_outcomes WHERE task_id = ?1
+         ORDER BY 1"
     ))?;
     let rows = stmt.query_map(params![task.as_str()], outcome_event)?;
     rows.collect::<Result<Vec<_>, _>>().map_err(Error::from)
 }
 
+/// The newest cursor handed out: every event after it gets a larger one.
 pub(super) fn latest_cursor(tx: &Transaction<'_>) -> Result<i64, Error> {
-    Ok(tx.query_row(
-        "SELECT coalesce(max(id), 0) FROM kie_suno_outcomes",
-        [],
-        |r| r.get(0),
-    )?)
+    Ok(tx.query_row(NEXT_ID, [], |r| r.get::<_, i64>(0))? - 1)
 }
 
 pub(super) fn claim(
@@ -475,6 +512,7 @@ pub(super) fn finish(
             None,
         ),
     };
+    let id: i64 = tx.query_row(NEXT_ID, [], |r| r.get(0))?;
     tx.prepare_cached(INSERT_EVENT)?.execute(params![
         callback_id,
         task,
@@ -487,8 +525,9 @@ pub(super) fn finish(
         note,
         data,
         now_ms,
+        id,
     ])?;
-    Ok(Some(tx.last_insert_rowid()))
+    Ok(Some(id))
 }
 
 /// The queued confirmations (the partial index on `confirm_due_ms`: a job is
@@ -502,18 +541,31 @@ pub(super) fn backlog(tx: &Transaction<'_>) -> Result<(i64, Option<i64>), Error>
     )?)
 }
 
+/// Removes old events and callbacks (a callback's own event goes with its
+/// row), first raising `cursor_floor` to the newest id handed out, so that
+/// deleting the newest rows cannot make [`NEXT_ID`] hand an id out again.
 pub(super) fn prune(tx: &Transaction<'_>, before_ms: i64) -> Result<Pruned, Error> {
+    let latest = latest_cursor(tx)?;
+    tx.prepare_cached(
+        "INSERT INTO kie_suno_meta (key, value) VALUES ('cursor_floor', ?1)
+         ON CONFLICT (key) DO UPDATE SET value = max(value, excluded.value)",
+    )?
+    .execute(params![latest])?;
     let events = tx
         .prepare_cached("DELETE FROM kie_suno_outcomes WHERE created_ms < ?1")?
         .execute(params![before_ms])?;
-    let callbacks = tx
+    let (callbacks, own_events) = tx
         .prepare_cached(
-            "DELETE FROM kie_suno_callbacks WHERE last_received_ms < ?1 AND confirmation <> 'pending'",
+            "DELETE FROM kie_suno_callbacks WHERE last_received_ms < ?1 AND confirmation <> 'pending'
+             RETURNING own_event",
         )?
-        .execute(params![before_ms])?;
+        .query_map(params![before_ms], |r| r.get::<_, bool>(0))?
+        .try_fold((0u64, 0u64), |(n, own), row| {
+            row.map(|o| (n + 1, own + u64::from(o)))
+        })?;
     Ok(Pruned {
-        callbacks: callbacks as u64,
-        events: events as u64,
+        callbacks,
+        events: events as u64 + own_events,
     })
 }
 
@@ -540,10 +592,11 @@ pub(super) fn is_submitted(tx: &Transaction<'_>, task: &TaskId) -> Result<bool, 
 }
 
 pub(super) fn stats(tx: &Transaction<'_>) -> Result<StoreStats, Error> {
-    let (callbacks, deliveries): (i64, i64) = tx.query_row(
-        "SELECT count(*), coalesce(sum(deliveries), 0) FROM kie_suno_callbacks",
+    let (callbacks, deliveries, own_events): (i64, i64, i64) = tx.query_row(
+        "SELECT count(*), coalesce(sum(deliveries), 0), coalesce(sum(own_event), 0)
+         FROM kie_suno_callbacks",
         [],
-        |r| Ok((r.get(0)?, r.get(1)?)),
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
     )?;
     let submitted: i64 =
         tx.query_row("SELECT count(*) FROM kie_suno_submitted_tasks", [], |r| {
@@ -557,6 +610,92 @@ pub(super) fn stats(tx: &Transaction<'_>) -> Result<StoreStats, Error> {
         submitted: submitted.max(0) as u64,
         pending_confirmations: pending.max(0) as u64,
         oldest_pending_ms: oldest,
-        outcome_events: events.max(0) as u64,
+        outcome_events: (events.max(0) + own_events.max(0)) as u64,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)] // tests may unwrap
+
+    use super::*;
+
+    /// A database at schema 3, with events in kie_suno_outcomes (one of them
+    /// pruned, so its AUTOINCREMENT counter is above every stored id), migrated to
+    /// 4: the old events keep their cursors, a new callback's event comes after
+    /// all of them, and nothing is listed twice.
+    #[test]
+    fn migration_4_keeps_old_events_and_numbers_new_ones_after_every_old_id() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        for sql in &MIGRATIONS[..3] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.execute_batch(
+            "PRAGMA user_version = 3;
+             INSERT INTO kie_suno_callbacks (id, task_id, stage, family, success, terminal,
+                 confirmation, signed, first_received_ms, last_received_ms, headers, body, trust)
+             VALUES (1, 'old', 'complete', 'lyrics', 1, 1, 'not_requested', 1, 10, 10, '[]',
+                 x'7b7d', 'signed');
+             INSERT INTO kie_suno_outcomes (callback_id, task_id, family, stage, kind, trust,
+                 terminal, success, created_ms)
+             VALUES (1, 'old', 'lyrics', 'complete', 'callback', 'signed', 1, 1, 10),
+                    (1, 'old', 'lyrics', 'complete', 'confirmed', 'confirmed', 1, 1, 11),
+                    (7, 'gone', 'lyrics', 'complete', 'callback', 'signed', 1, 1, 12);
+             DELETE FROM kie_suno_outcomes WHERE task_id = 'gone';",
+        )
+        .unwrap();
+        migrate(&mut conn).unwrap();
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, 4);
+
+        let tx = conn.transaction().unwrap();
+        // Pruned event 3 was the highest id handed out.
+        assert_eq!(latest_cursor(&tx).unwrap(), 3);
+        let mut cb = NewCallback::new(CallbackFamily::Lyrics, TaskId::new("old"), "first");
+        cb.received_at_ms = 20;
+        let recorded = {
+            let mut st = Statements::new(&tx);
+            insert(&mut st, &cb, "[]").unwrap()
+        };
+        assert_eq!((recorded.id, recorded.event), (4, Some(4)));
+
+        let cursors = |events: Vec<OutcomeEvent>| -> Vec<(i64, OutcomeKind)> {
+            events.iter().map(|e| (e.cursor, e.kind)).collect()
+        };
+        let old_and_new = [
+            (1, OutcomeKind::Callback),
+            (2, OutcomeKind::Confirmed),
+            (4, OutcomeKind::Callback),
+        ];
+        assert_eq!(cursors(outcomes_after(&tx, 0, 10).unwrap()), old_and_new);
+        assert_eq!(cursors(outcomes_after(&tx, 2, 10).unwrap())[..], old_and_new[2..]);
+        let task = TaskId::new("old");
+        assert_eq!(cursors(outcomes_for(&tx, &task).unwrap()), old_and_new);
+        assert_eq!(stats(&tx).unwrap().outcome_events, 3);
+        assert_eq!(latest_cursor(&tx).unwrap(), 4);
+    }
+
+    /// Both arms of the event union read by id (the rowid): a subscriber's read
+    /// does not scan what it has already seen.
+    #[test]
+    fn reading_events_after_a_cursor_searches_both_tables_by_id() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate(&mut conn).unwrap();
+        let plan: Vec<String> = conn
+            .prepare(&format!("EXPLAIN QUERY PLAN {}", events_after_sql()))
+            .unwrap()
+            .query_map(params![0, 10], |r| r.get::<_, String>(3))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let searches = plan
+            .iter()
+            .filter(|p| p.contains("USING INTEGER PRIMARY KEY (rowid>?)"))
+            .count();
+        assert_eq!(searches, 2, "{plan:?}");
+        // Merged in order, not gathered and sorted.
+        assert!(plan.iter().any(|p| p.contains("MERGE (UNION ALL)")), "{plan:?}");
+    }
 }

@@ -205,7 +205,11 @@ fn run(
 ) {
     match cmd {
         Cmd::Record(cb, reply) => done.push(Done::Record(reply, schema::insert(st, &cb.0, &cb.1))),
-        Cmd::Exec(job) => done.push(Done::Exec(job(tx), None)),
+        Cmd::Exec(job) => {
+            done.push(Done::Exec(job(tx), None));
+            // A job may take an id (a confirmation's outcome event) or prune.
+            st.forget_next_id();
+        }
         Cmd::ForTask(task, reply) => done.push(Done::ForTask(reply, schema::for_task(tx, &task))),
         Cmd::Submit(task, family, at, reply) => {
             done.push(Done::Submit(reply, schema::submit(tx, &task, family, at)))
