@@ -275,7 +275,7 @@ pub(super) fn insert(
     let due = (confirmation == Confirmation::Pending).then_some(cb.received_at_ms);
     let next = match st.next_id {
         Some(id) => id,
-        None => conn.query_row(NEXT_ID, [], |r| r.get::<_, i64>(0))?,
+        None => next_id(conn)?,
     };
     let inserted = prepared(&mut st.insert, conn, INSERT)?.execute(callback_params!(
         cb,
@@ -408,9 +408,14 @@ pub(super) fn outcomes_for(
     rows.collect::<Result<Vec<_>, _>>().map_err(Error::from)
 }
 
+/// [`NEXT_ID`], from the statement cache.
+fn next_id(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.prepare_cached(NEXT_ID)?.query_row([], |r| r.get(0))
+}
+
 /// The newest cursor handed out: every event after it gets a larger one.
 pub(super) fn latest_cursor(tx: &Transaction<'_>) -> Result<i64, Error> {
-    Ok(tx.query_row(NEXT_ID, [], |r| r.get::<_, i64>(0))? - 1)
+    Ok(next_id(tx)? - 1)
 }
 
 pub(super) fn claim(
@@ -512,7 +517,7 @@ pub(super) fn finish(
             None,
         ),
     };
-    let id: i64 = tx.query_row(NEXT_ID, [], |r| r.get(0))?;
+    let id = next_id(tx)?;
     tx.prepare_cached(INSERT_EVENT)?.execute(params![
         callback_id,
         task,
