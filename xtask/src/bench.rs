@@ -40,6 +40,8 @@ usage: cargo xtask bench <receiver|outcomes|client|batch> [options]
              --no-postgres     skip (c)
              --pg-writers N    (c) with N writer tasks (default: the store's, 2)
              --sqlite-max-batch N         (b) with at most N callbacks per commit
+             --baseline-serve PATH        also measure another build's xtask-serve binary
+                               ((b0), (c0)) in the same rounds, side by side
   outcomes   callback-to-waiter latency: one SQLite instance, one PostgreSQL instance, and
              two PostgreSQL instances (callback to A, waiter on B, LISTEN/NOTIFY); waiting
              for 'poll now' (signed callback) and for the confirmed outcome
@@ -84,6 +86,7 @@ where
                     "no-postgres",
                     "pg-writers",
                     "sqlite-max-batch",
+                    "baseline-serve",
                 ],
                 "client" => &["decode-iters", "calls"],
                 "outcomes" => &["samples", "no-postgres"],

@@ -23,6 +23,24 @@ const TARGET_SQLITE: f64 = 0.55;
 const TARGET_POSTGRES: f64 = 0.30;
 const TARGET_P99_MS: f64 = 25.0;
 
+/// The database of the baseline's PostgreSQL receiver, in the same cluster.
+const BASELINE_DB: &str = "kie_bench_baseline";
+
+/// Creates database `name` through the cluster's `postgres` database at `url`.
+async fn create_database(url: &str, name: &str) -> Result<()> {
+    let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+        .await
+        .context("connecting to PostgreSQL to create the baseline's database")?;
+    let conn = tokio::spawn(connection);
+    client
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .await
+        .with_context(|| format!("CREATE DATABASE {name}"))?;
+    drop(client);
+    let _ = conn.await;
+    Ok(())
+}
+
 /// Between two measured runs: lets the previous server's background work (WAL
 /// checkpoints, PostgreSQL's writers) settle before the next server is measured.
 const SETTLE: Duration = Duration::from_millis(500);
@@ -40,6 +58,12 @@ struct Run {
     server_disk: u64,
 }
 
+/// Where a receiver under test stores, for the durability check.
+enum Stored {
+    Sqlite(PathBuf),
+    Postgres(String),
+}
+
 /// One server under test, started once and measured in every round.
 struct Target {
     label: &'static str,
@@ -47,6 +71,8 @@ struct Target {
     url: String,
     /// The PostgreSQL cluster's data directory, to read its CPU time.
     cluster: Option<PathBuf>,
+    /// Its store (`None` for the bare handler).
+    stored: Option<Stored>,
     /// HTTP statuses of the warm-up and of each round, for the durability check.
     statuses: Vec<Vec<u16>>,
     runs: Vec<Run>,
@@ -103,7 +129,7 @@ pub(crate) fn run(args: &Args) -> Result<()> {
     println!(
         "bench receiver: {rounds} rounds of {n} signed lyrics callbacks per server (round 1: {} \
          unique task ids, {} repeats), {concurrency} in flight, after {warmup} warm-up callbacks; \
-         seed {seed}; loopback; release build; servers interleaved a, b, c in every round",
+         seed {seed}; loopback; release build; servers interleaved in every round",
         first.unique, first.repeats
     );
     println!("load average before: {}", loadavg());
@@ -122,37 +148,62 @@ pub(crate) fn run(args: &Args) -> Result<()> {
         Some(n) => vec!["--writers".into(), n.to_string()],
         None => Vec::new(),
     };
+    // Side by side with another build: its `xtask-serve` measured in the same rounds.
+    let baseline: Option<PathBuf> = args.opt::<String>("baseline-serve")?.map(PathBuf::from);
+    if let Some(exe) = &baseline {
+        if !exe.is_file() {
+            bail!("--baseline-serve {}: no such file", exe.display());
+        }
+    }
     let db = work.path().join("bench.sqlite");
-    let mut targets = vec![
-        Target::start(BARE, &Kind::Bare, None, &log, &[])?,
-        Target::start(
-            "(b) receiver + SQLite",
-            &Kind::Sqlite(db.clone()),
+    let mut targets = vec![Target::start(BARE, &Kind::Bare, None, &log, &[], None)?];
+    targets.push(Target::start(
+        "(b) receiver + SQLite",
+        &Kind::Sqlite(db.clone()),
+        None,
+        &log,
+        &sqlite_tuning,
+        None,
+    )?);
+    if let Some(exe) = &baseline {
+        targets.push(Target::start(
+            "(b0) baseline + SQLite",
+            &Kind::Sqlite(work.path().join("baseline.sqlite")),
             None,
             &log,
             &sqlite_tuning,
-        )?,
-    ];
+            Some(exe),
+        )?);
+    }
     // (c) PostgreSQL, when a throwaway cluster can be started.
     let cluster = if args.flag("no-postgres") {
         Err("(c) skipped: --no-postgres".to_owned())
     } else {
         pg::start()?.map_err(|reason| format!("(c) skipped: {reason}"))
     };
-    let pg_url = match &cluster {
-        Ok(cluster) => {
-            let url = cluster.url("postgres");
+    if let Ok(cluster) = &cluster {
+        let data = Some(cluster.data_dir().to_path_buf());
+        let url = cluster.url("postgres");
+        targets.push(Target::start(
+            "(c) receiver + PostgreSQL",
+            &Kind::Postgres(url),
+            data.clone(),
+            &log,
+            &pg_tuning,
+            None,
+        )?);
+        if let Some(exe) = &baseline {
+            rt.block_on(create_database(&cluster.url("postgres"), BASELINE_DB))?;
             targets.push(Target::start(
-                "(c) receiver + PostgreSQL",
-                &Kind::Postgres(url.clone()),
-                Some(cluster.data_dir().to_path_buf()),
+                "(c0) baseline + PostgreSQL",
+                &Kind::Postgres(cluster.url(BASELINE_DB)),
+                data,
                 &log,
                 &pg_tuning,
+                Some(exe),
             )?);
-            Some(url)
         }
-        Err(_) => None,
-    };
+    }
 
     let warm = Arc::new(load::sign_plan(&load.warmup, BENCH_HMAC_KEY));
     for t in &mut targets {
@@ -186,9 +237,10 @@ pub(crate) fn run(args: &Args) -> Result<()> {
             .plans()
             .zip(t.statuses.iter().map(Vec::as_slice))
             .collect();
-        let check = match &pg_url {
-            Some(url) if t.cluster.is_some() => rt.block_on(store::check_postgres(url, &runs)),
-            _ => store::check_sqlite(&db, &runs),
+        let check = match &t.stored {
+            Some(Stored::Postgres(url)) => rt.block_on(store::check_postgres(url, &runs)),
+            Some(Stored::Sqlite(db)) => store::check_sqlite(db, &runs),
+            None => continue,
         };
         report_check(t.label, &check, &mut failures);
     }
@@ -211,6 +263,9 @@ pub(crate) fn run(args: &Args) -> Result<()> {
         ),
         Err(note) => println!("{note}"),
     }
+    for (this, base) in [("(b)", "(b0)"), ("(c)", "(c0)")] {
+        print_versus(&targets, this, base);
+    }
     for (label, target) in [("(b)", TARGET_SQLITE), ("(c)", TARGET_POSTGRES)] {
         if let Some((ratio, p99_ms)) = medians.get(label) {
             println!(
@@ -231,20 +286,31 @@ pub(crate) fn run(args: &Args) -> Result<()> {
 }
 
 impl Target {
+    /// Starts a server under test: `exe` is another build's `xtask-serve`, else this one's.
     fn start(
         label: &'static str,
         kind: &Kind,
         cluster: Option<PathBuf>,
         log: &std::path::Path,
         tuning: &[String],
+        exe: Option<&std::path::Path>,
     ) -> Result<Self> {
-        let server = ChildServer::start_with(kind, log, tuning)?;
+        let server = match exe {
+            Some(exe) => ChildServer::start_exe(exe, kind, log, tuning)?,
+            None => ChildServer::start_with(kind, log, tuning)?,
+        };
         let url = format!("http://{}{}", server.addr, LYRICS_PATH);
+        let stored = match kind {
+            Kind::Sqlite(db) => Some(Stored::Sqlite(db.clone())),
+            Kind::Postgres(url) => Some(Stored::Postgres(url.clone())),
+            _ => None,
+        };
         Ok(Self {
             label,
             server,
             url,
             cluster,
+            stored,
             statuses: Vec::new(),
             runs: Vec::new(),
             peak_rss_kib: 0,
@@ -417,10 +483,7 @@ fn print_summary(targets: &[Target]) -> BTreeMap<&'static str, (f64, f64)> {
                 ratios.iter().copied().fold(0.0, f64::max)
             ),
         ]);
-        // "(a)", "(b)", "(c)": the labels' first three bytes.
-        if let Some(key) = t.label.get(..3) {
-            out.insert(key, (ratio_median, p99_median));
-        }
+        out.insert(key(t.label), (ratio_median, p99_median));
     }
     println!();
     println!("medians over {} rounds:", bare.runs.len());
@@ -444,6 +507,44 @@ fn print_summary(targets: &[Target]) -> BTreeMap<&'static str, (f64, f64)> {
         )
     );
     out
+}
+
+/// This build's receiver against the baseline build's on the same store
+/// (`--baseline-serve`): the median over the rounds of the per-round throughput
+/// ratio, and of each one's server CPU per request.
+fn print_versus(targets: &[Target], this: &str, base: &str) {
+    let find = |k: &str| targets.iter().find(|t| key(t.label) == k);
+    let (Some(a), Some(b)) = (find(this), find(base)) else {
+        return;
+    };
+    let ratios: Vec<f64> = a
+        .runs
+        .iter()
+        .zip(&b.runs)
+        .map(|(x, y)| x.summary.rps / y.summary.rps.max(f64::MIN_POSITIVE))
+        .collect();
+    let cpu = |t: &Target| -> f64 {
+        let v: Vec<f64> = t
+            .runs
+            .iter()
+            .map(|r| r.server_cpu * 1e6 / r.summary.requests as f64)
+            .collect();
+        median(&v)
+    };
+    println!(
+        "{this} vs {base} (this build vs the baseline build, same rounds): {:.2}x req/s \
+         (per-round range {:.2}-{:.2}); server CPU {:.1} vs {:.1} µs/req",
+        median(&ratios),
+        ratios.iter().copied().fold(f64::INFINITY, f64::min),
+        ratios.iter().copied().fold(0.0, f64::max),
+        cpu(a),
+        cpu(b)
+    );
+}
+
+/// A target's key: its label up to the closing parenthesis ("(b)", "(b0)").
+fn key(label: &'static str) -> &'static str {
+    label.find(')').map_or(label, |i| &label[..=i])
 }
 
 fn ratio(x: f64, base: f64) -> String {

@@ -78,13 +78,18 @@ impl ChildServer {
     /// [`ChildServer::start`] with more words after the kind's own (a store's tuning:
     /// `--writers N`, `--max-batch N`).
     pub(crate) fn start_with(kind: &Kind, log: &Path, extra: &[String]) -> Result<Self> {
-        let exe = server_exe()?;
+        Self::start_exe(&server_exe()?, kind, log, extra)
+    }
+
+    /// [`ChildServer::start_with`] with another `xtask-serve` binary (another build, for
+    /// a side-by-side comparison).
+    pub(crate) fn start_exe(exe: &Path, kind: &Kind, log: &Path, extra: &[String]) -> Result<Self> {
         let stderr = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
             .open(log)
             .with_context(|| format!("opening {}", log.display()))?;
-        let mut child = Command::new(&exe)
+        let mut child = Command::new(exe)
             .args(kind.args())
             .args(extra)
             .env("KIE_WEBHOOK_HMAC_KEY", BENCH_HMAC_KEY)
