@@ -40,6 +40,7 @@ usage: cargo xtask bench <receiver|outcomes|client|batch> [options]
              --no-postgres     skip (c)
              --pg-writers N    (c) with N writer tasks (default: the store's, 2)
              --sqlite-max-batch N         (b) with at most N callbacks per commit
+             --random-ids      task ids in no order, as KIE's are (default: ascending)
              --baseline-serve PATH        also measure another build's xtask-serve binary
                                ((b0), (c0)) in the same rounds, side by side
   outcomes   callback-to-waiter latency: one SQLite instance, one PostgreSQL instance, and
@@ -87,6 +88,7 @@ where
                     "pg-writers",
                     "sqlite-max-batch",
                     "baseline-serve",
+                    "random-ids",
                 ],
                 "client" => &["decode-iters", "calls"],
                 "outcomes" => &["samples", "no-postgres"],

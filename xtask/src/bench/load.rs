@@ -43,10 +43,40 @@ pub(crate) fn task_id(seed: u64, i: u64) -> String {
     format!("{:016x}{:016x}", seed, i)
 }
 
+/// How a plan's task ids follow each other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) enum Ids {
+    /// [`task_id`]: ascending within a plan, so every index a store keeps on the
+    /// task id grows at its end (the figures of every stop so far).
+    #[default]
+    Sequential,
+    /// [`random_task_id`]: in no order, as KIE's are, so each new key lands on
+    /// its own page of such an index.
+    Random,
+}
+
+/// A task id of the documented form that looks random (SplitMix64 of `(seed, i)`,
+/// both halves), unique per `(seed, i)`.
+pub(crate) fn random_task_id(seed: u64, i: u64) -> String {
+    fn mix(mut z: u64) -> u64 {
+        z = z.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+    let hi = mix(seed ^ mix(i));
+    format!("{:016x}{:016x}", hi, mix(hi ^ i))
+}
+
 impl Plan {
     /// Builds `n` deliveries; each is, with probability `repeat_pct`/100, a repeat of a
     /// uniformly chosen earlier delivery, else a new task id.
     pub(crate) fn new(n: usize, repeat_pct: u32, seed: u64) -> Self {
+        Self::with_ids(n, repeat_pct, seed, Ids::Sequential)
+    }
+
+    /// [`Plan::new`] with task ids that follow each other as `ids` says.
+    pub(crate) fn with_ids(n: usize, repeat_pct: u32, seed: u64, ids: Ids) -> Self {
         let template = CallbackTemplate::lyrics();
         let mut rng = StdRng::seed_from_u64(seed);
         let mut deliveries: Vec<Delivery> = Vec::with_capacity(n);
@@ -59,7 +89,10 @@ impl Plan {
                 d.repeat = true;
                 deliveries.push(d);
             } else {
-                let id = task_id(seed, unique as u64);
+                let id = match ids {
+                    Ids::Sequential => task_id(seed, unique as u64),
+                    Ids::Random => random_task_id(seed, unique as u64),
+                };
                 unique += 1;
                 let body = template.body(&id);
                 deliveries.push(Delivery {
@@ -209,5 +242,23 @@ mod tests {
             seen.insert(d.task_id.clone());
         }
         assert_eq!(seen.len(), a.unique);
+    }
+
+    #[test]
+    fn random_ids_are_of_the_documented_form_unique_and_in_no_order() {
+        let plan = Plan::with_ids(5000, 0, 3, Ids::Random);
+        let ids: Vec<&str> = plan.deliveries.iter().map(|d| d.task_id.as_str()).collect();
+        for id in &ids {
+            assert!(
+                id.len() == 32 && id.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')),
+                "{id}"
+            );
+        }
+        let unique: std::collections::HashSet<&str> = ids.iter().copied().collect();
+        assert_eq!(unique.len(), ids.len());
+        // About half of the neighbours descend (ascending ids would give none).
+        let descents = ids.windows(2).filter(|w| w[1] < w[0]).count();
+        assert!((2000..3000).contains(&descents), "{descents}");
+        assert_ne!(random_task_id(3, 0), random_task_id(4, 0));
     }
 }

@@ -118,19 +118,30 @@ pub(crate) fn run(args: &Args) -> Result<()> {
     if n == 0 || concurrency == 0 || rounds == 0 {
         bail!("--requests, --concurrency and --rounds must be positive");
     }
+    let ids = if args.flag("random-ids") {
+        load::Ids::Random
+    } else {
+        load::Ids::Sequential
+    };
     let load = Load {
-        warmup: Plan::new(warmup, repeat_pct, seed.wrapping_add(0x5eed)),
+        warmup: Plan::with_ids(warmup, repeat_pct, seed.wrapping_add(0x5eed), ids),
         rounds: (0..rounds)
-            .map(|r| Plan::new(n, repeat_pct, seed.wrapping_add(r * 0x1_0000)))
+            .map(|r| Plan::with_ids(n, repeat_pct, seed.wrapping_add(r * 0x1_0000), ids))
             .collect(),
         concurrency,
     };
     let first = &load.rounds[0];
     println!(
         "bench receiver: {rounds} rounds of {n} signed lyrics callbacks per server (round 1: {} \
-         unique task ids, {} repeats), {concurrency} in flight, after {warmup} warm-up callbacks; \
-         seed {seed}; loopback; release build; servers interleaved in every round",
-        first.unique, first.repeats
+         unique task ids, {} repeats; task ids {}), {concurrency} in flight, after {warmup} \
+         warm-up callbacks; seed {seed}; loopback; release build; servers interleaved in every \
+         round",
+        first.unique,
+        first.repeats,
+        match ids {
+            load::Ids::Sequential => "ascending",
+            load::Ids::Random => "random",
+        }
     );
     println!("load average before: {}", loadavg());
     let work = tempfile::Builder::new().prefix("kie-bench-").tempdir()?;
