@@ -71,12 +71,8 @@ pub(crate) fn random_task_id(seed: u64, i: u64) -> String {
 impl Plan {
     /// Builds `n` deliveries; each is, with probability `repeat_pct`/100, a repeat of a
     /// uniformly chosen earlier delivery, else a new task id.
-    pub(crate) fn new(n: usize, repeat_pct: u32, seed: u64) -> Self {
-        Self::with_ids(n, repeat_pct, seed, Ids::Sequential)
-    }
-
-    /// [`Plan::new`] with task ids that follow each other as `ids` says.
-    pub(crate) fn with_ids(n: usize, repeat_pct: u32, seed: u64, ids: Ids) -> Self {
+    /// Task ids follow each other as `ids` says.
+    pub(crate) fn new(n: usize, repeat_pct: u32, seed: u64, ids: Ids) -> Self {
         let template = CallbackTemplate::lyrics();
         let mut rng = StdRng::seed_from_u64(seed);
         let mut deliveries: Vec<Delivery> = Vec::with_capacity(n);
@@ -229,8 +225,8 @@ mod tests {
 
     #[test]
     fn plan_repeats_only_earlier_ids_and_is_seeded() {
-        let a = Plan::new(2000, 10, 7);
-        let b = Plan::new(2000, 10, 7);
+        let a = Plan::new(2000, 10, 7, Ids::Sequential);
+        let b = Plan::new(2000, 10, 7, Ids::Sequential);
         assert_eq!(a.unique + a.repeats, 2000);
         assert!(a.repeats > 100 && a.repeats < 300, "{}", a.repeats);
         let ids_a: Vec<&str> = a.deliveries.iter().map(|d| d.task_id.as_str()).collect();
@@ -246,7 +242,7 @@ mod tests {
 
     #[test]
     fn random_ids_are_of_the_documented_form_unique_and_in_no_order() {
-        let plan = Plan::with_ids(5000, 0, 3, Ids::Random);
+        let plan = Plan::new(5000, 0, 3, Ids::Random);
         let ids: Vec<&str> = plan.deliveries.iter().map(|d| d.task_id.as_str()).collect();
         for id in &ids {
             assert!(

@@ -124,9 +124,9 @@ pub(crate) fn run(args: &Args) -> Result<()> {
         load::Ids::Sequential
     };
     let load = Load {
-        warmup: Plan::with_ids(warmup, repeat_pct, seed.wrapping_add(0x5eed), ids),
+        warmup: Plan::new(warmup, repeat_pct, seed.wrapping_add(0x5eed), ids),
         rounds: (0..rounds)
-            .map(|r| Plan::with_ids(n, repeat_pct, seed.wrapping_add(r * 0x1_0000), ids))
+            .map(|r| Plan::new(n, repeat_pct, seed.wrapping_add(r * 0x1_0000), ids))
             .collect(),
         concurrency,
     };

@@ -88,7 +88,9 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     fn callback(&self, id: i64) -> BoxFuture<'_, Result<Option<StoredCallback>, Error>>;
 
     /// Removes outcome events stored before `before_ms`, and callbacks last
-    /// received before it whose confirmation is not pending.
+    /// received before it whose confirmation is not pending. A cursor handed
+    /// out before is never handed out again. (In the SQLite store a callback's
+    /// own event lives in its row and goes with it.)
     fn prune(&self, before_ms: i64) -> BoxFuture<'_, Result<Pruned, Error>>;
 
     /// The confirmation backlog: how many jobs wait, and when the oldest one's

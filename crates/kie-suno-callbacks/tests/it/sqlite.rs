@@ -4,8 +4,7 @@
 use std::sync::Arc;
 
 use kie_suno_callbacks::{
-    ConfirmResult, Confirmation, OutcomeKind, SqliteOptions, SqliteStore, Store, Synchronous,
-    Trust,
+    ConfirmResult, Confirmation, OutcomeKind, SqliteOptions, SqliteStore, Store, Synchronous, Trust,
 };
 use kie_suno_types::{CallbackFamily, TaskId};
 
@@ -347,5 +346,8 @@ async fn pruning_the_newest_rows_never_hands_their_ids_out_again() {
     assert!(c.id > b.id && b.id > a.id);
     let events = store.outcomes_after(b.id, 10).await.unwrap();
     assert_eq!(events.len(), 1);
-    assert_eq!((events[0].cursor, events[0].task_id.as_str()), (c.id, "p-c"));
+    assert_eq!(
+        (events[0].cursor, events[0].task_id.as_str()),
+        (c.id, "p-c")
+    );
 }

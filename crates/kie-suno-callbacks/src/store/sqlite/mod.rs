@@ -3,12 +3,14 @@
 //! transaction (group commit) and only then replies to each.
 //!
 //! - `options`: [`SqliteOptions`] and [`Synchronous`];
-//! - `schema`: the DDL, migrations, statements and row mapping;
+//! - `migrate`: the DDL, its migrations, and opening the connection;
+//! - `schema`: the statements run inside a batch, and the row mapping;
 //! - `writer`: the writer thread (group commit);
 //! - `wal`: the WAL sync thread (`fdatasync`) and the checkpointer;
 //! - `command`: the requests and replies passed between those threads.
 
 mod command;
+mod migrate;
 mod options;
 mod schema;
 mod wal;

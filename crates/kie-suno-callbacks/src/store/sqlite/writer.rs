@@ -9,8 +9,8 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::command::{Cmd, Done, Failure};
 use super::options::{SqliteOptions, Synchronous};
-use super::schema;
 use super::wal::{deliver, Checkpointer, Syncer};
+use super::{migrate, schema};
 use crate::Error;
 
 /// Starts the writer thread on the database at `path` (opened, switched to WAL
@@ -26,7 +26,7 @@ pub(super) async fn start(
     std::thread::Builder::new()
         .name("kie-suno-sqlite-writer".to_owned())
         .spawn(move || {
-            let opened = schema::open_connection(&path, &options).and_then(|conn| {
+            let opened = migrate::open_connection(&path, &options).and_then(|conn| {
                 let ckpt = Checkpointer::start(&conn, &path, &options)?;
                 Ok((conn, ckpt))
             });
