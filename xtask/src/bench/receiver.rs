@@ -469,11 +469,10 @@ fn print_summary(targets: &[Target]) -> BTreeMap<&'static str, (f64, f64)> {
         rows.push(vec![
             t.label.to_owned(),
             format!("{:.0}", median(&rps)),
-            format!(
-                "{:.0}-{:.0}",
-                rps.iter().copied().fold(f64::INFINITY, f64::min),
-                rps.iter().copied().fold(0.0, f64::max)
-            ),
+            {
+                let (lo, hi) = range(&rps);
+                format!("{lo:.0}-{hi:.0}")
+            },
             format!("{p99_median:.2}"),
             format!("{:.1}", t.peak_rss_kib as f64 / 1024.0),
             fmt(per_req(&|r| Some(r.server_cpu))),
@@ -488,11 +487,10 @@ fn print_summary(targets: &[Target]) -> BTreeMap<&'static str, (f64, f64)> {
                 format!("{:.2}", median(&disk))
             },
             format!("{ratio_median:.2}x"),
-            format!(
-                "{:.2}-{:.2}",
-                ratios.iter().copied().fold(f64::INFINITY, f64::min),
-                ratios.iter().copied().fold(0.0, f64::max)
-            ),
+            {
+                let (lo, hi) = range(&ratios);
+                format!("{lo:.2}-{hi:.2}")
+            },
         ]);
         out.insert(key(t.label), (ratio_median, p99_median));
     }
@@ -542,12 +540,11 @@ fn print_versus(targets: &[Target], this: &str, base: &str) {
             .collect();
         median(&v)
     };
+    let (lo, hi) = range(&ratios);
     println!(
         "{this} vs {base} (this build vs the baseline build, same rounds): {:.2}x req/s \
-         (per-round range {:.2}-{:.2}); server CPU {:.1} vs {:.1} µs/req",
+         (per-round range {lo:.2}-{hi:.2}); server CPU {:.1} vs {:.1} µs/req",
         median(&ratios),
-        ratios.iter().copied().fold(f64::INFINITY, f64::min),
-        ratios.iter().copied().fold(0.0, f64::max),
         cpu(a),
         cpu(b)
     );
@@ -564,6 +561,14 @@ fn ratio(x: f64, base: f64) -> String {
     } else {
         "-".to_owned()
     }
+}
+
+/// The smallest and the largest of `values` (non-negative figures).
+fn range(values: &[f64]) -> (f64, f64) {
+    (
+        values.iter().copied().fold(f64::INFINITY, f64::min),
+        values.iter().copied().fold(0.0, f64::max),
+    )
 }
 
 /// The median (the mean of the middle two for an even count); 0 when empty.
