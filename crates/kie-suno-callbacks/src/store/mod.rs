@@ -81,7 +81,9 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
         task_id: &'a TaskId,
     ) -> BoxFuture<'a, Result<Vec<OutcomeEvent>, Error>>;
 
-    /// The newest outcome cursor (0 when there is none).
+    /// The newest outcome cursor (0 when there is none): every event committed
+    /// later has a larger one. (After a prune the SQLite store answers the
+    /// newest cursor it ever handed out, which may no longer be stored.)
     fn latest_cursor(&self) -> BoxFuture<'_, Result<i64, Error>>;
 
     /// One stored callback by row id.
