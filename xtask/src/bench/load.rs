@@ -44,11 +44,10 @@ pub(crate) fn task_id(seed: u64, i: u64) -> String {
 }
 
 /// How a plan's task ids follow each other.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Ids {
     /// [`task_id`]: ascending within a plan, so every index a store keeps on the
     /// task id grows at its end (the figures of every stop so far).
-    #[default]
     Sequential,
     /// [`random_task_id`]: in no order, as KIE's are, so each new key lands on
     /// its own page of such an index.

@@ -329,6 +329,26 @@ impl Target {
         })
     }
 
+    /// The median over the rounds of `f(run)` divided by the run's requests, or
+    /// `None` when some run has no figure.
+    fn median_per_req(&self, f: impl Fn(&Run) -> Option<f64>) -> Option<f64> {
+        let v: Option<Vec<f64>> = self
+            .runs
+            .iter()
+            .map(|r| f(r).map(|x| x / r.summary.requests as f64))
+            .collect();
+        v.map(|v| median(&v))
+    }
+
+    /// Per round, this target's req/s over `base`'s.
+    fn ratios_to(&self, base: &Target) -> Vec<f64> {
+        self.runs
+            .iter()
+            .zip(&base.runs)
+            .map(|(r, b)| r.summary.rps / b.summary.rps.max(f64::MIN_POSITIVE))
+            .collect()
+    }
+
     fn db_cpu(&self) -> Result<Option<f64>> {
         self.cluster
             .as_deref()
@@ -445,25 +465,12 @@ fn print_summary(targets: &[Target]) -> BTreeMap<&'static str, (f64, f64)> {
     let mut rows = Vec::new();
     for t in targets {
         let rps: Vec<f64> = t.runs.iter().map(|r| r.summary.rps).collect();
-        let ratios: Vec<f64> = t
-            .runs
-            .iter()
-            .zip(&bare.runs)
-            .map(|(r, b)| r.summary.rps / b.summary.rps.max(f64::MIN_POSITIVE))
-            .collect();
+        let ratios = t.ratios_to(bare);
         let p99: Vec<f64> = t
             .runs
             .iter()
             .map(|r| r.summary.p99_us as f64 / 1000.0)
             .collect();
-        let per_req = |f: &dyn Fn(&Run) -> Option<f64>| -> Option<f64> {
-            let v: Option<Vec<f64>> = t
-                .runs
-                .iter()
-                .map(|r| f(r).map(|c| c * 1e6 / r.summary.requests as f64))
-                .collect();
-            v.map(|v| median(&v))
-        };
         let fmt = |v: Option<f64>| v.map_or_else(|| "-".to_owned(), |v| format!("{v:.1}"));
         let (ratio_median, p99_median) = (median(&ratios), median(&p99));
         rows.push(vec![
@@ -475,17 +482,14 @@ fn print_summary(targets: &[Target]) -> BTreeMap<&'static str, (f64, f64)> {
             },
             format!("{p99_median:.2}"),
             format!("{:.1}", t.peak_rss_kib as f64 / 1024.0),
-            fmt(per_req(&|r| Some(r.server_cpu))),
-            fmt(per_req(&|r| r.db_cpu)),
-            fmt(per_req(&|r| Some(r.loadgen_cpu))),
-            {
-                let disk: Vec<f64> = t
-                    .runs
-                    .iter()
-                    .map(|r| r.server_disk as f64 / 1024.0 / r.summary.requests as f64)
-                    .collect();
-                format!("{:.2}", median(&disk))
-            },
+            fmt(t.median_per_req(|r| Some(r.server_cpu * 1e6))),
+            fmt(t.median_per_req(|r| r.db_cpu.map(|c| c * 1e6))),
+            fmt(t.median_per_req(|r| Some(r.loadgen_cpu * 1e6))),
+            format!(
+                "{:.2}",
+                t.median_per_req(|r| Some(r.server_disk as f64 / 1024.0))
+                    .unwrap_or(0.0)
+            ),
             format!("{ratio_median:.2}x"),
             {
                 let (lo, hi) = range(&ratios);
@@ -526,19 +530,10 @@ fn print_versus(targets: &[Target], this: &str, base: &str) {
     let (Some(a), Some(b)) = (find(this), find(base)) else {
         return;
     };
-    let ratios: Vec<f64> = a
-        .runs
-        .iter()
-        .zip(&b.runs)
-        .map(|(x, y)| x.summary.rps / y.summary.rps.max(f64::MIN_POSITIVE))
-        .collect();
-    let cpu = |t: &Target| -> f64 {
-        let v: Vec<f64> = t
-            .runs
-            .iter()
-            .map(|r| r.server_cpu * 1e6 / r.summary.requests as f64)
-            .collect();
-        median(&v)
+    let ratios = a.ratios_to(b);
+    let cpu = |t: &Target| {
+        t.median_per_req(|r| Some(r.server_cpu * 1e6))
+            .unwrap_or(0.0)
     };
     let (lo, hi) = range(&ratios);
     println!(

@@ -239,15 +239,21 @@ pub(super) fn callback(tx: &Transaction<'_>, id: i64) -> Result<Option<StoredCal
     Ok(stmt.query_row(params![id], stored_callback).optional()?)
 }
 
-/// Up to `?2` outcome events after cursor `?1`: the callbacks that are their own
-/// event and the rows of kie_suno_outcomes, merged by id.
-fn events_after_sql() -> String {
+/// The outcome events matching `filter` (one condition on columns both tables
+/// have), merged by cursor: the callbacks that are their own event and the rows
+/// of kie_suno_outcomes. `tail` follows the `ORDER BY`.
+fn events_sql(filter: &str, tail: &str) -> String {
     format!(
-        "SELECT {OWN_EVENT_COLUMNS} FROM kie_suno_callbacks WHERE id > ?1 AND own_event = 1
+        "SELECT {OWN_EVENT_COLUMNS} FROM kie_suno_callbacks WHERE {filter} AND own_event = 1
          UNION ALL
-         SELECT {EVENT_COLUMNS} FROM kie_suno_outcomes WHERE id > ?1
-         ORDER BY 1 LIMIT ?2"
+         SELECT {EVENT_COLUMNS} FROM kie_suno_outcomes WHERE {filter}
+         ORDER BY 1 {tail}"
     )
+}
+
+/// Up to `?2` outcome events after cursor `?1`.
+fn events_after_sql() -> String {
+    events_sql("id > ?1", "LIMIT ?2")
 }
 
 pub(super) fn outcomes_after(
@@ -265,12 +271,7 @@ pub(super) fn outcomes_for(
     tx: &Transaction<'_>,
     task: &TaskId,
 ) -> Result<Vec<OutcomeEvent>, Error> {
-    let mut stmt = tx.prepare_cached(&format!(
-        "SELECT {OWN_EVENT_COLUMNS} FROM kie_suno_callbacks WHERE task_id = ?1 AND own_event = 1
-         UNION ALL
-         SELECT {EVENT_COLUMNS} FROM kie_suno_outcomes WHERE task_id = ?1
-         ORDER BY 1"
-    ))?;
+    let mut stmt = tx.prepare_cached(&events_sql("task_id = ?1", ""))?;
     let rows = stmt.query_map(params![task.as_str()], outcome_event)?;
     rows.collect::<Result<Vec<_>, _>>().map_err(Error::from)
 }
